@@ -1,0 +1,57 @@
+"""One Reporter for every stage: each problem has a code, a message and a source location."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+from .model import SourceRef
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    level: str  # "warning" | "error" | "info"
+    code: str  # dotted, e.g. "xref.unresolved", "reader.encoding"
+    message: str
+    source: SourceRef | None = None
+
+    def format(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        return f"{where}{self.level}: {self.message} [{self.code}]"
+
+
+class Reporter:
+    """Collects diagnostics and prints each one as it happens (`file:line: warning: ... [code]`)."""
+
+    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.quiet = quiet
+        self.diagnostics: list[Diagnostic] = []
+
+    def warning(self, code: str, message: str, source: SourceRef | None = None) -> None:
+        self._add(Diagnostic("warning", code, message, source))
+
+    def error(self, code: str, message: str, source: SourceRef | None = None) -> None:
+        self._add(Diagnostic("error", code, message, source))
+
+    def info(self, code: str, message: str, source: SourceRef | None = None) -> None:
+        self.diagnostics.append(Diagnostic("info", code, message, source))
+
+    def _add(self, diag: Diagnostic) -> None:
+        self.diagnostics.append(diag)
+        if not self.quiet:
+            print(diag.format(), file=self.stream)
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level == "warning"]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level == "error"]
+
+    def sorted(self) -> list[Diagnostic]:
+        """Warnings and errors in a stable order (for the report)."""
+        found = [d for d in self.diagnostics if d.level != "info"]
+        return sorted(found, key=lambda d: (d.source or SourceRef("", 0), d.code, d.message))

@@ -1,0 +1,36 @@
+"""The transform pipeline: each step takes the whole Book (after every file is read) and returns it."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..config import BookConfig
+from ..diagnostics import Reporter
+from ..model import Book
+from . import (citations, dates, duplicates, figures, identify, math, parts, series, structure,
+               xrefs)
+
+Transform = Callable[[Book, BookConfig, Reporter], Book]
+
+# Applied in this order by run_transforms(); each module's docstring says what it does.
+PIPELINE: list[tuple[str, Transform]] = [
+    ("merge duplicates", duplicates.merge_duplicates),
+    ("apply config", structure.apply_config),
+    ("detect series", series.detect_series),
+    ("infer dates", dates.infer_dates),
+    ("assign ids", identify.assign_ids),
+    ("lost figures", figures.detect_lost_figures),
+    ("math", math.normalise_math),
+    ("build parts", parts.build_parts),
+    ("cross-references", xrefs.resolve_cross_references),
+    ("citations", citations.collect_citations),
+]
+
+
+def run_transforms(book: Book, config: BookConfig, report: Reporter,
+                   progress: Callable[[str], None] | None = None) -> Book:
+    for name, step in PIPELINE:
+        if progress:
+            progress(name)
+        book = step(book, config, report)
+    return book

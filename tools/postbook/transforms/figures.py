@@ -1,0 +1,49 @@
+"""Lost images: a caption line that appears twice in a row becomes one numbered figure."""
+
+from __future__ import annotations
+
+from ..config import BookConfig
+from ..diagnostics import Reporter
+from ..model import Block, Book, Figure, Heading, Paragraph, Text
+
+CAPTION_MAX = 80
+
+
+def plain_line(block: Block) -> str | None:
+    """The text of a one-line block that could be a caption, else None."""
+    if isinstance(block, Heading):
+        text = block.text
+    elif isinstance(block, Paragraph) and len(block.inlines) == 1 \
+            and isinstance(block.inlines[0], Text):
+        text = block.inlines[0].text
+    else:
+        return None
+    text = text.strip()
+    if not text or "\n" in text or len(text) > CAPTION_MAX or "$" in text:
+        return None
+    return text
+
+
+def collapse_caption_pairs(blocks: list[Block]) -> tuple[list[Block], int]:
+    out: list[Block] = []
+    found = 0
+    i = 0
+    while i < len(blocks):
+        caption = plain_line(blocks[i])
+        if caption is not None and i + 1 < len(blocks) and plain_line(blocks[i + 1]) == caption:
+            out.append(Figure(caption=caption, source=blocks[i].source))
+            found += 1
+            i += 2
+            continue
+        out.append(blocks[i])
+        i += 1
+    return out, found
+
+
+def detect_lost_figures(book: Book, config: BookConfig, report: Reporter) -> Book:
+    for post in book.posts:
+        post.blocks, found = collapse_caption_pairs(post.blocks)
+        if found:
+            report.info("figure.lost", f"{found} lost image(s) written as figure placeholders",
+                        post.source)
+    return book

@@ -1,0 +1,58 @@
+"""Give every post a stable id (file names, labels) and a title when the dump had none."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from ..config import BookConfig
+from ..diagnostics import Reporter
+from ..model import Book, Paragraph, Post, Text
+from .text_keys import normalise_title
+
+SLUG_MAX = 32
+UNTITLED_PREFIX = "无题:"
+UNTITLED_WORDS = 16
+
+
+def slugify(title: str, limit: int = SLUG_MAX) -> str:
+    """The ASCII letters and digits of a title, lower-cased and joined by '-' (maybe empty)."""
+    ascii_words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", title).lower())
+    slug = "-".join(ascii_words)
+    return slug[:limit].strip("-")
+
+
+def body_text(post: Post) -> str:
+    return "".join(i.text for b in post.blocks if isinstance(b, Paragraph)
+                   for i in b.inlines if isinstance(i, Text))
+
+
+def title_for_untitled(post: Post) -> str:
+    """'无题:<first words>…' from the body, so an untitled entry still has a readable title."""
+    words = re.sub(r"\s+", " ", body_text(post)).strip()
+    words = re.sub(r"\$[^$]*\$", "", words)[:UNTITLED_WORDS].strip()
+    return UNTITLED_PREFIX + (words + "…" if words else "(空)")
+
+
+def stable_id(post: Post) -> str:
+    key = normalise_title(post.title or "") or body_text(post)[:200]
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+    slug = slugify(post.title or "")
+    return f"{slug}-{digest}" if slug else f"post-{digest}"
+
+
+def assign_ids(book: Book, config: BookConfig, report: Reporter) -> Book:
+    """Set Post.id (unique, ASCII, stable across runs) and fill missing titles."""
+    taken: set[str] = set()
+    for post in book.posts:
+        if not post.title:
+            post.title = title_for_untitled(post)
+            report.warning("post.untitled", f"entry has no title; using {post.title!r}",
+                           post.source)
+        base = stable_id(post)
+        post.id, n = base, 2
+        while post.id in taken:
+            post.id, n = f"{base}-{n}", n + 1
+        taken.add(post.id)
+    return book

@@ -1,0 +1,258 @@
+"""Find the math in each paragraph, normalise it for LaTeX, and give every label a book-wide name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..config import BookConfig
+from ..diagnostics import Reporter
+from ..model import (Block, Book, DisplayMath, EqRef, Inline, InlineMath, Paragraph, Post,
+                     SourceRef, Text)
+from .tex_sanitize import sanitise_formula
+
+DISPLAY_ENVS = ("equation", "align", "gather", "multline", "eqnarray", "flalign", "alignat",
+                "displaymath")
+ENV_ALTERNATION = "|".join(DISPLAY_ENVS)
+OPENER = re.compile(r"\$\$|\\\[|\\\(|\$|\\begin\{(" + ENV_ALTERNATION + r")(\*?)\}"
+                    r"|\\(eqref|ref)\{([^{}\n]{1,80})\}")
+LABEL = re.compile(r"\\label\s*\{([^{}]{0,80})\}")
+NUMBERING_OFF = re.compile(r"\\(nonumber|notag)(?![A-Za-z])|\\tag\*?\s*\{[^{}]{0,40}\}")
+REF_ONLY = re.compile(r"\(?\s*\\(?:eq)?ref\s*\{([^{}]{1,80})\}\s*\)?")
+# Sentence punctuation (full-width, or ASCII next to a Chinese character) never sits in a formula:
+# "$20 左右,又 $5" is two prices, not math.
+NOT_MATH_PUNCT = re.compile("[\u3002\uff0c\uff1b\uff1a\uff01\uff1f]"
+                            "|[\u4e00-\u9fff][,.;:!?]|[,;:!?][\u4e00-\u9fff]")
+MAX_FORMULA = 20000
+
+
+@dataclass
+class Piece:
+    """A piece of a paragraph: text, inline math, display math or an equation reference."""
+
+    kind: str  # "text" | "inline" | "display" | "eqref"
+    content: str
+    offset: int
+    env: str = ""  # the display environment it was written in ("" for $$ or \[)
+
+
+def closing_dollar(s: str, start: int) -> int:
+    """Index of the '$' closing inline math opened just before start, or -1 (pandoc's rules)."""
+    if start >= len(s) or s[start].isspace():
+        return -1
+    i = start
+    while True:
+        i = s.find("$", i)
+        if i < 0 or i - start > MAX_FORMULA:
+            return -1
+        if "\n\n" in s[start:i]:
+            return -1
+        if s[i - 1] != "\\" and not s[i - 1].isspace() and not s[i + 1:i + 2].isdigit():
+            content = s[start:i]
+            return -1 if NOT_MATH_PUNCT.search(content) else i
+        i += 1
+
+
+def find_end(s: str, m: re.Match[str]) -> tuple[int, int, str, str] | None:
+    """(content start, content end, kind, env) of the math opened at m, or None when unclosed."""
+    tok = m.group(0)
+    if m.group(3):
+        return m.start(), m.end(), "eqref", m.group(4)
+    if m.group(1):
+        env = m.group(1) + m.group(2)
+        close = s.find(f"\\end{{{env}}}", m.end())
+        if close < 0 or close - m.end() > MAX_FORMULA:
+            return None
+        return m.end(), close + len(f"\\end{{{env}}}"), "display", env
+    closer = {"$$": "$$", "\\[": "\\]", "\\(": "\\)"}.get(tok)
+    if closer:
+        close = s.find(closer, m.end())
+        if close < 0 or close - m.end() > MAX_FORMULA:
+            return None
+        return m.end(), close + len(closer), "inline" if tok == "\\(" else "display", ""
+    close = closing_dollar(s, m.end())
+    return None if close < 0 else (m.end(), close + 1, "inline", "")
+
+
+def split_pieces(s: str) -> tuple[list[Piece], list[int]]:
+    """Split raw paragraph text into pieces; also the offsets of unclosed math openers."""
+    pieces: list[Piece] = []
+    unclosed: list[int] = []
+    pos = 0
+    text_start = 0
+    while (m := OPENER.search(s, pos)) is not None:
+        found = find_end(s, m)
+        if found is None:
+            if m.group(0) in ("$$", "\\[") or m.group(1):
+                unclosed.append(m.start())
+            pos = m.end()
+            continue
+        start, end, kind, env = found
+        if m.start() > text_start:
+            pieces.append(Piece("text", s[text_start:m.start()], text_start))
+        if kind == "eqref":
+            pieces.append(Piece(kind, env, m.start()))
+        else:
+            content = s[start:end - len(closing_token(m, env))]
+            pieces.append(Piece(kind, content, m.start(), env))
+        pos = text_start = end
+    if text_start < len(s):
+        pieces.append(Piece("text", s[text_start:], text_start))
+    return pieces, unclosed
+
+
+def closing_token(m: re.Match[str], env: str) -> str:
+    if m.group(1):
+        return f"\\end{{{env}}}"
+    return {"$$": "$$", "\\[": "\\]", "\\(": "\\)", "$": "$"}[m.group(0)]
+
+
+def unwrap_display(content: str, env: str) -> tuple[str, bool]:
+    """The formula without its display environment, and whether the blog numbered it."""
+    numbered = bool(env) and not env.endswith("*") and env != "displaymath"
+    inner = content.strip()
+    m = re.fullmatch(r"\\begin\{(" + ENV_ALTERNATION + r")(\*?)\}(.*)\\end\{\1\2\}", inner, re.S)
+    if m:  # $$\begin{equation}...\end{equation}$$: MathJax accepts it, LaTeX does not
+        env, inner = m.group(1) + m.group(2), m.group(3)
+        numbered = not m.group(2) and env != "displaymath"
+    base = env.rstrip("*")
+    if base in ("align", "eqnarray", "flalign", "alignat"):
+        inner = "\\begin{aligned}" + inner.replace("&=&", "&=") + "\\end{aligned}"
+    elif base in ("gather", "multline"):
+        inner = "\\begin{gathered}" + inner + "\\end{gathered}"
+    return inner, numbered
+
+
+def line_of(source: SourceRef, text: str, offset: int) -> SourceRef:
+    return SourceRef(source.path, source.line + text.count("\n", 0, offset))
+
+
+def label_slug(name: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", name.lower()))[:40] or "eq"
+
+
+class PostMath:
+    """The math of one post: splits paragraphs, normalises formulas, names labels."""
+
+    def __init__(self, post: Post, report: Reporter, taken: set[str]) -> None:
+        self.post = post
+        self.report = report
+        self.taken = taken  # labels used anywhere in the book
+        self.labels: dict[str, str] = {}  # the post's \label name -> book-unique label
+        self.auto = 0
+
+    def run(self) -> None:
+        blocks: list[Block] = []
+        for block in self.post.blocks:
+            if isinstance(block, Paragraph) and len(block.inlines) == 1 \
+                    and isinstance(block.inlines[0], Text):
+                blocks.extend(self.paragraph(block.inlines[0].text, block.source))
+            else:
+                blocks.append(block)
+        self.post.blocks = blocks
+        self.resolve_refs()
+
+    def warn_all(self, problems: list[tuple[str, str]], where: SourceRef) -> None:
+        for code, message in problems:
+            self.report.warning(code, message, where)
+
+    def paragraph(self, raw: str, source: SourceRef) -> list[Block]:
+        pieces, unclosed = split_pieces(raw)
+        for offset in unclosed:
+            self.report.warning("math.unbalanced", "math opened here is never closed; kept as text",
+                                line_of(source, raw, offset))
+        blocks: list[Block] = []
+        inlines: list[Inline] = []
+        for piece in pieces:
+            where = line_of(source, raw, piece.offset)
+            if piece.kind == "display":
+                flush_paragraph(inlines, blocks, source)
+                inlines = []
+                blocks.append(self.display(piece, where))
+            else:
+                inlines.append(self.inline(piece, where))
+        flush_paragraph(inlines, blocks, source)
+        return blocks
+
+    def inline(self, piece: Piece, where: SourceRef) -> Inline:
+        if piece.kind == "text":
+            return Text(piece.content)
+        if piece.kind == "eqref":
+            return EqRef(piece.content)
+        ref = REF_ONLY.fullmatch(piece.content.strip())
+        if ref:
+            return EqRef(ref.group(1))
+        tex = LABEL.sub("", NUMBERING_OFF.sub("", piece.content)).replace("\n", " ")
+        result = sanitise_formula(tex, inline=True)
+        self.warn_all(result.problems, where)
+        if result.tex is None:
+            return Text("$" + piece.content + "$")
+        return InlineMath(result.tex)
+
+    def display(self, piece: Piece, where: SourceRef) -> Block:
+        inner, numbered = unwrap_display(piece.content, piece.env)
+        names = [n.strip() for n in LABEL.findall(inner)]
+        tex = NUMBERING_OFF.sub("", LABEL.sub("", inner))
+        result = sanitise_formula(tex, inline=False)
+        self.warn_all(result.problems, where)
+        if result.tex is None:
+            return Paragraph([Text(piece.content)], where)
+        math = DisplayMath(result.tex, where, names)
+        if names or numbered:
+            math.label = self.new_label(names[0] if names else None)
+        for name in names:
+            if name in self.labels:
+                self.report.warning("math.duplicate-label",
+                                    f"label '{name}' is used twice in this post; "
+                                    "references go to the first", where)
+            else:
+                self.labels[name] = math.label or ""
+        return math
+
+    def new_label(self, name: str | None) -> str:
+        if name is None:
+            self.auto += 1
+            base = f"{self.post.id}-eq-{self.auto}"
+        else:
+            base = f"{self.post.id}-{label_slug(name)}"
+        label, n = base, 2
+        while label in self.taken:
+            label, n = f"{base}-{n}", n + 1
+        self.taken.add(label)
+        return label
+
+    def resolve_refs(self) -> None:
+        for block in self.post.blocks:
+            if not isinstance(block, Paragraph):
+                continue
+            for inline in block.inlines:
+                if isinstance(inline, EqRef):
+                    inline.label = self.labels.get(inline.name.strip())
+                    if inline.label is None:
+                        self.report.warning("math.unresolved-eqref",
+                                            f"\\eqref{{{inline.name}}} names no equation in this "
+                                            "post; written as plain text", block.source)
+
+
+def flush_paragraph(inlines: list[Inline], blocks: list[Block], source: SourceRef) -> None:
+    """Append the pending inlines as a paragraph unless they are only white space."""
+    if any(not isinstance(i, Text) or i.text.strip() for i in inlines):
+        merged: list[Inline] = []
+        for inline in inlines:
+            if isinstance(inline, Text) and merged and isinstance(merged[-1], Text):
+                merged[-1] = Text(merged[-1].text + inline.text)
+            else:
+                merged.append(inline)
+        if isinstance(merged[0], Text):
+            merged[0] = Text(merged[0].text.lstrip())
+        if isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text.rstrip())
+        blocks.append(Paragraph(merged, source))
+
+
+def normalise_math(book: Book, config: BookConfig, report: Reporter) -> Book:
+    """Split math out of every paragraph; each labelled or numbered display gets a unique label."""
+    taken: set[str] = set()
+    for post in book.posts:
+        PostMath(post, report, taken).run()
+    return book

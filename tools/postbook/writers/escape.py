@@ -1,0 +1,33 @@
+"""Escaping post text for MyST and BibTeX: text from posts is data and never becomes markup."""
+
+from __future__ import annotations
+
+import re
+
+# Every ASCII punctuation character CommonMark lets a backslash escape, minus a few that never
+# start markup anywhere (, ; ? / " ' @). Escaping them all is what makes text inert: no role
+# ({...}`), no directive or fence (``` :::), no HTML (<...>), no emphasis, no heading, no list,
+# no table, no math ($), no comment (%), no substitution ({{ }}), no target ((x)=).
+MYST_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~:^&=%])")
+LINE_SEPARATORS = re.compile("[\u2028\u2029\u0085\x0b\x0c]")
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def escape_myst(text: str) -> str:
+    """Inline text that MyST renders back as exactly the same characters."""
+    text = CONTROL.sub("", LINE_SEPARATORS.sub(" ", text)).replace("\t", " ").replace("\r", "")
+    lines = [MYST_SPECIAL.sub(r"\\\1", line.strip(" ")) for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def escape_myst_line(text: str) -> str:
+    """Like escape_myst, for places that must stay on one line (headings, captions, link text)."""
+    return escape_myst(re.sub(r"\s*\n\s*", " ", text))
+
+
+def escape_bibtex(text: str) -> str:
+    """A BibTeX field value that is plain text: no commands, balanced braces, specials escaped."""
+    text = re.sub(r"\s+", " ", CONTROL.sub("", text)).strip()
+    text = text.replace("\\", "/").replace("{", "(").replace("}", ")").replace("^", "")
+    text = text.replace("~", " ").replace("@", "(at)")
+    return re.sub(r"([#$%&_])", r"\\\1", text)

@@ -1,0 +1,71 @@
+"""book/index.md (parts as toctree captions), references.md, and book.json for tools."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ..model import Book, DisplayMath, Paragraph, Post, Text
+from .escape import escape_myst_line
+from .myst import CHAPTER_DIR
+
+REFERENCES_TITLE = "参考文献"
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def caption(text: str) -> str:
+    """A toctree caption: one line of plain text (the option value is never parsed as markup)."""
+    return re.sub(r"\s+", " ", text).strip() or "?"
+
+
+def toctree(title: str, entries: list[str]) -> str:
+    lines = ["```{toctree}", f":caption: {caption(title)}", ":maxdepth: 1", ""] + entries
+    return "\n".join(lines + ["```"])
+
+
+def render_index(book: Book) -> str:
+    parts = [f"# {escape_myst_line(book.title)}"]
+    if book.author:
+        parts.append(escape_myst_line(book.author))
+    for part in book.parts:
+        parts.append(toctree(part.title, [f"{CHAPTER_DIR}/{pid}" for pid in part.post_ids]))
+    if book.citations:
+        parts.append(toctree(REFERENCES_TITLE, ["references"]))
+    return "\n\n".join(parts) + "\n"
+
+
+def render_references() -> str:
+    return (f"(references)=\n# {REFERENCES_TITLE}\n\n```{{bibliography}}\n:all:\n```\n")
+
+
+def chapter_facts(post: Post) -> dict[str, object]:
+    """What the editions and `postbook check` need to know about one chapter."""
+    text = "".join(i.text for b in post.blocks if isinstance(b, Paragraph)
+                   for i in b.inlines if isinstance(i, Text))
+    return {
+        "id": post.id,
+        "title": post.title,
+        "file": f"{CHAPTER_DIR}/{post.id}.md",
+        "date": post.date.iso() if post.date else None,
+        "series": post.series.name if post.series else None,
+        "series_index": post.series.index if post.series else None,
+        "excerpt": post.excerpt,
+        "sources": [str(s) for s in (post.sources or [post.source])],
+        "displays": sum(isinstance(b, DisplayMath) for b in post.blocks),
+        "numbered": sum(isinstance(b, DisplayMath) and b.label is not None for b in post.blocks),
+        "cjk_chars": len(CJK.findall(text + (post.title or ""))),
+    }
+
+
+def render_book_json(book: Book) -> str:
+    posts = book.post_by_id()
+    data = {
+        "title": book.title,
+        "author": book.author,
+        "language": book.language,
+        "parts": [{"title": p.title, "kind": p.kind,
+                   "chapters": [chapter_facts(posts[i]) for i in p.post_ids]}
+                  for p in book.parts],
+        "citations": sorted(book.citations),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

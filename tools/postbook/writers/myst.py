@@ -1,0 +1,99 @@
+"""One MyST Markdown chapter per post: front matter, title, escaped text, labelled math, links."""
+
+from __future__ import annotations
+
+import yaml
+
+from ..model import (Block, Cite, DisplayMath, EqRef, Figure, Heading, Inline, InlineMath,
+                     Paragraph, Post, PostRef, Text)
+from .escape import escape_myst, escape_myst_line
+
+CHAPTER_DIR = "chapters"
+FIGURE_IMAGE = "../_assets/lost-figure.png"
+DEFAULT_EXCERPT_NOTE = "本章只是文章开头的摘录,全文见博客原文。"
+
+
+def chapter_path(post: Post) -> str:
+    return f"{CHAPTER_DIR}/{post.id}.md"
+
+
+def front_matter(post: Post) -> str:
+    data: dict[str, object] = {"title": post.title}
+    if post.date:
+        data["date"] = post.date.iso()
+        if post.date.inferred:
+            data["date_inferred"] = post.date.inferred
+    if post.series:
+        data["series"] = post.series.name
+        data["series_index"] = post.series.index
+    data["source"] = str(post.source)
+    if len(post.sources) > 1:
+        data["sources"] = [str(s) for s in post.sources]
+    if post.author:
+        data["author"] = post.author
+    if post.tags:
+        data["tags"] = list(post.tags)
+    data["excerpt"] = post.excerpt
+    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{dumped}---\n"
+
+
+def render_inline(inline: Inline) -> str:
+    if isinstance(inline, Text):
+        return escape_myst(inline.text)
+    if isinstance(inline, InlineMath):
+        return f"${inline.tex.strip()}$"
+    if isinstance(inline, EqRef):
+        return f"{{eq}}`{inline.label}`" if inline.label else escape_myst(f"({inline.name})")
+    if isinstance(inline, PostRef):
+        text = escape_myst_line(f"《{inline.title}》")
+        return f"[{text}]({inline.target}.md)" if inline.target else text
+    if isinstance(inline, Cite):
+        return escape_myst_line(f"《{inline.title}》") + f"{{cite:p}}`{inline.key}`"
+    raise TypeError(f"unknown inline {inline!r}")
+
+
+def render_paragraph(block: Paragraph) -> str:
+    text = "".join(render_inline(i) for i in block.inlines)
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def render_display(block: DisplayMath) -> str:
+    tex = "\n".join(line for line in block.tex.split("\n") if line.strip())
+    label = f" ({block.label})" if block.label else ""
+    return f"$$\n{tex}\n$${label}"
+
+
+def render_figure(block: Figure, post: Post, number: int) -> str:
+    caption = escape_myst_line(block.caption)
+    return (f"```{{figure}} {FIGURE_IMAGE}\n:name: {post.id}-fig-{number}\n:alt: (图片缺失)\n\n"
+            f"{caption}\n```")
+
+
+def render_block(block: Block, post: Post, figure_number: int) -> str:
+    if isinstance(block, Paragraph):
+        return render_paragraph(block)
+    if isinstance(block, Heading):
+        return "## " + escape_myst_line(block.text)
+    if isinstance(block, DisplayMath):
+        return render_display(block)
+    if isinstance(block, Figure):
+        return render_figure(block, post, figure_number)
+    raise TypeError(f"unknown block {block!r}")
+
+
+def excerpt_note(note: str | None) -> str:
+    return f"```{{admonition}} 摘录\n{escape_myst(note or DEFAULT_EXCERPT_NOTE)}\n```"
+
+
+def render_chapter(post: Post, note: str | None = None) -> str:
+    parts = [front_matter(post), f"(post-{post.id})=\n# {escape_myst_line(post.title or '')}"]
+    figures = 0
+    for block in post.blocks:
+        figures += isinstance(block, Figure)
+        rendered = render_block(block, post, figures)
+        if rendered:
+            parts.append(rendered)
+    if post.excerpt:
+        parts.append(excerpt_note(note))
+    return "\n\n".join(parts) + "\n"

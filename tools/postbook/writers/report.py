@@ -1,0 +1,91 @@
+"""The conversion report: what was read, merged, detected, linked and cited; every warning."""
+
+from __future__ import annotations
+
+import json
+
+from ..diagnostics import Reporter
+from ..model import Book, Cite, Paragraph, PostRef
+
+
+def link_counts(book: Book) -> dict[str, object]:
+    resolved, unresolved = 0, []
+    titles = {p.id: p.title for p in book.posts}
+    for post in book.posts:
+        for block in post.blocks:
+            if not isinstance(block, Paragraph):
+                continue
+            for inline in block.inlines:
+                if isinstance(inline, PostRef) and inline.target:
+                    resolved += 1
+                elif isinstance(inline, PostRef):
+                    unresolved.append({"in": titles[post.id], "title": inline.title})
+    return {"resolved": resolved, "unresolved": unresolved}
+
+
+def report_data(book: Book, report: Reporter) -> dict[str, object]:
+    posts = book.post_by_id()
+    return {
+        "title": book.title,
+        "files": [{"path": f.path, "format": f.format, "encoding": f.encoding, "posts": f.posts,
+                   "skipped": f.skipped} for f in book.files],
+        "posts": len(book.posts),
+        "merged": [{"title": posts[m.post_id].title, "sources": [str(s) for s in m.sources],
+                    "title_from": m.title_from, "date_from": m.date_from} for m in book.merges],
+        "excluded": list(book.excluded),
+        "series": [{"name": s.name, "pattern": s.pattern, "origin": s.origin,
+                    "members": [posts[i].title for i in s.post_ids]} for s in book.series],
+        "parts": [{"title": p.title, "kind": p.kind, "chapters": len(p.post_ids)}
+                  for p in book.parts],
+        "cross_references": link_counts(book),
+        "citations": [{"key": c.key, "title": c.title, "cited_by": [posts[i].title for i in c.cited_by],
+                       "from_user_bib": bool(c.fields)} for c in book.citations.values()],
+        "dates": {
+            "partial": sorted(p.title for p in book.posts if p.date and p.date.year is None),
+            "inferred": sorted(({"title": p.title, "date": p.date.iso(), "how": p.date.inferred}
+                                for p in book.posts if p.date and p.date.inferred),
+                               key=lambda d: d["title"]),
+            "missing": sorted(p.title for p in book.posts if p.date is None),
+        },
+        "warnings": [d.format() for d in report.sorted()],
+    }
+
+
+def render_report_json(data: dict[str, object]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def bullet_list(items: list[str]) -> list[str]:
+    return [f"- {item}" for item in items] or ["- (none)"]
+
+
+def render_report_md(data: dict) -> str:
+    """The same facts for people (plain Markdown; it is not part of the book)."""
+    xref = data["cross_references"]
+    out = [f"# Conversion report: {data['title']}", "",
+           f"{len(data['files'])} files read, {data['posts']} posts, "
+           f"{len(data['merged'])} merged from duplicates, {len(data['series'])} series, "
+           f"{xref['resolved']} cross-references resolved, {len(xref['unresolved'])} unresolved, "
+           f"{len(data['citations'])} papers cited, {len(data['warnings'])} warnings.", "",
+           "## Files", ""]
+    out += bullet_list([f"{f['path']}: {f['format']} ({f['encoding']}), {f['posts']} posts"
+                        + (f", skipped: {f['skipped']}" if f["skipped"] else "") for f in data["files"]])
+    out += ["", "## Duplicates merged", ""]
+    out += bullet_list([f"{m['title']}: {', '.join(m['sources'])}" for m in data["merged"]])
+    out += ["", "## Series", ""]
+    out += bullet_list([f"{s['name']} ({s['pattern'] or s['origin']}): " + " / ".join(s["members"])
+                        for s in data["series"]])
+    out += ["", "## Parts", ""]
+    out += bullet_list([f"{p['title']} ({p['kind']}): {p['chapters']} chapters" for p in data["parts"]])
+    out += ["", "## Unresolved 《…》 (kept as text)", ""]
+    out += bullet_list([f"《{u['title']}》 in {u['in']}" for u in xref["unresolved"]])
+    out += ["", "## Citations", ""]
+    out += bullet_list([f"[{c['key']}] {c['title']} (cited by {len(c['cited_by'])})"
+                        for c in data["citations"]])
+    out += ["", "## Dates", "", "Partial (no year):", ""]
+    out += bullet_list(data["dates"]["partial"])
+    out += ["", "Inferred:", ""]
+    out += bullet_list([f"{d['title']}: {d['date']} ({d['how']})" for d in data["dates"]["inferred"]])
+    out += ["", "## Warnings", ""]
+    out += bullet_list([f"`{w}`" for w in data["warnings"]])
+    return "\n".join(out) + "\n"
