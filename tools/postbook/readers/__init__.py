@@ -18,6 +18,7 @@ READERS: dict[str, ModuleType] = {
 }
 
 INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+NOT_POSTS = ("readme", "license", "changelog")  # documentation beside the dumps, by file stem
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
@@ -58,5 +59,6 @@ def input_files(posts_dir: Path) -> list[Path]:
         return [posts_dir]
     found = [p for p in posts_dir.rglob("*")
              if p.is_file() and not p.is_symlink() and p.suffix.lower() in INPUT_SUFFIXES
+             and p.stem.lower() not in NOT_POSTS
              and not any(part.startswith(".") for part in p.relative_to(posts_dir).parts)]
     return sorted(found, key=lambda p: p.relative_to(posts_dir).as_posix())

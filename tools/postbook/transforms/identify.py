@@ -19,6 +19,8 @@ UNTITLED_WORDS = 16
 def slugify(title: str, limit: int = SLUG_MAX) -> str:
     """The ASCII letters and digits of a title, lower-cased and joined by '-' (maybe empty)."""
     ascii_words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", title).lower())
+    if not any(re.search(r"[a-z]{2}", w) for w in ascii_words):
+        return ""  # "1" or "x" alone says nothing about the post
     slug = "-".join(ascii_words)
     return slug[:limit].strip("-")
 

@@ -35,7 +35,7 @@ def front_matter(post: Post) -> str:
         data["tags"] = list(post.tags)
     data["excerpt"] = post.excerpt
     dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
-    return f"---\n{dumped}---\n"
+    return f"---\n{dumped}---"
 
 
 def render_inline(inline: Inline) -> str:
@@ -87,7 +87,7 @@ def excerpt_note(note: str | None) -> str:
 
 
 def render_chapter(post: Post, note: str | None = None) -> str:
-    parts = [front_matter(post), f"(post-{post.id})=\n# {escape_myst_line(post.title or '')}"]
+    parts = [front_matter(post), f"({post.id})=\n# {escape_myst_line(post.title or '')}"]
     figures = 0
     for block in post.blocks:
         figures += isinstance(block, Figure)

@@ -1,0 +1,208 @@
+"""Turn the lines of a post body into Paragraph and Heading blocks (shared by every reader)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..diagnostics import Reporter
+from ..model import Block, Heading, Paragraph, SourceRef, Text
+
+MAX_MATH_LINES = 40  # a display formula left open longer than this is reported, not swallowed
+MAX_HEADING_CHARS = 25  # longer lines are never guessed to be section headings
+MAX_MARKED_HEADING_CHARS = 80  # "Section title #" (the single-post dump's heading mark)
+SENTENCE_PUNCTUATION = frozenset("。,,!?!?:;:;…")
+# A line that is exactly one of these starts the page's sidebar/footer: nothing after it is content.
+CHROME_MARKERS = frozenset({"最近评论", "最新评论"})
+_DISPLAY_ENV = re.compile(
+    r"\\(begin|end)\{(?:equation|align|gather|multline|eqnarray|flalign|alignat|displaymath)\*?\}")
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One line of the decoded text."""
+
+    number: int  # 1-based line number
+    text: str
+
+
+def split_lines(text: str) -> list[SourceLine]:
+    """The decoded text as numbered lines (the text's line ends are already "\\n")."""
+    return [SourceLine(i, line) for i, line in enumerate(text.split("\n"), start=1)]
+
+
+def is_chrome(text: str) -> bool:
+    return text.strip() in CHROME_MARKERS
+
+
+def cut_at_chrome(lines: list[SourceLine], source_name: str,
+                  report: Reporter) -> list[SourceLine]:
+    """The lines before the page chrome (sidebar, comments), which is not content."""
+    for i, line in enumerate(lines):
+        if is_chrome(line.text):
+            report.info("reader.chrome", f"page chrome from here on ignored ({line.text.strip()})",
+                        SourceRef(source_name, line.number))
+            return lines[:i]
+    return lines
+
+
+def blank_separated(lines: list[SourceLine]) -> list[list[SourceLine]]:
+    """Runs of non-blank lines: the paragraphs of a blank-line separated text."""
+    groups: list[list[SourceLine]] = []
+    current: list[SourceLine] = []
+    for line in lines:
+        if line.text.strip():
+            current.append(line)
+        elif current:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def one_per_line(lines: list[SourceLine]) -> list[list[SourceLine]]:
+    """Each non-blank line is a paragraph (the listing-b and single-post dumps)."""
+    return [[line] for line in lines if line.text.strip()]
+
+
+# ---- display formulas that span several lines ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class MathEffect:
+    """What one line does to the open/closed state of display math."""
+
+    dollars_odd: bool  # an odd number of $$ delimiters: toggles $$ mode
+    net: int  # \begin minus \end of display environments
+    low: int  # lowest running total of that count within the line (<= 0)
+
+
+NO_MATH = MathEffect(False, 0, 0)
+
+
+def math_effect(text: str) -> MathEffect:
+    if "$" not in text and "\\" not in text:
+        return NO_MATH
+    dollars = text.replace("\\$", "").count("$$")
+    depth = low = 0
+    for match in _DISPLAY_ENV.finditer(text):
+        depth += 1 if match.group(1) == "begin" else -1
+        low = min(low, depth)
+    return MathEffect(dollars % 2 == 1, depth, low)
+
+
+@dataclass
+class MathState:
+    """Display math still open after the lines seen so far."""
+
+    in_dollars: bool = False
+    env_depth: int = 0
+
+    def apply(self, effect: MathEffect) -> None:
+        self.in_dollars ^= effect.dollars_odd
+        # a stray \end never makes the depth negative
+        self.env_depth = max(self.env_depth + effect.low, 0) + effect.net - effect.low
+
+    @property
+    def is_open(self) -> bool:
+        return self.in_dollars or self.env_depth > 0
+
+
+def merge_display_math(groups: list[list[SourceLine]], source_name: str,
+                       report: Reporter) -> list[list[SourceLine]]:
+    """Join the paragraphs a multi-line display formula was split over into one paragraph."""
+    effects = {line.number: math_effect(line.text) for group in groups for line in group}
+    merged: list[list[SourceLine]] = []
+    i = 0
+    while i < len(groups):
+        end = _closing_group(groups, i, effects)
+        if end is None:
+            first = groups[i][0]
+            report.warning("reader.unbalanced-math",
+                           f"display math ($$ or \\begin) opened here does not close within "
+                           f"{MAX_MATH_LINES} lines; lines kept as they are",
+                           SourceRef(source_name, first.number))
+            end = i
+        merged.append([line for group in groups[i:end + 1] for line in group])
+        i = end + 1
+    return merged
+
+
+def _closing_group(groups: list[list[SourceLine]], start: int,
+                   effects: dict[int, MathEffect]) -> int | None:
+    """Index of the group where the math open at the end of groups[start] closes (start if none)."""
+    state = MathState()
+    limit = groups[start][0].number + MAX_MATH_LINES
+    for j in range(start, len(groups)):
+        if j > start and groups[j][-1].number > limit:
+            return None
+        for line in groups[j]:
+            state.apply(effects[line.number])
+        if not state.is_open:
+            return j
+    return None if state.is_open else len(groups) - 1
+
+
+def paragraph_groups(lines: list[SourceLine], source_name: str, report: Reporter,
+                     per_line: bool = False) -> list[list[SourceLine]]:
+    """The paragraphs of a body (one per line, or blank-line separated), formulas kept whole."""
+    groups = one_per_line(lines) if per_line else blank_separated(lines)
+    return merge_display_math(groups, source_name, report)
+
+
+# ---- blocks ---------------------------------------------------------------------------------
+
+
+def group_text(group: list[SourceLine]) -> str:
+    return "\n".join(line.text.strip() for line in group)
+
+
+def paragraph(text: str, source_name: str, line: int) -> Paragraph:
+    return Paragraph([Text(text)], SourceRef(source_name, line))
+
+
+def marked_heading(text: str) -> str | None:
+    """The heading text of a "Section title #" line, or None."""
+    if not text.endswith(" #"):
+        return None
+    title = text[:-2].strip()
+    return title if 0 < len(title) <= MAX_MARKED_HEADING_CHARS and "\n" not in title else None
+
+
+def looks_like_heading(text: str) -> bool:
+    """A short line without sentence punctuation or math: probably a section heading."""
+    if not 0 < len(text) <= MAX_HEADING_CHARS or "\n" in text:
+        return False
+    if "$" in text or "\\" in text or "://" in text or "|" in text:
+        return False
+    if any(ch in SENTENCE_PUNCTUATION for ch in text):
+        return False
+    return any(ch.isalpha() for ch in text)
+
+
+def dump_blocks(groups: list[list[SourceLine]], source_name: str) -> list[Block]:
+    """Blocks of a dump body: "Title #" lines (else short standalone lines) become headings."""
+    texts = [group_text(group) for group in groups]
+    marked = [marked_heading(text) for text in texts]
+    guess = not any(marked)  # a post that marks its headings ("Title #") marks all of them
+    blocks: list[Block] = []
+    for i, (group, text) in enumerate(zip(groups, texts)):
+        where = SourceRef(source_name, group[0].number)
+        if marked[i] is not None:
+            blocks.append(Heading(marked[i], where))
+        elif guess and _is_guessed_heading(texts, i):
+            blocks.append(Heading(text, where))
+        else:
+            blocks.append(Paragraph([Text(text)], where))
+    return blocks
+
+
+def _is_guessed_heading(texts: list[str], i: int) -> bool:
+    """A heading-like line, unless a neighbour repeats it (a lost image's caption pair)."""
+    text = texts[i]
+    if not looks_like_heading(text):
+        return False
+    before = texts[i - 1] if i > 0 else None
+    after = texts[i + 1] if i + 1 < len(texts) else None
+    return text != before and text != after

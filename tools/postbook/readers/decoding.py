@@ -1,0 +1,102 @@
+"""Bytes to text: UTF-8 (with or without BOM), GB18030/GBK or UTF-16 with BOM; binary data refused."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from ..diagnostics import Reporter
+from ..model import SourceRef
+
+BINARY_SAMPLE_BYTES = 64 * 1024
+MAX_REPLACED_SHARE = 0.01  # more undecodable bytes than this share of the text: not a text file
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b")
+_ODD_CATEGORIES = frozenset({"Cc", "Cn", "Co", "Cs"})  # control, unassigned, private use, surrogate
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # C0 (and DEL) except \t and \n
+
+
+def decode(data: bytes, source_name: str, report: Reporter) -> tuple[str, str] | None:
+    """The text (line ends "\\n", control characters removed) and the encoding's name, or None."""
+    where = SourceRef(source_name, 1)
+    decoded = _decode_bytes(data, source_name, report)
+    if decoded is None:
+        report.warning("reader.binary", "binary or undecodable data, not a text file; skipped",
+                       where)
+        return None
+    text, encoding = decoded
+    return _strip_control_chars(normalise_line_ends(text), source_name, report), encoding
+
+
+def normalise_line_ends(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_bytes(data: bytes, source_name: str, report: Reporter) -> tuple[str, str] | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decode_strict(data, encoding)
+    if looks_binary(data):
+        return None
+    for encoding in ("utf-8", "gb18030"):
+        decoded = _decode_strict(data, encoding)
+        if decoded is not None:
+            return decoded
+    return _decode_lenient(data, source_name, report)
+
+
+def looks_binary(data: bytes) -> bool:
+    """Many NUL or other control bytes near the start: an image, archive, UTF-16 without BOM..."""
+    sample = data[:BINARY_SAMPLE_BYTES]
+    nul = sample.count(0)
+    controls = sum(sample.count(b) for b in _CONTROL_BYTES)
+    return nul > max(2, len(sample) // 100) or controls > max(8, len(sample) // 20)
+
+
+def looks_like_text(text: str) -> bool:
+    """Few unassigned, private-use or control characters: decoding did not just produce noise."""
+    sample = text[:BINARY_SAMPLE_BYTES]
+    odd = sum(1 for ch in sample if ch not in "\t\n\r\x0c" and
+              unicodedata.category(ch) in _ODD_CATEGORIES)
+    return odd <= max(8, len(sample) // 20)
+
+
+def _decode_strict(data: bytes, encoding: str) -> tuple[str, str] | None:
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return (text, encoding) if looks_like_text(text) else None
+
+
+def _decode_lenient(data: bytes, source_name: str, report: Reporter) -> tuple[str, str] | None:
+    """Text with a few broken bytes: keep it with U+FFFD in their place, and say where."""
+    best: tuple[int, str, str] | None = None
+    for encoding in ("utf-8", "gb18030"):
+        text = data.decode(encoding, errors="replace")
+        replaced = text.count("\ufffd")
+        if best is None or replaced < best[0]:
+            best = (replaced, text, encoding)
+    replaced, text, encoding = best
+    text = normalise_line_ends(text)
+    if replaced > max(1, len(text) * MAX_REPLACED_SHARE) or not looks_like_text(text):
+        return None
+    line = text.count("\n", 0, text.find("\ufffd")) + 1
+    report.warning("reader.encoding",
+                   f"{replaced} byte sequence(s) are not valid {encoding}; replaced with U+FFFD",
+                   SourceRef(source_name, line))
+    return text, encoding
+
+
+def _strip_control_chars(text: str, source_name: str, report: Reporter) -> str:
+    first = _CONTROL_CHARS.search(text)
+    if first is None:
+        return text
+    cleaned, count = _CONTROL_CHARS.subn("", text)
+    line = text.count("\n", 0, first.start()) + 1
+    report.warning("reader.control-chars",
+                   f"{count} control character(s) (NUL, ESC...) removed; first here",
+                   SourceRef(source_name, line))
+    return cleaned

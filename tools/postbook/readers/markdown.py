@@ -1,0 +1,301 @@
+"""Markdown posts: YAML front matter (title, date, tags, series, series_index), then a Markdown body."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..diagnostics import Reporter
+from ..model import Block, Heading, Post, PostDate, SourceRef
+from .blocks import SourceLine, paragraph, paragraph_groups, split_lines
+
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+KNOWN_KEYS = ("title", "date", "tags", "series", "series_index", "author", "excerpt")
+_KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
+_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?")
+_PARTIAL_DATE = re.compile(r"--(\d{1,2})-(\d{1,2})")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+class _NoTimestampLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings (so a bad date is one warning, not a lost file)."""
+
+
+_NoTimestampLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+@dataclass
+class FrontMatter:
+    """The front matter's raw values and the line each top-level key is on."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
+    body_start: int = 0  # index of the first body line
+
+
+def detect(text: str) -> float:
+    lines = text.split("\n", 2000)[:2000]
+    if lines[0].rstrip() == "---":
+        closed = any(line.rstrip() in ("---", "...") for line in lines[1:])
+        return 0.95 if closed else 0.6
+    if any(atx_heading(line) is not None for line in lines):
+        return 0.3
+    return 0.0
+
+
+def parse(text: str, source_name: str, report: Reporter) -> list[Post]:
+    lines = split_lines(text)
+    front = read_front_matter(lines, source_name, report)
+    values = front.values
+    check_keys(front, source_name, report)
+    title, title_line, body = take_title(_text_field(front, "title", source_name, report),
+                                         front, lines[front.body_start:])
+    blocks = markdown_blocks(body, source_name, report)
+    if title is None and not blocks and not values:
+        return []
+    source = SourceRef(source_name, title_line)
+    if title is None:
+        report.warning("reader.no-title", "no title (front matter or first # heading)", source)
+    if not blocks:
+        report.warning("reader.empty-body", "post has no text", source)
+    return [Post(title=title, date=_date(front, source_name, report), blocks=blocks,
+                 source=source, excerpt=values.get("excerpt") is True,
+                 author=_text_field(front, "author", source_name, report),
+                 tags=_tags(front, source_name, report),
+                 series_hint=_text_field(front, "series", source_name, report),
+                 series_index_hint=_series_index(front, source_name, report), sources=[source])]
+
+
+# ---- front matter ---------------------------------------------------------------------------
+
+
+def read_front_matter(lines: list[SourceLine], source_name: str, report: Reporter) -> FrontMatter:
+    """The YAML between the first two "---" lines; what can be kept of it when it is invalid."""
+    if not lines or lines[0].text.rstrip() != "---":
+        return FrontMatter()
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.text.rstrip() in ("---", "...")),
+               None)
+    if end is None:
+        report.warning("reader.front-matter", "front matter opened with --- is never closed; "
+                       "read as body text", SourceRef(source_name, 1))
+        return FrontMatter(body_start=1)
+    inner = lines[1:end]
+    key_lines = {}
+    for line in inner:
+        match = _KEY_LINE.match(line.text)
+        if match:
+            key_lines.setdefault(match.group(1), line.number)
+    return FrontMatter(_load_yaml(inner, source_name, report), key_lines, end + 1)
+
+
+def _load_yaml(inner: list[SourceLine], source_name: str, report: Reporter) -> dict[str, Any]:
+    raw = "\n".join(line.text for line in inner)
+    if len(raw) > MAX_FRONT_MATTER_CHARS:
+        report.warning("reader.front-matter", "front matter too large; only simple "
+                       "'key: value' lines read", SourceRef(source_name, 2))
+        return _load_line_by_line(inner)
+    try:
+        data = yaml.load(raw, Loader=_NoTimestampLoader)  # noqa: S506 (a SafeLoader subclass)
+    except Exception as exc:  # YAMLError, or RecursionError on absurd nesting
+        report.warning("reader.front-matter", f"invalid YAML front matter ({_yaml_problem(exc)}); "
+                       "only simple 'key: value' lines read",
+                       SourceRef(source_name, 2 + _yaml_error_line(exc)))
+        return _load_line_by_line(inner)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        report.warning("reader.front-matter", "front matter is not a 'key: value' mapping; ignored",
+                       SourceRef(source_name, 2))
+        return {}
+    return {str(key): value for key, value in data.items()}
+
+
+def _yaml_error_line(exc: Exception) -> int:
+    """0-based line in the front matter where the faulty construct starts (or was noticed)."""
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    return mark.line if mark is not None else 0
+
+
+def _yaml_problem(exc: Exception) -> str:
+    context = getattr(exc, "context", None)
+    problem = getattr(exc, "problem", None) or type(exc).__name__
+    return f"{context}: {problem}" if context else problem
+
+
+def _load_line_by_line(inner: list[SourceLine]) -> dict[str, Any]:
+    """Top-level "key: value" lines of a front matter YAML could not read, each value on its own."""
+    values: dict[str, Any] = {}
+    for line in inner:
+        match = _KEY_LINE.match(line.text)
+        if match is None or match.group(1) in values or len(line.text) > 4096:
+            continue
+        raw = line.text[match.end():].strip()
+        try:
+            values[match.group(1)] = yaml.load(raw, Loader=_NoTimestampLoader)  # noqa: S506
+        except Exception:
+            values[match.group(1)] = raw
+    return values
+
+
+def check_keys(front: FrontMatter, source_name: str, report: Reporter) -> None:
+    unknown = sorted(key for key in front.values if key not in KNOWN_KEYS)
+    if unknown:
+        line = min(front.key_lines.get(key, 2) for key in unknown)
+        report.warning("reader.front-matter-key",
+                       f"unknown front matter key(s) ignored: {', '.join(unknown)} "
+                       f"(known: {', '.join(KNOWN_KEYS)})", SourceRef(source_name, line))
+
+
+def _where(front: FrontMatter, key: str, source_name: str) -> SourceRef:
+    return SourceRef(source_name, front.key_lines.get(key, 1))
+
+
+def _text_field(front: FrontMatter, key: str, source_name: str, report: Reporter) -> str | None:
+    value = front.values.get(key)
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (str, int, float)):
+        return str(value).strip() or None
+    report.warning("reader.front-matter", f"{key}: expected text, got a {type(value).__name__}",
+                   _where(front, key, source_name))
+    return None
+
+
+def _date(front: FrontMatter, source_name: str, report: Reporter) -> PostDate | None:
+    value = front.values.get("date")
+    if value is None:
+        return None
+    text = str(value).strip() if isinstance(value, (str, int, float)) else ""
+    found = parse_date(text)
+    if found is None:
+        report.warning("reader.bad-date", f"date: not a date (YYYY-MM-DD or --MM-DD): {text!r}",
+                       _where(front, "date", source_name))
+    return found
+
+
+def parse_date(text: str) -> PostDate | None:
+    """A full or year-less date, None when it is not a calendar date."""
+    if len(text) > 64:
+        return None
+    full = _DATE.fullmatch(text)
+    partial = _PARTIAL_DATE.fullmatch(text)
+    if full:
+        year, month, day = (int(g) for g in full.groups())
+    elif partial:
+        year, (month, day) = 2000, (int(g) for g in partial.groups())  # 2000: any leap year
+    else:
+        return None
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return None
+    return PostDate(month, day, year if full else None)
+
+
+def _tags(front: FrontMatter, source_name: str, report: Reporter) -> list[str]:
+    value = front.values.get("tags")
+    if value is None:
+        return []
+    if isinstance(value, str):  # "a, b", or "[a, b" from broken YAML
+        value = re.split(r"[,,]", value.strip().strip("[]"))
+    if isinstance(value, list) and all(isinstance(t, (str, int, float)) for t in value):
+        return [str(t).strip() for t in value if str(t).strip()]
+    report.warning("reader.front-matter", "tags: expected a list of words",
+                   _where(front, "tags", source_name))
+    return []
+
+
+def _series_index(front: FrontMatter, source_name: str, report: Reporter) -> float | None:
+    value = front.values.get("series_index")
+    if value is None:
+        return None
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValueError
+        number = float(value)
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError
+        return number
+    except ValueError:
+        report.warning("reader.front-matter", f"series_index: not a number: {value!r}"[:200],
+                       _where(front, "series_index", source_name))
+        return None
+
+
+# ---- body -----------------------------------------------------------------------------------
+
+
+def take_title(title: str | None, front: FrontMatter,
+               body: list[SourceLine]) -> tuple[str | None, int, list[SourceLine]]:
+    """The title, its line, and the body without a leading "# title" line that repeats it."""
+    title_line = front.key_lines.get("title", 1) if title is not None else 1
+    first = next((i for i, line in enumerate(body) if line.text.strip()), None)
+    if first is None:
+        return title, title_line, body
+    heading = atx_heading(body[first].text)
+    if heading is None or heading[0] != 1 or (title is not None and heading[1] != title):
+        return title, title_line, body
+    return heading[1], body[first].number, body[first + 1:]
+
+
+def atx_heading(text: str) -> tuple[int, str] | None:
+    """(level, text) of a "## heading" line, or None."""
+    stripped = text.lstrip(" ")
+    if len(text) - len(stripped) > 3 or not stripped.startswith("#"):
+        return None
+    level = len(stripped) - len(stripped.lstrip("#"))
+    rest = stripped[level:]
+    if level > 6 or (rest and rest[0] not in " \t"):
+        return None
+    content = rest.strip()
+    closing = content.rstrip("#")
+    if closing != content and (not closing or closing[-1] in " \t"):
+        content = closing.strip()
+    return (level, content) if content else None
+
+
+def markdown_blocks(body: list[SourceLine], source_name: str, report: Reporter) -> list[Block]:
+    """Headings, fenced code (one paragraph each, raw) and blank-line separated paragraphs."""
+    blocks: list[Block] = []
+    plain: list[SourceLine] = []
+    i = 0
+    while i < len(body):
+        line = body[i]
+        heading = atx_heading(line.text)
+        fence = _FENCE.match(line.text)
+        if heading is None and fence is None:
+            plain.append(line)
+            i += 1
+            continue
+        blocks += _plain_blocks(plain, source_name, report)
+        plain = []
+        if heading is not None:
+            blocks.append(Heading(heading[1], SourceRef(source_name, line.number)))
+            i += 1
+        else:
+            end = _fence_end(body, i, fence.group(1))
+            text = "\n".join(fenced.text.rstrip() for fenced in body[i:end])
+            blocks.append(paragraph(text, source_name, line.number))
+            i = end
+    return blocks + _plain_blocks(plain, source_name, report)
+
+
+def _fence_end(body: list[SourceLine], start: int, marker: str) -> int:
+    """Index just after the line closing the fence opened at start (the end of the body if none)."""
+    for j in range(start + 1, len(body)):
+        stripped = body[j].text.strip()
+        if stripped.startswith(marker) and not stripped.strip(marker[0]):
+            return j + 1
+    return len(body)
+
+
+def _plain_blocks(lines: list[SourceLine], source_name: str, report: Reporter) -> list[Block]:
+    groups = paragraph_groups(lines, source_name, report)
+    return [paragraph("\n".join(line.text.rstrip() for line in group), source_name,
+                      group[0].number) for group in groups]
