@@ -45,7 +45,7 @@ def run_convert(args: argparse.Namespace) -> int:
         config_path = args.config or find_config(args.posts)
         config = load_config(config_path, report)
     except ConfigError as exc:
-        print(f"postbook: error: {exc}", file=sys.stderr)
+        print(f"postbook: {exc}", file=sys.stderr)
         return 2
     options = ConvertOptions(posts=args.posts, out=args.out, force=args.force,
                              force_format=args.format)

@@ -38,7 +38,13 @@ def cite_key(title: str, taken: dict[str, str]) -> str:
     """A readable, stable BibTeX key from the title's first significant words."""
     words = [w.lower() for w in WORD.findall(title)]
     kept = [w for w in words if w not in STOP_WORDS][:KEY_WORDS] or words[:KEY_WORDS]
-    key = re.sub(r"[^a-z0-9-]", "", "-".join(kept))[:48].strip("-") or "paper"
+    kept = [re.sub(r"[^a-z0-9]", "", w) for w in kept]
+    key = ""
+    for word in (w for w in kept if w):
+        if len(key) + len(word) > 40:
+            break
+        key = f"{key}-{word}" if key else word
+    key = key or (kept[0][:40] if kept and kept[0] else "paper")
     if key in taken and taken[key] != paper_key(title):
         key += "-" + hashlib.sha1(paper_key(title).encode()).hexdigest()[:6]
     return key

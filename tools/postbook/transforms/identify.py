@@ -50,8 +50,8 @@ def assign_ids(book: Book, config: BookConfig, report: Reporter) -> Book:
     for post in book.posts:
         if not post.title:
             post.title = title_for_untitled(post)
-            report.warning("post.untitled", f"entry has no title; using {post.title!r}",
-                           post.source)
+            report.info("post.untitled-title", f"entry has no title; using {post.title!r}",
+                        post.source)
         base = stable_id(post)
         post.id, n = base, 2
         while post.id in taken:

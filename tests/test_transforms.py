@@ -1,0 +1,65 @@
+"""Golden tests of the structural transforms: tests/transforms/<case>/input.json -> expected.json.
+
+input.json: {"steps": [...], "posts": [to_data() of each Post, defaults may be left out]}.
+A postbook.yaml beside it is the case's config. expected.json: the Book after the steps, and
+every diagnostic (info included) in the order they were reported.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from postbook.config import BookConfig, load_config
+from postbook.diagnostics import Reporter
+from postbook.model import Book, to_data
+from postbook.transforms import dates, duplicates, parts, series, structure
+
+from .golden import check_golden
+from .model_json import posts_from_data
+
+CASES_DIR = Path(__file__).parent / "transforms"
+CASES = sorted(p for p in CASES_DIR.iterdir() if (p / "input.json").is_file())
+
+
+def assign_test_ids(book: Book, config: BookConfig, report: Reporter) -> Book:
+    """Stand-in for transforms.identify: readable ids from the source ("b.txt:10" -> "b-10")."""
+    for post in book.posts:
+        post.id = post.id or f"{Path(post.source.path).stem}-{post.source.line}"
+    return book
+
+
+STEPS = {
+    "merge": duplicates.merge_duplicates,
+    "config": structure.apply_config,
+    "series": series.detect_series,
+    "dates": dates.infer_dates,
+    "ids": assign_test_ids,
+    "parts": parts.build_parts,
+}
+
+
+def run_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    spec = json.loads((case / "input.json").read_text(encoding="utf-8"))
+    report = Reporter(stream=io.StringIO(), quiet=True)
+    monkeypatch.chdir(case)  # the config is named relative to the case: "postbook.yaml:12"
+    config_file = Path("postbook.yaml")
+    config = load_config(config_file if config_file.is_file() else None, report)
+    book = Book(posts=posts_from_data(spec["posts"]))
+    for step in spec["steps"]:
+        book = STEPS[step](book, config, report)
+    result = {"book": to_data(book), "diagnostics": [d.format() for d in report.diagnostics]}
+    return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_transform_case(case: Path, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    check_golden(case / "expected.json", run_case(case, monkeypatch), update_golden)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_transform_case_is_deterministic(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_case(case, monkeypatch) == run_case(case, monkeypatch)

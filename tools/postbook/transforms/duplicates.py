@@ -1,0 +1,211 @@
+"""Merge the copies of one post (several dumps, two listing formats) into one Post."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+
+from ..config import BookConfig
+from ..diagnostics import Reporter
+from ..model import Book, Merge, Post, PostDate
+from .text_keys import (MIN_COMPARABLE, body_fingerprint, body_text, fingerprint_overlap,
+                        normalise_title)
+
+ANCHOR = 8  # letters per anchor: a chunk of a fingerprint that indexes its post
+ANCHORS = 6  # anchors taken from the start of each fingerprint
+MAX_ANCHOR_SHARE = 64  # an anchor shared by more posts than this is boilerplate and ignored
+CANDIDATES = 3  # best-anchored candidates verified for each untitled entry
+SEARCH_SPAN = 128  # letters of an untitled entry searched for anchors (copies start alike)
+SAME_POST = 0.8  # fingerprint overlap from which two copies are one post
+
+
+@dataclass
+class _Group:
+    """Copies believed to be one post; order is the input position of the first copy."""
+
+    copies: list[Post]
+    order: int
+    _fingerprint: str | None = field(default=None, repr=False)
+
+    def add(self, post: Post) -> None:
+        self.copies.append(post)
+        self._fingerprint = None
+
+    @property
+    def fingerprint(self) -> str:
+        """The longest fingerprint of the copies (the copy cut shortest says the least)."""
+        if self._fingerprint is None:
+            self._fingerprint = max((body_fingerprint(c) for c in self.copies), key=len)
+        return self._fingerprint
+
+
+def merge_duplicates(book: Book, config: BookConfig, report: Reporter) -> Book:
+    """One Post per post: copies matched by normalised title, untitled entries by their text."""
+    groups = _group_titled(book.posts, report)
+    untitled = [(order, post) for order, post in enumerate(book.posts) if not post.title]
+    if untitled:
+        _attach_untitled(groups, untitled, report)
+    groups.sort(key=lambda g: g.order)
+    book.posts = [_merge(group, book, report) for group in groups]
+    return book
+
+
+# ---- grouping ------------------------------------------------------------------------------
+
+
+def _group_titled(posts: list[Post], report: Reporter) -> list[_Group]:
+    """Copies with the same normalised title, unless date and text both say they differ."""
+    by_title: dict[str, list[_Group]] = defaultdict(list)
+    groups: list[_Group] = []
+    for order, post in enumerate(posts):
+        if not post.title:
+            continue
+        same_title = by_title[normalise_title(post.title)]
+        group = next((g for g in same_title if _same_post(g, post)), None)
+        if group is not None:
+            group.add(post)
+            continue
+        if same_title:
+            report.warning("merge.same-title", f"《{post.title}》 also names another post "
+                           f"({same_title[0].copies[0].source}) with another date and text; "
+                           "kept as two posts", post.source)
+        group = _Group([post], order)
+        same_title.append(group)
+        groups.append(group)
+    return groups
+
+
+def _same_post(group: _Group, post: Post) -> bool:
+    """A copy with the group's title is the same post unless its date and its text both differ."""
+    if all(_dates_agree(c.date, post.date) for c in group.copies):
+        return True
+    mine, theirs = body_fingerprint(post), group.fingerprint
+    if min(len(mine), len(theirs)) < MIN_COMPARABLE:
+        return True  # too little text to tell them apart: trust the title
+    return fingerprint_overlap(mine, theirs) >= SAME_POST
+
+
+def _dates_agree(a: PostDate | None, b: PostDate | None) -> bool:
+    if a is None or b is None:
+        return True
+    same_day = (a.month, a.day) == (b.month, b.day)
+    return same_day and (a.year is None or b.year is None or a.year == b.year)
+
+
+class _AnchorIndex:
+    """Groups indexed by anchors (chunks of their fingerprint's start), for near-linear lookups."""
+
+    def __init__(self) -> None:
+        self.by_anchor: dict[str, list[_Group]] = defaultdict(list)
+
+    def add(self, group: _Group) -> None:
+        fingerprint = group.fingerprint
+        if len(fingerprint) < MIN_COMPARABLE:
+            return
+        for k in range(ANCHORS):
+            chunk = fingerprint[k * ANCHOR:(k + 1) * ANCHOR]
+            if len(chunk) == ANCHOR:
+                self.by_anchor[chunk].append(group)
+
+    def candidates(self, fingerprint: str) -> list[_Group]:
+        """Groups sharing an anchor with any window of fingerprint, most shared first."""
+        span = min(len(fingerprint), SEARCH_SPAN) - ANCHOR + 1
+        windows = {fingerprint[i:i + ANCHOR] for i in range(span)}
+        lists = [found for w in windows if (found := self.by_anchor.get(w))]
+        hits: Counter[int] = Counter()
+        groups: dict[int, _Group] = {}
+        for found in lists:
+            if len(found) <= MAX_ANCHOR_SHARE:
+                hits.update(g.order for g in found)
+                groups.update((g.order, g) for g in found)
+        ranked = sorted(hits, key=lambda order: (-hits[order], order))
+        return [groups[order] for order in ranked[:CANDIDATES]]
+
+
+def _attach_untitled(groups: list[_Group], untitled: list[tuple[int, Post]],
+                     report: Reporter) -> None:
+    """Put each untitled entry with the post its text matches, or in a group of its own."""
+    index = _AnchorIndex()
+    for group in groups:
+        index.add(group)
+    for order, post in untitled:
+        group = _match_by_text(post, index, report)
+        if group is not None:
+            group.add(post)
+            continue
+        group = _Group([post], order)
+        groups.append(group)
+        index.add(group)
+
+
+def _match_by_text(post: Post, index: _AnchorIndex, report: Reporter) -> _Group | None:
+    fingerprint = body_fingerprint(post)
+    if len(fingerprint) < MIN_COMPARABLE:
+        return None
+    scored = [(fingerprint_overlap(fingerprint, g.fingerprint), g) for g in index.candidates(fingerprint)]
+    scored = [(score, g) for score, g in scored if score >= SAME_POST]
+    if not scored:
+        return None
+    best = max(score for score, _ in scored)
+    top = [g for score, g in scored if score == best]
+    if len(top) > 1:
+        names = "; ".join(f"{g.copies[0].source}" for g in top)
+        report.warning("merge.ambiguous", f"untitled entry's text matches several posts ({names}); "
+                       "kept apart", post.source)
+        return None
+    return top[0]
+
+
+# ---- merging -------------------------------------------------------------------------------
+
+
+def _merge(group: _Group, book: Book, report: Reporter) -> Post:
+    """The most complete copy, with the title, full date and sources of all of them."""
+    copies = sorted(group.copies, key=lambda p: p.source)
+    sources = sorted({s for c in copies for s in (c.sources or [c.source])})
+    if len(copies) == 1:
+        post = copies[0]
+        post.sources = sources
+    else:
+        post = _combine(copies, sources, book, report)
+    if not post.title:
+        report.warning("post.untitled", "entry has no title and no titled copy of it was found",
+                       post.source)
+    return post
+
+
+def _combine(copies: list[Post], sources: list, book: Book, report: Reporter) -> Post:
+    body = max(copies, key=_text_length)  # the first of the longest, in source order
+    titled = next((c for c in copies if c.title), None)
+    hinted = next((c for c in copies if c.series_hint), None)
+    date, dated = _merged_date(copies, titled, report)
+    post = replace(
+        body, title=titled.title if titled else None, date=date,
+        excerpt=all(c.excerpt for c in copies), sources=sources, source=sources[0],
+        author=next((c.author for c in copies if c.author), None),
+        tags=list(dict.fromkeys(t for c in copies for t in c.tags)),
+        series_hint=hinted.series_hint if hinted else None,
+        series_index_hint=hinted.series_index_hint if hinted else None)
+    book.merges.append(Merge("", sources, title_from=str(titled.source) if titled else None,
+                             date_from=str(dated.source) if dated else None))
+    return post
+
+
+def _text_length(post: Post) -> int:
+    return len("".join(body_text(post).split()))
+
+
+def _merged_date(copies: list[Post], titled: Post | None,
+                 report: Reporter) -> tuple[PostDate | None, Post | None]:
+    """The date of the first copy that has the year (else the first dated); conflicts warned."""
+    dated = [c for c in copies if c.date is not None]
+    if not dated:
+        return None, None
+    chosen = next((c for c in dated if c.date.year is not None), dated[0])
+    name = f"《{titled.title}》" if titled else "an untitled entry"
+    for copy in dated:
+        if not _dates_agree(copy.date, chosen.date):
+            report.warning("merge.date-conflict", f"copies of {name} disagree on the date: "
+                           f"{copy.date.iso()} here, {chosen.date.iso()} at {chosen.source}; "
+                           f"keeping {chosen.date.iso()}", copy.source)
+    return replace(chosen.date), chosen
