@@ -11,7 +11,7 @@ from ..model import Block, Heading, Paragraph, SourceRef, Text
 MAX_MATH_LINES = 40  # a display formula left open longer than this is reported, not swallowed
 MAX_HEADING_CHARS = 25  # longer lines are never guessed to be section headings
 MAX_MARKED_HEADING_CHARS = 80  # "Section title #" (the single-post dump's heading mark)
-SENTENCE_PUNCTUATION = frozenset("。,,!?!?:;:;…")
+SENTENCE_PUNCTUATION = frozenset("\u3002,\uff0c!\uff01?\uff1f:\uff1a;\uff1b\u2026")  # ASCII and full-width
 # A line that is exactly one of these starts the page's sidebar/footer: nothing after it is content.
 CHROME_MARKERS = frozenset({"最近评论", "最新评论"})
 _DISPLAY_ENV = re.compile(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Callable
@@ -54,6 +55,7 @@ def chinese_number(text: str) -> int | None:
 
 def parse_series_title(title: str) -> TitleNumber | None:
     """Series name and number of "X(十三):…", "X:10、…", "X:3. …", or "X(上)"; else None."""
+    title = unicodedata.normalize("NFKC", title)  # full-width （ ） ： read as ( ) :
     for regex, pattern in ((PAREN_NUMBER, "paren-numeral"), (LISTED_NUMBER, "numbered")):
         found = regex.match(title.strip())
         number = chinese_number(found["num"]) if found else None
@@ -72,7 +74,7 @@ def family_prefixes(title: str) -> list[str]:
 
     Y must have two characters or more: "X之路", "X之美" are words, not a family's member.
     """
-    head = re.split(r"[::]", title, maxsplit=1)[0].rstrip()
+    head = re.split(":", unicodedata.normalize("NFKC", title), maxsplit=1)[0].rstrip()
     return [head[:m.start()].strip() for m in re.finditer("之", head)
             if 2 <= m.start() < len(head) - 2]
 
