@@ -1,0 +1,174 @@
+"""Reader golden cases (tests/readers/<case>/) and the readers' robustness on hostile input."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from postbook.diagnostics import Reporter
+from postbook.model import to_data
+from postbook.readers import READERS, decoding, detect_format, read_file
+
+from .golden import check_golden
+
+CASES_DIR = Path(__file__).resolve().parent / "readers"
+CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "input.txt").is_file())
+
+
+def read_case(case: str) -> tuple[list, Reporter]:
+    folder = CASES_DIR / case
+    forced = folder / "format.txt"
+    fmt = forced.read_text(encoding="utf-8").strip() if forced.exists() else None
+    report = Reporter(quiet=True)
+    posts, _record = read_file(folder / "input.txt", f"{case}/input.txt", report, fmt)
+    return posts, report
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_reader_case(case: str, update_golden: bool) -> None:
+    posts, report = read_case(case)
+    data = json.dumps(to_data(posts), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    check_golden(CASES_DIR / case / "expected.json", data, update_golden)
+    log = "".join(d.format() + "\n" for d in report.diagnostics)
+    check_golden(CASES_DIR / case / "expected-diagnostics.txt", log, update_golden)
+
+
+def test_every_required_case_exists() -> None:
+    required = {"listing_a_basic", "listing_a_untitled", "listing_a_multiline_math",
+                "listing_b_basic", "listing_b_no_yinyong", "listing_b_glued_title_trap",
+                "listing_b_chrome", "single_post", "markdown_front_matter", "encoding_gbk",
+                "bom_crlf", "binary_file", "empty_and_chrome_only"}
+    assert required <= set(CASES)
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("listing_a_basic", "listing-a"), ("listing_a_untitled", "listing-a"),
+    ("listing_b_basic", "listing-b"), ("listing_b_glued_title_trap", "listing-b"),
+    ("single_post", "single-post"), ("markdown_front_matter", "markdown"),
+    ("markdown_bad_yaml", "markdown"), ("empty_and_chrome_only", None),
+])
+def test_detection(case: str, expected: str | None) -> None:
+    text = (CASES_DIR / case / "input.txt").read_text(encoding="utf-8")
+    assert detect_format(text) == expected
+
+
+def test_long_single_meta_file_is_a_single_post() -> None:
+    body = "这是一段很长的正文,用来让文件看起来像一篇完整的文章。\n" * 200
+    text = "标题\nBy 某人 | 2020-01-02 | 3位读者 | 引用开头。\n" + body
+    assert detect_format(text) == "single-post"
+    short = "标题\nBy 某人 | 2020-01-02 | 3位读者 | 引用开头。\n第二段。\n"
+    assert detect_format(short) == "listing-b"
+
+
+def test_either_b_reader_can_be_forced() -> None:
+    text = (CASES_DIR / "single_post" / "input.txt").read_text(encoding="utf-8")
+    as_listing = READERS["listing-b"].parse(text, "x", Reporter(quiet=True))
+    as_single = READERS["single-post"].parse(text, "x", Reporter(quiet=True))
+    assert [p.title for p in as_listing] == [p.title for p in as_single]
+    assert as_listing[0].excerpt and not as_single[0].excerpt
+
+
+@pytest.mark.parametrize("data, encoding", [
+    ("中文".encode("utf-8"), "utf-8"), (b"\xef\xbb\xbf" + "中文".encode(), "utf-8-sig"),
+    ("中文".encode("gbk"), "gb18030"), ("中文".encode("utf-16"), "utf-16"), (b"", "utf-8"),
+])
+def test_decode_encodings(data: bytes, encoding: str) -> None:
+    decoded = decoding.decode(data, "x", Reporter(quiet=True))
+    assert decoded is not None and decoded[1] == encoding
+    assert decoded[0] == ("中文" if data else "")
+
+
+def test_decode_line_ends_and_controls() -> None:
+    report = Reporter(quiet=True)
+    decoded = decoding.decode(b"a\r\nb\rc\x00d\x1b\n", "x", report)
+    assert decoded == ("a\nb\ncd\n", "utf-8")
+    assert [(d.code, d.source.line) for d in report.warnings] == [("reader.control-chars", 3)]
+
+
+def test_decode_refuses_binary_and_garbage() -> None:
+    for data in (bytes(range(256)) * 4, b"\x00" * 100, b"\xfd\xfe" * 100 + b"\x80" * 50,
+                 b"\xff\xfe" + b"\xfd\xff\xfe\xdb" * 100):
+        report = Reporter(quiet=True)
+        assert decoding.decode(data, "x", report) is None
+        assert [d.code for d in report.warnings] == ["reader.binary"]
+
+
+def test_decode_keeps_text_with_one_broken_byte() -> None:
+    data = ("正常的一行文字。\n" * 50).encode() + b"\xff" + "最后一行。\n".encode()
+    report = Reporter(quiet=True)
+    text, encoding = decoding.decode(data, "x", report)
+    assert encoding == "utf-8" and "\ufffd" in text
+    assert [(d.code, d.source.line) for d in report.warnings] == [("reader.encoding", 51)]
+
+
+HOSTILE_TEXTS = {
+    "one 5 MB line": "字" * 5_000_000,
+    "whitespace after By": "By " + " " * 5_000_000 + "x",
+    "meta with endless spaces": "By x | 2020-01-01 |" + " " * 5_000_000 + "1位读者",
+    "dollars": "$$" * 2_500_000 + "$",
+    "environments": "\\begin{equation}" * 300_000,
+    "heading hashes": "#" * 5_000_000,
+    "spaces after hash": "# " + " " * 5_000_000 + "x",
+    "pipes": "By " + "|" * 5_000_000,
+    "date and spaces": "1 Jan" + " " * 5_000_000,
+    "front matter nesting": "---\ntitle: " + "[" * 100_000 + "\n---\n正文。\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_TEXTS))
+def test_hostile_text_is_read_in_linear_time(name: str) -> None:
+    text = HOSTILE_TEXTS[name]
+    start = time.perf_counter()
+    detect_format(text)
+    for reader in READERS.values():
+        reader.parse(text, "x", Reporter(quiet=True))
+    decoding.decode(text.encode(), "x", Reporter(quiet=True))
+    assert time.perf_counter() - start < 10
+
+
+def test_titles_are_kept_as_data() -> None:
+    title = "../" * 100 + "\x00<b>" + "长" * 100
+    text = f"{title}\nBy a | 2020-01-01 | 1位读者 | 引用正文。\n"
+    posts = READERS["listing-b"].parse(text, "x", Reporter(quiet=True))
+    assert [p.title for p in posts] == [title]
+
+
+PIECES = ["中文", "。", ",", "$$", "$", "\\begin{align}", "\\end{align}", "\n", "\n\n", " ", "#",
+          "## ", "---\n", "...\n", "By ", "|", " | ", "2020-01-01", "2020-02-30", "9位读者", "引用",
+          "30 Nov", "31 Feb", "点击阅读全文...", "最近评论", "\x00", "\r", "\ufeff", "title: x\n",
+          "date: 2020-13-01\n", "tags: [a\n", "```\n", ":", " #", "《", "》", "\\$", "&", "*"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=5), max_size=60).map("".join))
+def test_no_reader_raises_on_random_text(text: str) -> None:
+    detect_format(text)
+    for reader in READERS.values():
+        assert reader.detect(text) >= 0
+        for post in reader.parse(text, "x", Reporter(quiet=True)):
+            assert post.source.path == "x" and post.source.line >= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_no_reader_raises_on_random_bytes(data: bytes) -> None:
+    report = Reporter(quiet=True)
+    decoded = decoding.decode(data, "x", report)
+    if decoded is None:
+        assert [d.code for d in report.warnings] == ["reader.binary"]
+        return
+    text, _encoding = decoded
+    assert "\r" not in text and "\x00" not in text
+    for reader in READERS.values():
+        reader.parse(text, "x", report)
+
+
+def test_read_file_reports_unreadable(tmp_path: Path) -> None:
+    report = Reporter(quiet=True)
+    posts, record = read_file(tmp_path / "missing.txt", "missing.txt", report)
+    assert posts == [] and record.skipped == "unreadable"
