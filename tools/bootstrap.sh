@@ -16,6 +16,8 @@ SYSTEM_PACKAGES=(
   fonts-noto-cjk           # Chinese glyphs in every edition
   latexmk                  # drives xelatex
   dvisvgm                  # SVG math for the TeX-free PDF and the EPUB fallback
+  preview-latex-style      # preview.sty: tight boxes (and baselines) for the SVG formulas
+  fontconfig               # fc-match finds the Noto CJK face for the EPUB cover
   epubcheck default-jre-headless  # validates the EPUB
   poppler-utils            # pdftotext / pdffonts in the tests and the check
   chromium                 # headless browser for the HTML tests

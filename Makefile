@@ -1,0 +1,70 @@
+# Postbook: convert the blog posts into book/, then build the editions with Sphinx.
+#   make all        HTML + LaTeX PDF + EPUB + TeX-free PDF (the PDFs and EPUB linked from the HTML)
+#   make html | latexpdf | epub | pdf | livehtml | check | test | clean | convert
+POSTS ?= sample-posts
+BOOK ?= book
+BUILD ?= _build
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+POSTBOOK := $(VENV)/bin/postbook
+SPHINXOPTS ?= -n -W --keep-going
+SPHINX = $(VENV)/bin/sphinx-build -c . $(SPHINXOPTS)
+MATHJAX_VERSION := 3.2.2
+MATHJAX := _static/mathjax/tex-svg-full.js
+DOWNLOADS := $(BUILD)/html/_downloads
+
+.PHONY: all html latexpdf epub pdf livehtml check clean test convert vendor $(VENV)
+
+# Installs Debian packages (as root) and the pinned Python deps; a quick check when all is there.
+$(VENV):
+	tools/bootstrap.sh
+
+# The converter rewrites only files whose content changed, so running it every time is cheap.
+convert: $(VENV)
+	$(POSTBOOK) convert $(POSTS) --out $(BOOK)
+
+# MathJax 3 for the offline HTML: one self-contained bundle from the npm registry.
+vendor: $(MATHJAX)
+$(MATHJAX):
+	@tmp=$$(mktemp -d) && \
+	  (cd $$tmp && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null && \
+	   tar xzf mathjax-$(MATHJAX_VERSION).tgz package/es5/tex-svg-full.js) && \
+	  mkdir -p $(@D) && cp $$tmp/package/es5/tex-svg-full.js $@ && rm -rf $$tmp
+	@echo "vendored MathJax $(MATHJAX_VERSION) into $@"
+
+html: $(VENV) convert $(MATHJAX)
+	$(SPHINX) -b html -d $(BUILD)/doctrees/html $(BOOK) $(BUILD)/html
+
+latexpdf: $(VENV) convert
+	$(SPHINX) -b latex -d $(BUILD)/doctrees/latex $(BOOK) $(BUILD)/latex
+	cd $(BUILD)/latex && latexmk -xelatex -interaction=nonstopmode -halt-on-error book.tex \
+	  > latexmk.out 2>&1 || { tail -n 40 latexmk.out; exit 1; }
+	$(PYTHON) -m postbook.sphinxext.latex_log $(BUILD)/latex/book.log
+
+epub: $(VENV) convert
+	$(SPHINX) -b epub -d $(BUILD)/doctrees/epub $(BOOK) $(BUILD)/epub
+
+pdf: $(VENV) convert
+	$(SPHINX) -b webpdf -d $(BUILD)/doctrees/webpdf $(BOOK) $(BUILD)/webpdf
+
+# The other editions first, copied where the HTML's download links point, then the HTML.
+all: latexpdf epub pdf
+	mkdir -p $(DOWNLOADS)
+	cp $(BUILD)/latex/book.pdf $(BUILD)/epub/book.epub $(BUILD)/webpdf/book-web.pdf $(DOWNLOADS)/
+	$(MAKE) --no-print-directory html
+
+livehtml: $(VENV) convert $(MATHJAX)
+	$(VENV)/bin/sphinx-autobuild -c . -b html -d $(BUILD)/doctrees/html \
+	  --watch tools/postbook/sphinxext --watch conf.py $(BOOK) $(BUILD)/html
+
+# Compare every built edition with the posts, run the validators (after `make all`);
+# prints a table per post and edition, writes $(BUILD)/check.json, fails when a threshold is missed.
+check: $(VENV)
+	$(POSTBOOK) check $(POSTS) --book $(BOOK) --build $(BUILD)
+
+test: $(VENV) $(MATHJAX)
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,86 @@
+"""Sphinx configuration shared by every edition; run as `sphinx-build -c <repo> <book> <out>`.
+
+Book-specific values (title, author, language, bibliography) are read from the source
+folder at build time by postbook.sphinxext.bookinfo, so this file works for any book dir.
+"""
+
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent
+sys.path.insert(0, str(REPO / "tools"))
+
+# -- Project (defaults; _postbook/book.json overrides them) ------------------------------
+project = "Postbook"
+author = "Postbook"
+copyright = "the author"
+version = "1.0"
+release = ""  # no "release" line on the title page
+language = "zh_CN"
+root_doc = "index"
+exclude_patterns = ["_postbook", "_build", ".*", "**/.ipynb_checkpoints"]
+
+extensions = [
+    "myst_parser",
+    "sphinxcontrib.bibtex",
+    "postbook.sphinxext",
+]
+
+# -- MyST: math only; nothing that turns post text into HTML -----------------------------
+myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_heading_anchors = 0
+myst_html_meta = {}
+
+# -- Numbering --------------------------------------------------------------------------
+numfig = True
+numfig_secnum_depth = 0  # figures numbered through the whole book
+math_numfig = False  # equations numbered per chapter
+math_number_all = False  # only labelled displays get a number
+
+# -- Bibliography (bookinfo sets bibtex_bibfiles to <srcdir>/references.bib) -------------
+bibtex_bibfiles = []
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# -- HTML -------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = ""  # bookinfo sets it to the book title
+html_static_path = [str(REPO / "_static")]
+html_css_files = ["postbook.css"]
+html_math_renderer = "mathjax"
+mathjax_path = "mathjax/tex-svg-full.js"  # vendored by `make vendor` into _static (offline)
+mathjax3_config = {"tex": {"tags": "none"}, "svg": {"fontCache": "global"}}
+html_search_language = "zh"
+html_search_options = {}  # bookinfo adds the generated jieba dictionary
+html_copy_source = False
+html_show_sourcelink = False
+html_last_updated_fmt = None
+html_theme_options = {
+    # The sidebar lists chapters only (depth 1): with 1,000+ chapters every page carries that
+    # list, so no deeper levels. (A shared, once-rendered nav would need a theme change.)
+    "max_navbar_depth": 1,
+    "collapse_navbar": True,
+    "show_toc_level": 1,
+    "navigation_with_keys": False,
+    "home_page_in_toc": False,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+    "use_repository_button": False,
+}
+html_sidebars = {"**": ["navbar-logo.html", "postbook-downloads.html", "sbt-sidebar-nav.html"]}
+
+# -- LaTeX (postbook.sphinxext.latex_style fills latex_elements) ---------------------------
+latex_engine = "xelatex"
+latex_use_xindy = False
+latex_show_pagerefs = True
+latex_show_urls = "no"
+latex_domain_indices = False
+
+# -- EPUB -------------------------------------------------------------------------------
+epub_language = "zh-CN"
+epub_show_urls = "no"
+epub_use_index = False
+epub_tocdepth = 2
+epub_css_files = ["postbook-epub.css"]
+epub_cover = ("_static/postbook-cover.png", "epub-cover.html")  # drawn at build time
+epub_exclude_files = ["_static/postbook.css"]  # HTML-only (epub.css still uses file.png)

@@ -1,0 +1,79 @@
+"""The LaTeX PDF edition: every chapter in order, CJK fonts embedded, a clean log."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from postbook.sphinxext.latex_log import find_problems
+
+from .support import book_json, chapters, pdffonts, pdftotext, squeeze
+
+pytestmark = pytest.mark.editions
+
+
+@pytest.fixture(scope="module")
+def pdf_text(latex_edition) -> str:
+    """The PDF's text without whitespace."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not installed (poppler-utils)")
+    return squeeze(pdftotext(latex_edition.outdir / "book.pdf"))
+
+
+def test_chapter_titles_in_reading_order(latex_edition, pdf_text):
+    position = pdf_text.index("目录")
+    toc_end = pdf_text.index(squeeze(chapters(latex_edition.book)[-1]["title"]), position)
+    position = toc_end + 1
+    for record in chapters(latex_edition.book):
+        found = pdf_text.find(squeeze(record["title"]), position)
+        assert found >= 0, f"chapter {record['title']} missing or out of order in the PDF"
+        position = found + 1
+
+
+def test_parts_are_latex_parts(latex_edition, pdf_text):
+    for part in book_json(latex_edition.book)["parts"]:
+        assert squeeze(part["title"]) in pdf_text
+    assert "第一部分" in pdf_text and "目录" in pdf_text
+
+
+def test_a_cjk_font_is_embedded(latex_edition):
+    rows = pdffonts(latex_edition.outdir / "book.pdf")
+    assert any("CJK" in row and " yes " in row for row in rows), rows
+
+
+def test_log_has_no_missing_glyph_or_undefined_reference(latex_edition):
+    problems = find_problems(latex_edition.outdir / "book.log")
+    assert problems == []
+
+
+def test_equations_restart_in_every_chapter(latex_edition):
+    tex = (latex_edition.outdir / "book.tex").read_text(encoding="utf-8")
+    assert r"\renewcommand{\theequation}{\arabic{equation}}" in tex
+    assert r"\counterwithout{figure}{chapter}" in tex
+
+
+def test_only_labelled_displays_are_numbered(latex_edition):
+    tex = (latex_edition.outdir / "book.tex").read_text(encoding="utf-8")
+    assert not re.search(r"\\begin\{(align|gather|multline|flalign|alignat|eqnarray)\}", tex)
+    assert all(m.startswith(r"\begin{equation}\label{")
+               for m in re.findall(r"\\begin\{equation\}.{0,7}", tex))
+
+
+def test_make_latexpdf_fails_on_a_glyph_no_font_has(tmp_path):
+    import subprocess
+
+    from .support import ROOT, require_tools
+
+    require_tools("xelatex", "latexmk", "make")
+    book = tmp_path / "book"
+    shutil.copytree(ROOT / "tests" / "sphinx_roots" / "mini", book)
+    chapter = book / "chapters" / "random-walk-5d7f2e19.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n表情 \U0001F600 没有字形。\n",
+                       encoding="utf-8")
+    result = subprocess.run(["make", "-s", "-C", str(ROOT), "latexpdf", f"BOOK={book}",
+                             f"BUILD={tmp_path / 'build'}", "POSTBOOK=true"],
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "Missing character" in result.stderr and "[latex.missing-character]" in result.stderr

@@ -1,0 +1,79 @@
+"""Small pure pieces of the editions extension: TeX clean-up, MathML, search words, log checker."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from postbook.sphinxext import latex_log
+from postbook.sphinxext.bookinfo import bcp47_language, sphinx_language
+from postbook.sphinxext.mathml import tex_to_mathml
+from postbook.sphinxext.search_words import title_words
+from postbook.sphinxext.single_page_ids import target_of
+from postbook.sphinxext.texmath import normalise
+
+
+def test_normalise_drops_labels_and_numbered_environments():
+    tex = r"\begin{align} a &= b \label{x} \\ c &= d \nonumber \end{align}"
+    assert normalise(tex) == r"\begin{aligned} a &= b  \\ c &= d  \end{aligned}"
+    assert normalise(r"\begin{equation} x \tag{3} \end{equation}") == "x"
+
+
+def test_aligned_becomes_a_well_formed_mathml_table():
+    markup = tex_to_mathml(r"\begin{aligned} a &= b \\ c &= d \end{aligned}", display=True)
+    root = ET.fromstring(markup)
+    assert root.find(".//{http://www.w3.org/1998/Math/MathML}mtable") is not None
+    assert "\\label" not in tex_to_mathml(r"x \label{eq} = 1", display=False)
+
+
+@pytest.mark.parametrize("tex", [r"\genfrac{(}{)}{0pt}{}{n}{k}", r"\unknowncommand{x}"])
+def test_formulas_latex2mathml_gets_wrong_are_refused(tex):
+    assert tex_to_mathml(tex, display=False) is None
+
+
+def test_chinese_text_in_math_stays_text():
+    assert "<mtext>信噪比</mtext>" in tex_to_mathml(r"\text{信噪比} = 1", display=False)
+
+
+def test_title_words_keep_domain_terms_jieba_does_not_know():
+    assert {"去噪", "得分", "扩散模型笔记"} <= title_words("扩散模型笔记(二):去噪与得分")
+
+
+def test_language_spellings():
+    assert sphinx_language("zh-CN") == "zh_CN" and bcp47_language("zh_CN") == "zh-CN"
+
+
+def test_single_page_links_point_at_renamed_anchors():
+    renamed = {("chapters/a", "id2"): "chapters-a--id2"}
+    assert target_of("#document-chapters/a#id2", None, renamed) == "#chapters-a--id2"
+    assert target_of("#document-chapters/a", None, renamed) == "#document-chapters/a"
+    assert target_of("#id2", "chapters/a", renamed) == "#chapters-a--id2"
+    assert target_of("https://example.org/#x", "chapters/a", renamed) is None
+
+
+def test_log_checker_fails_on_missing_glyphs_and_undefined_references(tmp_path, capsys):
+    log = tmp_path / "book.log"
+    log.write_text("ok line\nMissing character: There is no \u2603 (U+2603) in font x!\n"
+                   "LaTeX Warning: Reference `a:b' on page 3 undefined on input line 9.\n",
+                   encoding="utf-8")
+    assert latex_log.main([str(log)]) == 1
+    assert "book.log:2: error:" in capsys.readouterr().err
+    log.write_text("all fine\n", encoding="utf-8")
+    assert latex_log.main([str(log)]) == 0
+
+
+@pytest.mark.editions
+def test_svg_renderer_survives_a_bad_formula_and_caches(tmp_path):
+    from postbook.sphinxext.svgmath import SvgMathRenderer, tools_available
+
+    if not tools_available():
+        pytest.skip("xelatex or dvisvgm not installed")
+    renderer = SvgMathRenderer(tmp_path)
+    good = [(r"\frac{a}{b}", True), (r"\text{中文} x_t", False), (r"\sqrt{2}", False)]
+    result = renderer.render_many([*good, (r"\nosuchcommand", False)])
+    assert result[(r"\nosuchcommand", False)] is None
+    assert all(result[f] is not None and result[f].path.is_file() for f in good)
+    inline = result[(r"\text{中文} x_t", False)]
+    assert inline.depth_em > 0 and inline.height_em > inline.depth_em
+    assert renderer.cached(*good[0]) == result[good[0]]

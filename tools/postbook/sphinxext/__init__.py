@@ -1,0 +1,56 @@
+"""Postbook's Sphinx extension: the editions (HTML, LaTeX PDF, EPUB3, TeX-free PDF) of a converted book."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from . import (bookinfo, epub_builder, equation_numbers, html_downloads, html_math, latex_parts,
+               latex_style, latex_translator, offline_mathjax, pdf_builder, search_words,
+               search_zh, source_guard)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Table of contents of the extension: config, then one block per edition."""
+    app.add_config_value("postbook_cache_dir", "", "", types=frozenset({str}))
+
+    # the book: title, author, language, bibliography from _postbook/book.json
+    app.connect("config-inited", bookinfo.apply_book_info, priority=100)
+    # every edition: post text stays text (raw HTML/TeX in a source is reported)
+    app.connect("doctree-read", source_guard.neutralise_raw_markup)
+    # every edition: only labelled displays are numbered, 1, 2, ... in each chapter
+    app.connect("doctree-read", equation_numbers.renumber_equations)
+
+    # HTML: Chinese search with a dictionary made from the book's titles
+    app.connect("config-inited", search_words.configure_search_dictionary, priority=110)
+    app.connect("builder-inited", search_words.write_search_dictionary)
+    app.add_search_language(search_zh.SearchChineseBook)
+    # HTML: links to the PDF and EPUB editions placed next to it by `make all`
+    app.connect("config-inited", html_downloads.add_templates_path)
+    app.connect("html-page-context", html_downloads.add_download_context)
+    app.connect("env-get-outdated", html_downloads.reread_when_downloads_change)
+    # HTML: MathJax from the vendored copy in _static, never from a CDN
+    app.connect("builder-inited", offline_mathjax.check_mathjax_is_vendored)
+
+    # LaTeX: ctex + Noto CJK, numbering, \part per toctree caption
+    app.connect("config-inited", latex_style.configure_latex, priority=120)
+    app.add_builder(latex_parts.PartsLaTeXBuilder, override=True)
+    app.set_translator("latex", latex_translator.PostbookLaTeXTranslator, override=True)
+
+    # EPUB3: MathML (SVG where latex2mathml fails), nav with parts, cover, reproducible zip
+    app.add_html_math_renderer("postbook_mathml",
+                               (html_math.visit_mathml_inline, None),
+                               (html_math.visit_mathml_block, None))
+    app.add_config_value("epub_math_renderer", "postbook_mathml", "env", types=frozenset({str}))
+    app.add_builder(epub_builder.PostbookEpubBuilder, override=True)
+
+    # TeX-free PDF: one plain page, SVG math, WeasyPrint (sphinx-build -b webpdf)
+    app.add_html_theme("postbook_print", str(pdf_builder.THEME_DIR))
+    app.add_html_math_renderer("postbook_svg",
+                               (html_math.visit_svg_inline, None),
+                               (html_math.visit_svg_block, None))
+    app.add_config_value("webpdf_math_renderer", "postbook_svg", "env", types=frozenset({str}))
+    app.add_builder(pdf_builder.WebPdfBuilder)
+
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

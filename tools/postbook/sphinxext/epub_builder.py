@@ -1,0 +1,132 @@
+"""EPUB3 builder: parts in the navigation, MathML/SVG manifest properties, a cover, a reproducible zip."""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+from typing import Any
+from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
+
+from sphinx.builders import _epub_base
+from sphinx.builders.epub3 import Epub3Builder, NavPoint
+from sphinx.locale import __
+from sphinx.util import logging
+from sphinx.util.fileutil import copy_asset_file
+
+from .epub_cover import write_cover
+from .html_math import prerender_svg
+from .parts import Part, book_parts, chapter_title
+
+logger = logging.getLogger(__name__)
+TEMPLATES = Path(__file__).parent / "templates" / "epub3"
+COVER_IMAGE = "_static/postbook-cover.png"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # every zip entry gets this time: same input, same bytes
+CHINESE_GUIDE_TITLES = {"toc": "目录", "cover": "封面"}  # Sphinx's catalog leaves these English
+
+
+class PostbookEpubBuilder(Epub3Builder):
+    """Sphinx's EPUB3 builder with the fixes an e-book of a math blog needs."""
+
+    template_dir = TEMPLATES  # type: ignore[assignment]
+
+    def init(self) -> None:
+        """Sphinx's set-up, with Chinese names for the contents and cover pages of a Chinese book."""
+        super().init()
+        if self.config.language.startswith("zh"):
+            self.guide_titles = CHINESE_GUIDE_TITLES
+
+    # -- pages ---------------------------------------------------------------------------
+    def write_doc(self, docname: str, doctree: Any) -> None:
+        """Render the formulas MathML cannot express to SVG (one TeX run per page), then write."""
+        prerender_svg(self, doctree, only_without_mathml=True)
+        super().write_doc(docname, doctree)
+
+    def copy_static_files(self) -> None:
+        """Copy the theme's files, then draw the cover for this book."""
+        super().copy_static_files()
+        write_cover(Path(self.outdir) / COVER_IMAGE, self.config.epub_title, self.config.epub_author)
+
+    # -- navigation: parts with their chapters ---------------------------------------------
+    def part_navlist(self) -> list[NavPoint]:
+        """The root page, then one entry per part with its chapters nested (parts have no page)."""
+        root = NavPoint(html.escape(chapter_title(self.env, self.config.root_doc)),
+                        self.get_target_uri(self.config.root_doc), [])
+        return [root, *(self._part_nav(part) for part in book_parts(self.env, self.config.root_doc))]
+
+    def _part_nav(self, part: Part) -> NavPoint:
+        """A part's entry; a lone chapter of the part's name (参考文献) stands alone."""
+        chapters = [NavPoint(html.escape(chapter_title(self.env, d)), self.get_target_uri(d), [])
+                    for d in part.docnames]
+        if part.is_standalone(self.env) and chapters:
+            return chapters[0]
+        return NavPoint(html.escape(part.caption), "", chapters)
+
+    def build_navigation_doc(self) -> None:
+        """Write nav.xhtml from the parts, not from Sphinx's flat list."""
+        logger.info(__("writing nav.xhtml file..."))
+        copy_asset_file(TEMPLATES / "nav.xhtml.jinja", self.outdir,
+                        context=self.navigation_doc_metadata(self.part_navlist()), force=True)
+        if "nav.xhtml" not in self.files:
+            self.files.append("nav.xhtml")
+
+    def build_toc(self) -> None:
+        """Write toc.ncx (EPUB2 readers) with the same nesting; a part points at its first chapter."""
+        logger.info(__("writing toc.ncx file..."))
+        self.playorder = self.tocid = 0
+        navpoints = [self._ncx_point(nav) for nav in self.part_navlist()]
+        copy_asset_file(TEMPLATES / "toc.ncx.jinja", self.outdir,
+                        context=self.toc_metadata(2, navpoints), force=True)
+
+    def toc_metadata(self, level: int, navpoints: list[Any]) -> dict[str, Any]:
+        """The ncx's dtb:uid must equal the package's dc:identifier."""
+        metadata = super().toc_metadata(level, navpoints)
+        metadata["uid"] = html.escape(self.config.epub_identifier)
+        return metadata
+
+    def _ncx_point(self, nav: NavPoint, shares_target: bool = False) -> _epub_base.NavPoint:
+        """One ncx navPoint; a part points at its first chapter and shares its play order."""
+        refuri = nav.refuri or (nav.children[0].refuri if nav.children else "")
+        point = self.new_navpoint({"text": nav.text, "refuri": refuri}, 1, incr=not shares_target)
+        for number, child in enumerate(nav.children):
+            point.children.append(self._ncx_point(child, number == 0 and not nav.refuri))
+        return point
+
+    # -- package document --------------------------------------------------------------------
+    def content_metadata(self) -> dict[str, Any]:
+        """Sphinx's metadata plus manifest properties and a reproducible date."""
+        metadata = super().content_metadata()
+        metadata["item_properties"] = self.manifest_properties()
+        if self.config.today and not os.getenv("SOURCE_DATE_EPOCH"):
+            metadata["date"] = html.escape(self.config.today + "T00:00:00Z")
+        return metadata
+
+    def manifest_properties(self) -> dict[str, str]:
+        """EPUB3 manifest properties by href: mathml / svg for pages that contain them, the cover."""
+        properties = {COVER_IMAGE: "cover-image"}
+        for page in sorted(Path(self.outdir).rglob("*" + self.out_suffix)):
+            text = page.read_text(encoding="utf-8")
+            found = [name for name, tag in (("mathml", "<math"), ("svg", "<svg")) if tag in text]
+            if found:
+                properties[page.relative_to(self.outdir).as_posix()] = " ".join(found)
+        return properties
+
+    # -- the zip ---------------------------------------------------------------------------
+    def build_epub(self) -> None:
+        """Zip with mimetype first and stored, fixed timestamps, files in manifest order."""
+        outname = self.config.epub_basename + ".epub"
+        logger.info(__("writing %s file..."), outname)
+        names = ["META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
+        with ZipFile(Path(self.outdir) / outname, "w") as epub:
+            _add(epub, Path(self.outdir) / "mimetype", "mimetype", ZIP_STORED)
+            for name in names:
+                _add(epub, Path(self.outdir) / name, name, ZIP_DEFLATED)
+
+
+def _add(epub: ZipFile, path: Path, name: str, compression: int) -> None:
+    """Add one file with a fixed timestamp and mode."""
+    info = ZipInfo(name, date_time=ZIP_EPOCH)
+    info.compress_type = compression
+    info.external_attr = 0o644 << 16
+    epub.writestr(info, path.read_bytes())
+

@@ -1,0 +1,67 @@
+"""Draw the EPUB cover from the book's title and author (Pillow + Noto CJK), byte-for-byte reproducible."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+SIZE = (1200, 1800)  # 2:3, what readers expect of a cover
+BACKGROUND = (36, 52, 71)
+INK = (245, 240, 225)
+ACCENT = (196, 160, 92)
+FALLBACK_FONT = ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2)  # index 2 = SC
+
+
+def cjk_font(size: int, pattern: str = "Noto Serif CJK SC:style=Bold") -> ImageFont.FreeTypeFont:
+    """The Noto CJK face fontconfig finds for pattern, at size pixels."""
+    path, index = FALLBACK_FONT
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}:%{index}", pattern],
+                               capture_output=True, text=True, timeout=10, check=True).stdout
+        file, _, number = found.rpartition(":")
+        if file and Path(file).is_file():
+            path, index = file, int(number or 0)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        pass
+    return ImageFont.truetype(path, size, index=index)
+
+
+def wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Break text into lines no wider than width, character by character (CJK has no spaces)."""
+    lines, current = [], ""
+    for char in text:
+        if current and draw.textlength(current + char, font=font) > width:
+            lines.append(current)
+            current = char.lstrip()
+        else:
+            current += char
+    return [*lines, current] if current else lines
+
+
+def draw_cover(title: str, author: str) -> bytes:
+    """The cover as PNG bytes."""
+    image = Image.new("RGB", SIZE, BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    margin = 140
+    draw.rectangle([60, 60, SIZE[0] - 60, SIZE[1] - 60], outline=ACCENT, width=6)
+    title_font = cjk_font(120)
+    y = 420
+    for line in wrap(draw, title, title_font, SIZE[0] - 2 * margin):
+        draw.text((margin, y), line, font=title_font, fill=INK)
+        y += 170
+    draw.line([margin, y + 40, SIZE[0] - margin, y + 40], fill=ACCENT, width=4)
+    draw.text((margin, SIZE[1] - 360), author, font=cjk_font(64), fill=INK)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def write_cover(path: Path, title: str, author: str) -> None:
+    """Write the cover PNG at path unless an identical one is already there."""
+    data = draw_cover(title, author)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_bytes() != data:
+        path.write_bytes(data)

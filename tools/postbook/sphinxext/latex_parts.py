@@ -1,0 +1,64 @@
+"""LaTeX builder that turns the index's toctree captions into \\part pages and keeps ctex's 目录."""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.builders.latex import LaTeXBuilder
+from sphinx.util.texescape import escape
+
+from .parts import Part, book_parts
+
+
+def top_level_wrappers(tree: nodes.document) -> list[nodes.compound]:
+    """The toctree wrappers that belong to the root document itself (not to included chapters)."""
+    return [
+        node for node in tree.findall(nodes.compound)
+        if "toctree-wrapper" in node["classes"] and not _inside_included_file(node)
+    ]
+
+
+def _inside_included_file(node: nodes.Node) -> bool:
+    """True when node sits inside a chapter that inline_all_toctrees pasted in."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, addnodes.start_of_file):
+            return True
+        parent = parent.parent
+    return False
+
+
+def part_command(caption: str, engine: str) -> nodes.raw:
+    """A raw \\part{...} node with the caption TeX-escaped (captions are plain text)."""
+    return nodes.raw("", "\n\\part{%s}\n" % escape(caption, engine), format="latex")
+
+
+def drop_empty_chapters(wrapper: nodes.compound) -> None:
+    """Remove chapters left with only a title (参考文献: LaTeX moves the entries to the book's end)."""
+    for chapter in list(wrapper.findall(addnodes.start_of_file)):
+        section = next(chapter.findall(nodes.section), None)
+        if section is not None and section.astext().strip() == section[0].astext().strip():
+            chapter.parent.remove(chapter)
+
+
+class PartsLaTeXBuilder(LaTeXBuilder):
+    """The latex builder, with one \\part per captioned toctree of the root document."""
+
+    def get_contentsname(self, indexfile: str) -> str:
+        """Keep the class's own \\contentsname (目录) instead of the first caption."""
+        return ""
+
+    def assemble_doctree(self, indexfile, toctree_only, appendices):  # type: ignore[override]
+        """Assemble the book as usual, then put \\part before each part's chapters."""
+        tree = super().assemble_doctree(indexfile, toctree_only, appendices)
+        parts = book_parts(self.env, indexfile)
+        for wrapper, part in zip(top_level_wrappers(tree), parts):
+            self._mark_part(wrapper, part)
+        return tree
+
+    def _mark_part(self, wrapper: nodes.compound, part: Part) -> None:
+        """Open the part with \\part, or for a lone chapter (参考文献) leave the part level out."""
+        if not part.is_standalone(self.env):
+            wrapper.insert(0, part_command(part.caption, self.config.latex_engine))
+        else:
+            drop_empty_chapters(wrapper)

@@ -1,0 +1,58 @@
+"""LaTeX preamble for a Chinese book: ctex, Noto CJK fonts, numbering, bookmarks, page references."""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+CJK_FONTS = r"""
+\setCJKmainfont[BoldFont={Noto Serif CJK SC Bold},AutoFakeSlant=0.2]{Noto Serif CJK SC}
+\setCJKsansfont[BoldFont={Noto Sans CJK SC Bold}]{Noto Sans CJK SC}
+\setCJKmonofont{Noto Sans Mono CJK SC}
+"""
+
+# ctex with scheme=chinese gives 目录, 第一章, 第一部分, 参考文献, 图; fontset=none: we pick Noto.
+CTEX = r"\usepackage[scheme=chinese,fontset=none,heading=true]{ctex}" + CJK_FONTS
+
+NUMBERING = r"""
+\tracinglostchars=2  % log (and show) every glyph a font lacks; latex_log fails the build on it
+% equations (1), (2)... restart in every chapter, as in HTML; figures run through the book
+\AtBeginDocument{%
+  \renewcommand{\theequation}{\arabic{equation}}%
+  \counterwithout{figure}{chapter}%
+  \renewcommand{\thefigure}{\arabic{figure}}%
+}
+"""
+
+BOOKMARKS = r"""
+\hypersetup{bookmarksnumbered=true,bookmarksopen=true,bookmarksopenlevel=0}
+"""
+
+MATH_PACKAGES = r"""
+\usepackage{amssymb}
+\usepackage{bm}
+"""
+
+
+def latex_elements() -> dict[str, str]:
+    """The latex_elements for every Postbook book (xelatex)."""
+    return {
+        "papersize": "a4paper",
+        "pointsize": "11pt",
+        "extraclassoptions": "openany,oneside",
+        "babel": "",
+        "polyglossia": "",
+        "fontenc": CTEX,
+        "fncychap": "",
+        "preamble": MATH_PACKAGES + NUMBERING + BOOKMARKS,
+        "printindex": "",
+        "makeindex": "",
+        "releasename": "",
+    }
+
+
+def configure_latex(app: Sphinx, config: Config) -> None:
+    """config-inited: install the preamble unless conf.py set latex_elements itself."""
+    overrides = getattr(config, "_overrides", {})
+    if not config.latex_elements and "latex_elements" not in overrides:
+        config.latex_elements = latex_elements()

@@ -1,0 +1,31 @@
+"""LaTeX writer tweaks: Chinese page references, cross-chapter equation pages, unnumbered raw environments."""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.writers.latex import LaTeXTranslator
+
+from .texmath import star_environments
+
+
+class PostbookLaTeXTranslator(LaTeXTranslator):
+    """Sphinx's LaTeX translator for a Chinese book of many chapters."""
+
+    def hyperpageref(self, id: str) -> str:
+        """Page references read 第 12 页 (Sphinx writes 页 12)."""
+        return r"第~\pageref*{%s}~页" % self.idescape(id)
+
+    def visit_math_reference(self, node: nodes.Element) -> None:
+        """(3) for an equation of this chapter; (3)(第 12 页) for one of another chapter."""
+        super().visit_math_reference(node)
+        current = self.curfilestack[-1] if self.curfilestack else ""
+        if self.config.latex_show_pagerefs and node["docname"] != current:
+            label = f'equation:{node["docname"]}:{node["target"]}'
+            self.body.append(r"(第~\pageref*{%s}~页)" % label)
+
+    def visit_math_block(self, node: nodes.math_block) -> None:
+        """A raw amsmath block (nowrap, no label) stays unnumbered, as in HTML and EPUB."""
+        if node.get("nowrap") and not node.get("label"):
+            self.body.append(star_environments(node.astext()))
+            raise nodes.SkipNode
+        super().visit_math_block(node)

@@ -1,0 +1,65 @@
+"""Make anchors unique when all chapters share one page, and repoint links at them."""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx import addnodes
+
+IdMap = dict[tuple[str, str], str]  # (docname, id in the chapter) -> id in the single page
+
+
+def chapter_prefix(docname: str) -> str:
+    """The anchor prefix of a chapter: its docname with '/' made id-safe."""
+    return docname.replace("/", "-") + "--"
+
+
+def rename_ids(tree: nodes.Node) -> IdMap:
+    """Prefix every id inside each chapter with the chapter's name; return old -> new."""
+    renamed: IdMap = {}
+    for chapter in tree.findall(addnodes.start_of_file):
+        docname = chapter["docname"]
+        for node in chapter.findall(nodes.Element):
+            if node is chapter or not node.get("ids"):
+                continue
+            new_ids = [chapter_prefix(docname) + i for i in node["ids"]]
+            renamed.update(zip(((docname, i) for i in node["ids"]), new_ids))
+            node["ids"] = new_ids
+    return renamed
+
+
+def target_of(refuri: str, docname: str | None, renamed: IdMap) -> str | None:
+    """The in-page fragment for #document-DOC[#ID] or a same-chapter #ID link; None for others."""
+    if refuri.startswith("#document-"):
+        target_doc, _, anchor = refuri[len("#document-"):].partition("#")
+        if not anchor:
+            return "#document-" + target_doc
+        return "#" + renamed.get((target_doc, anchor), anchor)
+    if refuri.startswith("#") and docname is not None:
+        return "#" + renamed.get((docname, refuri[1:]), refuri[1:])
+    return None
+
+
+def make_ids_unique(tree: nodes.Node) -> None:
+    """Rename the chapters' ids and rewrite every internal link to the renamed anchor.
+
+    Walks down from each chapter: parent pointers are not reliable after Sphinx's inlining.
+    """
+    renamed = rename_ids(tree)
+    done: set[int] = set()
+    for chapter in tree.findall(addnodes.start_of_file):
+        for ref in chapter.findall(nodes.reference):
+            _repoint(ref, chapter["docname"], renamed)
+            done.add(id(ref))
+    for ref in tree.findall(nodes.reference):
+        if id(ref) not in done:
+            _repoint(ref, None, renamed)
+
+
+def _repoint(ref: nodes.reference, docname: str | None, renamed: IdMap) -> None:
+    """Point one link (in chapter docname, or on the root page when None) at its renamed anchor."""
+    if "refid" in ref and docname is not None:
+        ref["refid"] = renamed.get((docname, ref["refid"]), ref["refid"])
+    elif "refuri" in ref:
+        fragment = target_of(ref["refuri"], docname, renamed)
+        if fragment is not None:
+            ref["refuri"] = fragment
