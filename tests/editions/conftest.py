@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from pathlib import Path
 
 import pytest
 
+from postbook.config import find_config, load_config
+from postbook.diagnostics import Reporter
+from postbook.pipeline import ConvertOptions, convert
+
+from ..conftest import SEEDS
 from .support import ROOT, TOOLS, Edition, ensure_mathjax, require_tools, run_latexmk, run_sphinx
 
-# The books the edition tests build. Add the converted sample book (and the seed book when
-# ../shared/seeds exists) here: every edition test then runs on each of them.
+# The books every edition test runs on: the hand-made mini book, the bundled sample posts and
+# the seed dumps (../shared/seeds, skipped when absent), both converted once per session.
 # POSTBOOK_EDITION_BOOKS=dir1:dir2 adds converted books for a one-off run.
-BOOK_DIRS = [ROOT / "tests" / "sphinx_roots" / "mini"]
+MINI = ROOT / "tests" / "sphinx_roots" / "mini"
+CONVERTED = {"sample": ROOT / "sample-posts", "seeds": SEEDS}
+BOOK_DIRS: list[object] = ["mini", "sample", "seeds"]
 BOOK_DIRS += [Path(p) for p in os.environ.get("POSTBOOK_EDITION_BOOKS", "").split(os.pathsep) if p]
+_converted: dict[str, Path] = {}
+
+
+def converted_book(name: str, factory: pytest.TempPathFactory) -> Path:
+    """The posts of `name` converted into a fresh book folder (once per session)."""
+    posts = CONVERTED[name]
+    if not posts.is_dir() or not any(posts.iterdir()):
+        pytest.skip(f"no posts at {posts}")
+    if name not in _converted:
+        out = factory.mktemp(f"book-{name}") / name
+        report = Reporter(stream=io.StringIO())
+        convert(ConvertOptions(posts=posts, out=out), load_config(find_config(posts), report), report)
+        _converted[name] = out
+    return _converted[name]
 
 pytestmark = pytest.mark.editions
 
@@ -54,9 +76,13 @@ def edition_cache(tmp_path_factory: pytest.TempPathFactory) -> EditionCache:
     return EditionCache(tmp_path_factory.mktemp("editions"))
 
 
-@pytest.fixture(scope="module", params=BOOK_DIRS, ids=lambda p: p.name)
-def book_dir(request: pytest.FixtureRequest) -> Path:
+@pytest.fixture(scope="module", params=BOOK_DIRS, ids=lambda p: getattr(p, "name", p))
+def book_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The book whose editions a test module inspects."""
+    if request.param == "mini":
+        return MINI
+    if isinstance(request.param, str):
+        return converted_book(request.param, tmp_path_factory)
     return request.param
 
 

@@ -1,4 +1,4 @@
-"""The command line: `postbook convert POSTS --out book/` (thin: the work is in the pipeline)."""
+"""The command line: `postbook convert POSTS --out book/` and `postbook check POSTS` (thin)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .check.results import EDITIONS, VALIDATORS
 from .config import ConfigError, find_config, load_config
 from .diagnostics import Reporter
 from .pipeline import ConvertOptions, convert
@@ -25,7 +26,39 @@ def build_parser() -> argparse.ArgumentParser:
     conv.add_argument("--strict", action="store_true", help="warnings make the run fail (exit 1)")
     conv.add_argument("--force", action="store_true", help="overwrite chapters edited by hand")
     conv.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+    add_check_parser(commands)
     return parser
+
+
+def names_of(known: tuple[str, ...]):
+    """An argparse type: a comma-separated subset of known names."""
+    def parse(value: str) -> tuple[str, ...]:
+        names = tuple(n.strip() for n in value.split(",") if n.strip())
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise argparse.ArgumentTypeError(f"unknown: {', '.join(unknown)} "
+                                             f"(choose from {', '.join(known)})")
+        return names
+    return parse
+
+
+def add_check_parser(commands) -> None:
+    check = commands.add_parser("check", help="compare the built editions with the posts "
+                                "(after `make all`) and run the validators")
+    check.add_argument("posts", type=Path, help="the dumps the book was converted from")
+    check.add_argument("--book", type=Path, default=Path("book"), help="the book folder (BOOK)")
+    check.add_argument("--build", type=Path, default=Path("_build"),
+                       help="the editions' build folder (BUILD)")
+    check.add_argument("--config", type=Path, help="postbook.yaml/.toml (default: found in POSTS)")
+    check.add_argument("--min-coverage", type=float, default=99.5, metavar="PERCENT",
+                       help="share of each post's CJK characters every edition must show "
+                       "(default 99.5)")
+    check.add_argument("--editions", type=names_of(EDITIONS), default=EDITIONS,
+                       help=f"editions to check (default {','.join(EDITIONS)})")
+    check.add_argument("--validators", type=names_of(VALIDATORS), default=VALIDATORS,
+                       help=f"validators to run (default {','.join(VALIDATORS)})")
+    check.add_argument("--json", type=Path, help="the report for tools (default BUILD/check.json)")
+    check.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
 def progress_printer(quiet: bool):
@@ -35,17 +68,23 @@ def progress_printer(quiet: bool):
     return show
 
 
+def read_config(args: argparse.Namespace, report: Reporter):
+    """The book's config for POSTS, or None (with the error printed)."""
+    if not args.posts.exists():
+        print(f"postbook: error: {args.posts}: no such file or folder", file=sys.stderr)
+        return None
+    try:
+        return load_config(args.config or find_config(args.posts), report)
+    except ConfigError as exc:
+        print(f"postbook: {exc}", file=sys.stderr)
+        return None
+
+
 def run_convert(args: argparse.Namespace) -> int:
     report = Reporter()
     show = progress_printer(args.quiet)
-    if not args.posts.exists():
-        print(f"postbook: error: {args.posts}: no such file or folder", file=sys.stderr)
-        return 2
-    try:
-        config_path = args.config or find_config(args.posts)
-        config = load_config(config_path, report)
-    except ConfigError as exc:
-        print(f"postbook: {exc}", file=sys.stderr)
+    config = read_config(args, report)
+    if config is None:
         return 2
     options = ConvertOptions(posts=args.posts, out=args.out, force=args.force,
                              force_format=args.format)
@@ -59,10 +98,32 @@ def run_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_check_command(args: argparse.Namespace) -> int:
+    """Check the built editions against the posts; 1 when a threshold is missed."""
+    from .check.layout import BuildLayout
+    from .check.report import render, write_json
+    from .check.runner import CheckOptions, run_check
+
+    config = read_config(args, Reporter(quiet=True))
+    if config is None:
+        return 2
+    layout = BuildLayout(build=args.build, book=args.book)
+    options = CheckOptions(args.posts, layout, config, args.min_coverage, args.editions,
+                           args.validators)
+    result = run_check(options, progress_printer(args.quiet))
+    print(render(result), flush=True)
+    json_path = args.json or layout.check_json
+    write_json(result, json_path)
+    print(f"postbook check: report for tools in {json_path}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "convert":
         return run_convert(args)
+    if args.command == "check":
+        return run_check_command(args)
     return 2
 
 

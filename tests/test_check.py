@@ -1,0 +1,173 @@
+"""`make check` on the sample book's editions: it passes, and names the post a broken one lost."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from postbook.check.html_edition import chromium_path
+from postbook.check.layout import BuildLayout
+from postbook.check.runner import CheckOptions, CheckResult, run_check
+from postbook.config import find_config, load_config
+from postbook.diagnostics import Reporter
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTS = ROOT / "sample-posts"
+TOOLS = ("xelatex", "latexmk", "dvisvgm", "pdftotext", "pdfinfo", "java")
+
+pytestmark = pytest.mark.editions
+
+
+def require_tools() -> None:
+    missing = [t for t in TOOLS if shutil.which(t) is None]
+    if chromium_path() is None:
+        missing.append("chromium")
+    if missing:
+        pytest.skip(f"system tool(s) not installed: {', '.join(missing)} (tools/bootstrap.sh)")
+
+
+def make(*targets: str, book: Path, build: Path) -> subprocess.CompletedProcess:
+    """Run Makefile targets on the sample posts with BOOK and BUILD in a temporary folder."""
+    return subprocess.run(["make", "--no-print-directory", *targets, f"POSTS={POSTS}",
+                           f"BOOK={book}", f"BUILD={build}"], cwd=ROOT, capture_output=True,
+                          text=True, errors="replace")
+
+
+@pytest.fixture(scope="module")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildLayout:
+    """The sample book converted and built in all four editions (`make all`), once per module."""
+    require_tools()
+    base = tmp_path_factory.mktemp("check")
+    layout = BuildLayout(build=base / "build", book=base / "book")
+    built = make("all", book=layout.book, build=layout.build)
+    assert built.returncode == 0, f"make all failed:\n{built.stdout[-3000:]}{built.stderr[-3000:]}"
+    return layout
+
+
+@pytest.fixture(scope="module")
+def make_check(sample_build: BuildLayout) -> tuple[subprocess.CompletedProcess, dict]:
+    """`make check` on the built editions: its output and the JSON report it wrote."""
+    result = make("check", book=sample_build.book, build=sample_build.build)
+    report = sample_build.check_json
+    return result, json.loads(report.read_text(encoding="utf-8")) if report.is_file() else {}
+
+
+def check(layout: BuildLayout, editions: tuple[str, ...]) -> CheckResult:
+    """The check of some editions only, without the (slower) validators."""
+    config = load_config(find_config(POSTS), Reporter(stream=io.StringIO()))
+    return run_check(CheckOptions(POSTS, layout, config, editions=editions, validators=()),
+                     lambda _m: None)
+
+
+def copy_edition(layout: BuildLayout, tmp_path: Path, name: str) -> BuildLayout:
+    """A new build folder holding a copy of one edition's folder (the book is shared)."""
+    copied = BuildLayout(build=tmp_path / "build", book=layout.book)
+    shutil.copytree(layout.build / name, copied.build / name)
+    return copied
+
+
+def failing_posts(result: CheckResult) -> set[str | None]:
+    return {p.chapter for p in result.failing}
+
+
+# ---- the sample book passes ---------------------------------------------------------------
+
+
+def test_make_check_passes_on_the_sample_book(make_check) -> None:
+    result, report = make_check
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert report["ok"] is True
+    assert "postbook check: PASS" in result.stdout
+
+
+def test_every_post_is_in_every_edition_with_all_its_formulas(make_check) -> None:
+    _result, report = make_check
+    assert report["editions"] == ["html", "epub", "latex", "webpdf"]
+    assert len(report["posts"]) == 15
+    for post in report["posts"]:
+        for edition, cell in post["editions"].items():
+            assert cell["coverage"] == 100.0, (post["id"], edition)
+            assert cell["equations"] == post["equations"] > 0, (post["id"], edition)
+
+
+def test_validators_ran_and_found_the_mathjax_only_formula(make_check) -> None:
+    _result, report = make_check
+    validators = report["validators"]
+    assert validators["epubcheck"]["counts"] == {"fatal": 0, "errors": 0, "warnings": 0}
+    assert validators["latex-log"]["counts"]["missing-character"] == 0
+    assert validators["mathjax"]["counts"]["errors"] == 0
+    rejected = validators["formulas"]["details"]
+    # sample-posts/README.md: $$\begin{equation}...$$ in archive-b-1.txt line 12, normalised
+    assert [(f["where"], f["outcome"]) for f in rejected] == [("archive-b-1.txt:12", "normalised")]
+
+
+def test_progress_is_printed_on_stderr(make_check) -> None:
+    result, _report = make_check
+    assert re.search(r"\[15/15\] html: checking chapter \S+", result.stderr)
+
+
+# ---- a broken edition fails, naming the post -------------------------------------------------
+
+
+def cut_second_paragraph(page: Path) -> None:
+    """Remove the chapter's second paragraph from its HTML page."""
+    text = page.read_text(encoding="utf-8")
+    paragraphs = re.findall(r"<p>.*?</p>", text, flags=re.S)
+    page.write_text(text.replace(paragraphs[1], "", 1), encoding="utf-8")
+
+
+def drop_first_formula(epub: Path, member: str) -> None:
+    """Rewrite the EPUB with the first MathML formula of one chapter removed."""
+    with zipfile.ZipFile(epub) as old:
+        entries = [(info, old.read(info.filename)) for info in old.infolist()]
+    with zipfile.ZipFile(epub, "w") as new:
+        for info, data in entries:
+            if info.filename == member:
+                data = re.sub(rb"<math .*?</math>", b"", data, count=1, flags=re.S)
+            new.writestr(info, data)
+
+
+def test_a_paragraph_cut_from_the_html_fails_that_post(sample_build: BuildLayout,
+                                                       tmp_path: Path) -> None:
+    layout = copy_edition(sample_build, tmp_path, "html")
+    victim = check(layout, ("html",)).posts[3].id
+    cut_second_paragraph(layout.html_chapter(victim))
+    result = check(layout, ("html",))
+    assert not result.ok
+    assert failing_posts(result) == {victim}
+    assert {p.code for p in result.failing} >= {"text.coverage"}
+    assert result.cells[(victim, "html")].coverage < 99.5
+
+
+def test_a_formula_dropped_from_the_epub_fails_that_post(sample_build: BuildLayout,
+                                                        tmp_path: Path) -> None:
+    layout = BuildLayout(build=tmp_path / "build", book=sample_build.book)
+    layout.epub_file.parent.mkdir(parents=True)
+    shutil.copy(sample_build.epub_file, layout.epub_file)
+    victim = check(layout, ("epub",)).posts[6].id
+    drop_first_formula(layout.epub_file, layout.epub_chapter(victim))
+    result = check(layout, ("epub",))
+    assert failing_posts(result) == {victim}
+    assert [p.code for p in result.failing] == ["math.count"]
+    cell = result.cells[(victim, "epub")]
+    assert cell.equations == cell.expected_equations - 1
+
+
+def test_tex_left_in_the_html_text_is_stray(sample_build: BuildLayout, tmp_path: Path) -> None:
+    layout = copy_edition(sample_build, tmp_path, "html")
+    victim = check(layout, ("html",)).posts[0].id
+    page = layout.html_chapter(victim)
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("</article>", r"<p>\frac{a}{b} $x$</p></article>", 1),
+                    encoding="utf-8")
+    result = check(layout, ("html",))
+    stray = [p for p in result.failing if p.code == "tex.stray"]
+    assert [p.chapter for p in stray] == [victim]
+    assert r"\frac" in stray[0].message and "$ x2" in stray[0].message

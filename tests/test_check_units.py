@@ -1,0 +1,145 @@
+"""The parts of `postbook check` that need no built edition: comparison, PDF cutting, links, TeX."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from postbook.check.compare import coverage, missing_titles, stray_tex
+from postbook.check.expected import read_expected
+from postbook.check.formula_compile import compile_formulas
+from postbook.check.links import PageStore, broken_links, parse_page
+from postbook.check.pdftext import Position, Word, split_chapters
+from postbook.config import find_config, load_config
+from postbook.diagnostics import Reporter
+from postbook.pipeline import ConvertOptions, convert
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTS = ROOT / "sample-posts"
+TEXT = "今天我们讨论一个简单的问题。概率论里最常用的结论是大数定律,它描述的是频率的长期行为。"
+
+
+# ---- coverage and stray TeX ---------------------------------------------------------------
+
+
+def test_identical_text_is_fully_covered() -> None:
+    assert coverage(TEXT, TEXT).percent == 100.0
+
+
+def test_inserted_text_costs_nothing() -> None:
+    edition = TEXT[:20] + " 第三章 概率漫步 12 " + TEXT[20:]
+    assert coverage(TEXT, edition).percent == 100.0
+
+
+def test_white_space_punctuation_and_math_are_ignored() -> None:
+    edition = "今天 我们讨论\n一个简单的 x^2 问题.概率论里最常用的结论是大数定律, 它描述的是频率的长期行为"
+    assert coverage(TEXT, edition).percent == 100.0
+
+
+def test_a_missing_sentence_is_found_and_quoted() -> None:
+    cut = TEXT.replace("它描述的是频率的长期行为。", "")
+    found = coverage(TEXT, cut)
+    assert found.total - found.found == len("它描述的是频率的长期行为")
+    assert found.missing == ("它描述的是频率的长期行为",)
+
+
+def test_a_phrase_written_twice_must_appear_twice() -> None:
+    twice = TEXT + TEXT
+    assert coverage(twice, TEXT).percent == pytest.approx(50.0)
+
+
+def test_radicals_from_pdf_fonts_count_as_ideographs() -> None:
+    assert coverage("使用方法", "使\u2f64方法").percent == 100.0  # U+2F64 KANGXI RADICAL USE
+
+
+def test_stray_tex_counts_only_what_the_post_does_not_have() -> None:
+    post = r"价格是 $5 左右"
+    assert stray_tex(post, r"价格是 $5 左右") == {}
+    assert stray_tex(post, r"价格是 $5 左右 $x$ \frac{a}{b} \begin{aligned}") == {
+        "$": 2, "\\begin{": 1, "\\frac": 1}
+
+
+def test_titles_survive_line_breaks_and_hyphenation() -> None:
+    pdf = "见《Denois- ing Diffusion Prob-\nabilistic Models》[3] 与《概率漫步(二):期望\n的线性性》"
+    titles = ["Denoising Diffusion Probabilistic Models", "概率漫步（二）:期望的线性性", "不在这里"]
+    assert missing_titles(titles, pdf) == ["不在这里"]
+
+
+# ---- PDF text cut into chapters ------------------------------------------------------------
+
+
+def words(*items: tuple[int, float, str]) -> list[Word]:
+    return [Word(Position(page, top), text) for page, top, text in items]
+
+
+def test_pdf_words_are_cut_at_chapter_starts_and_stops() -> None:
+    found = words((1, 100, "目录"), (2, 60, "第一章"), (2, 300, "正文一"), (3, 60, "正文二"),
+                  (3, 400, "第二章"), (3, 500, "正文三"), (4, 60, "第二部分"), (5, 60, "参考文献"))
+    starts = {"a": Position(2, 50), "b": Position(3, 399)}
+    stops = [Position(1, 0), Position(4, 50), Position(5, 50)]
+    assert split_chapters(found, starts, stops) == {"a": "第一章 正文一 正文二",
+                                                    "b": "第二章 正文三"}
+
+
+def test_a_chapter_start_wins_over_a_stop_at_the_same_place() -> None:
+    found = words((2, 60, "标题"), (2, 80, "正文"))
+    assert split_chapters(found, {"a": Position(2, 58)}, [Position(2, 58)]) == {"a": "标题 正文"}
+
+
+# ---- internal links ----------------------------------------------------------------------------
+
+
+def test_links_to_missing_files_and_ids_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "b.html").write_text('<p id="here">b</p>', encoding="utf-8")
+    page = ('<div><a href="b.html#here">ok</a><a href="b.html#gone">x</a>'
+            '<a href="c.html">x</a><a href="https://example.org/">ext</a><a href="#top">x</a>'
+            '<img src="../_images/none.png"/><p id="top">a</p></div>')
+    (tmp_path / "chapters" / "a.html").write_text(page, encoding="utf-8")
+    store = PageStore(root=tmp_path)
+    broken = broken_links(store, "chapters/a.html", parse_page(page.encode()))
+    assert broken == ["b.html#gone: no id #gone in chapters/b.html",
+                      "c.html: no file chapters/c.html",
+                      "../_images/none.png: no file _images/none.png"]
+
+
+# ---- the posts read again in memory -------------------------------------------------------------
+
+
+def sample_config():
+    return load_config(find_config(POSTS), Reporter(stream=io.StringIO()))
+
+
+def test_expected_posts_are_the_converted_chapters_in_book_order(tmp_path: Path) -> None:
+    report = Reporter(stream=io.StringIO())
+    result = convert(ConvertOptions(posts=POSTS, out=tmp_path / "book"), sample_config(), report)
+    expected = read_expected(POSTS, sample_config())
+    book_order = [i for part in result.book.parts for i in part.post_ids]
+    assert [p.id for p in expected.posts] == book_order
+    first = expected.posts[0]
+    assert first.title in first.text and first.equations == first.inline + first.display > 0
+
+
+def test_raw_formulas_keep_their_dump_line_and_delimiters() -> None:
+    formulas = read_expected(POSTS, sample_config()).formulas
+    by_line = {str(f.source): f for f in formulas}
+    mathjax_only = by_line["archive-b-1.txt:12"]
+    assert mathjax_only.written.startswith("$$\\begin{equation}") and mathjax_only.display
+    assert mathjax_only.latex is not None and "\\begin{equation}" not in mathjax_only.latex
+
+
+# ---- formulas compiled one by one, in one run ------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("xelatex") is None, reason="xelatex not installed")
+def test_each_error_is_tied_to_its_formula() -> None:
+    texts = ["$x^2$", "$\\frac{a$", "$y$", "$$\\begin{equation}a\\end{equation}$$",
+             "$$a\n\\\\ \\undefinedmacro b$$", "$中文$", "$z$"]
+    errors = compile_formulas(texts)
+    assert sorted(errors) == [1, 3, 4, 5]
+    assert "File ended" in errors[1][0].message
+    assert errors[4][0].line == 2 and "\\undefinedmacro" in errors[4][0].context
+    assert "Missing character" in errors[5][0].message

@@ -1,0 +1,113 @@
+"""What each chapter must show: the posts read again from the dumps in memory (nothing written)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import BookConfig
+from ..diagnostics import Reporter
+from ..model import (Block, Book, Cite, DisplayMath, EqRef, Figure, Heading, InlineMath,
+                     Paragraph, Post, PostRef, Text)
+from ..pipeline import ConvertOptions, read_all
+from ..transforms import PIPELINE
+from .raw_math import RawFormula, raw_formulas
+
+MATH_STEP = "math"  # the transform that normalises formulas: raw formulas are taken before it
+
+
+@dataclass
+class ExpectedPost:
+    """One post as the dumps say it: the text and the formulas every edition must render."""
+
+    id: str
+    title: str
+    source: str  # file:line of the first copy
+    text: str  # title, headings, paragraph text (with 《titles》), figure captions
+    inline: int  # inline formulas
+    display: int  # displayed formulas
+    titles: list[str] = field(default_factory=list)  # the 《...》 titles of links and citations
+
+    @property
+    def equations(self) -> int:
+        return self.inline + self.display
+
+
+@dataclass
+class ExpectedBook:
+    """Every post, in the converter's order, and every formula as written in the dumps."""
+
+    posts: list[ExpectedPost]
+    formulas: list[RawFormula] | None  # None when the transforms have no step named MATH_STEP
+    warnings: int  # the converter's warnings while reading (they are its report's business)
+
+
+def inline_text(inline: object) -> str:
+    """The text an inline shows: math shows none, links and citations their 《title》."""
+    if isinstance(inline, Text):
+        return inline.text
+    if isinstance(inline, (PostRef, Cite)):
+        return f"《{inline.title}》"
+    if isinstance(inline, EqRef) and inline.label is None:
+        return f"({inline.name})"
+    return ""
+
+
+def block_text(block: Block) -> str:
+    """The text a block shows (a displayed formula shows none)."""
+    if isinstance(block, Paragraph):
+        return "".join(inline_text(i) for i in block.inlines)
+    if isinstance(block, Heading):
+        return block.text
+    if isinstance(block, Figure):
+        return block.caption
+    return ""
+
+
+def count_math(post: Post) -> tuple[int, int]:
+    """(inline formulas, displayed formulas) of a transformed post."""
+    inline = sum(isinstance(i, InlineMath) for b in post.blocks if isinstance(b, Paragraph)
+                 for i in b.inlines)
+    return inline, sum(isinstance(b, DisplayMath) for b in post.blocks)
+
+
+def link_titles(post: Post) -> list[str]:
+    """The titles inside 《》 that became links or citations."""
+    return [i.title for b in post.blocks if isinstance(b, Paragraph) for i in b.inlines
+            if isinstance(i, (PostRef, Cite))]
+
+
+def expected_post(post: Post) -> ExpectedPost:
+    """The expectations for one transformed post."""
+    texts = [post.title or ""] + [block_text(b) for b in post.blocks]
+    inline, display = count_math(post)
+    return ExpectedPost(post.id, post.title or "", str(post.source),
+                        "\n".join(t for t in texts if t), inline, display, link_titles(post))
+
+
+def transform_keeping_raw(book: Book, config: BookConfig,
+                          report: Reporter) -> tuple[Book, list[RawFormula] | None]:
+    """Run the converter's transforms in order; take the raw formulas just before the math step."""
+    raw: list[RawFormula] | None = None  # stays None if the converter has no math step
+    for name, step in PIPELINE:
+        if name == MATH_STEP:
+            raw = raw_formulas(book)
+        book = step(book, config, report)
+    return book, raw
+
+
+def read_expected(posts: Path, config: BookConfig) -> ExpectedBook:
+    """Read and transform POSTS exactly as `postbook convert` does, writing nothing."""
+    report = Reporter(stream=io.StringIO(), quiet=True)
+    book = read_all(ConvertOptions(posts=posts, out=Path(".")), report, lambda _m: None)
+    book, raw = transform_keeping_raw(book, config, report)
+    return ExpectedBook([expected_post(p) for p in book_order(book)], raw, len(report.warnings))
+
+
+def book_order(book: Book) -> list[Post]:
+    """The posts in reading order: part by part, as book.json and the editions have them."""
+    posts = book.post_by_id()
+    ordered = [posts[i] for part in book.parts for i in part.post_ids if i in posts]
+    placed = {p.id for p in ordered}
+    return ordered + [p for p in book.posts if p.id not in placed]

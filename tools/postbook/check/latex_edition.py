@@ -1,0 +1,89 @@
+"""The LaTeX edition: formulas counted in book.tex per chapter, text from book.pdf per chapter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .layout import BuildLayout
+from .pdftext import read_destinations, read_words, split_chapters
+from .results import ChapterText, EditionText, Problem
+
+EDITION = "latex"
+CHAPTER = re.compile(r"^\\chapter\{")
+DOC_LABEL = re.compile(r"\\label\{\\detokenize\{chapters/([^:{}]+)::doc\}\}")
+CHAPTER_END = re.compile(r"^\\(?:chapter|part)\{|^\\begin\{sphinxthebibliography\}"
+                         r"|^\\end\{document\}")
+INLINE_MATH = re.compile(r"(?<!\\)\\\(")
+DISPLAY_MATH = re.compile(r"^\\begin\{(?:equation|align)\*?\}", re.M)
+# \newlabel{chapters/<id>::doc}{{number}{page}{title}{chapter.3}{}}: the hyperref anchor
+AUX_ANCHOR = re.compile(r"^\\newlabel\{chapters/([^:{}]+)::doc\}"
+                        r"\{.*\{([A-Za-z]+\*?\.[\d.]+)\}\{[^{}]*\}\}\s*$")
+SECTIONING_DEST = re.compile(r"^(?:part|chapter)\*?\.")  # where a chapter's pages end
+
+
+@dataclass(frozen=True)
+class TexChapter:
+    """One chapter's lines in book.tex and the formulas written there."""
+
+    post_id: str
+    first: int  # 1-based line of \chapter
+    last: int  # last line before the next chapter, part or the bibliography
+    inline: int
+    display: int
+
+
+def tex_chapters(tex: Path) -> list[TexChapter]:
+    """The chapters of book.tex, in order, with their line ranges and formula counts."""
+    lines = tex.read_text(encoding="utf-8", errors="replace").splitlines()
+    starts = [i for i, line in enumerate(lines) if CHAPTER.match(line)]
+    found = []
+    for start in starts:
+        end = next((j for j in range(start + 1, len(lines)) if CHAPTER_END.match(lines[j])),
+                   len(lines))
+        label = DOC_LABEL.search("\n".join(lines[start:start + 3]))
+        if label:
+            body = "\n".join(lines[start:end])
+            found.append(TexChapter(label.group(1), start + 1, end, len(INLINE_MATH.findall(body)),
+                                    len(DISPLAY_MATH.findall(body))))
+    return found
+
+
+def aux_anchors(aux: Path) -> dict[str, str]:
+    """The hyperref anchor (chapter.N) of each chapter, from book.aux."""
+    text = aux.read_text(encoding="utf-8", errors="replace") if aux.is_file() else ""
+    return {m.group(1): m.group(2) for line in text.splitlines() if (m := AUX_ANCHOR.match(line))}
+
+
+def pdf_chapters(layout: BuildLayout, post_ids: list[str]) -> tuple[dict[str, str], list[str]]:
+    """The text of each chapter in book.pdf, and the chapters it could not place."""
+    words, heights = read_words(layout.latex_pdf)
+    dests = read_destinations(layout.latex_pdf, heights)
+    anchors = aux_anchors(layout.latex_aux)
+    starts = {i: dests[anchors[i]] for i in post_ids if anchors.get(i) in dests}
+    stops = [p for name, p in dests.items() if SECTIONING_DEST.match(name)]
+    return split_chapters(words, starts, stops), [i for i in post_ids if i not in starts]
+
+
+def extract(layout: BuildLayout, post_ids: list[str],
+            progress: Callable[[str], None]) -> EditionText:
+    """Every chapter's PDF text, with the formulas book.tex gives it."""
+    edition = EditionText(EDITION)
+    missing = [p for p in (layout.latex_tex, layout.latex_pdf) if not p.is_file()]
+    if missing:
+        edition.problems.append(Problem("edition.missing", f"{missing[0]} not found "
+                                        "(make latexpdf)", edition=EDITION))
+        return edition
+    progress(f"latex: reading {layout.latex_pdf.name} and {layout.latex_tex.name}")
+    tex = {c.post_id: c for c in tex_chapters(layout.latex_tex)}
+    texts, unplaced = pdf_chapters(layout, post_ids)
+    for post_id in post_ids:
+        if post_id in tex and post_id in texts:
+            edition.chapters[post_id] = ChapterText(texts[post_id],
+                                                    tex[post_id].inline + tex[post_id].display)
+    edition.problems += [Problem("pdf.chapter-not-found", "chapter not found in book.tex/book.pdf "
+                                 "(no \\chapter or no destination)", layout.latex_pdf.name, i,
+                                 EDITION) for i in post_ids if i in unplaced or i not in tex]
+    return edition
