@@ -50,14 +50,14 @@ install_system() {
 
 install_python() {
   local stamp=.venv/.postbook-installed
-  if [ -f "$stamp" ] && [ "$stamp" -nt pyproject.toml ]; then return 0; fi
+  if [ -f "$stamp" ] && [ "$stamp" -nt pyproject.toml ] && [ "$stamp" -nt tools/constraints.txt ]; then return 0; fi
   if [ ! -x .venv/bin/python ]; then
     echo "postbook: creating .venv" >&2
     python3 -m venv .venv
   fi
   echo "postbook: installing pinned Python dependencies into .venv" >&2
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e '.[test]'
+  .venv/bin/python -m pip install -q -c tools/constraints.txt -e '.[test]'
   touch "$stamp"
 }
 
