@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from typing import TextIO
 
 from .model import SourceRef
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -17,8 +20,13 @@ class Diagnostic:
     source: SourceRef | None = None
 
     def format(self) -> str:
+        """One line, always: a newline in a file name or a title is shown as \\n."""
         where = f"{self.source}: " if self.source else ""
-        return f"{where}{self.level}: {self.message} [{self.code}]"
+        return one_line(f"{where}{self.level}: {self.message} [{self.code}]")
+
+
+def one_line(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 class Reporter:
@@ -28,6 +36,7 @@ class Reporter:
         self.stream = stream if stream is not None else sys.stderr
         self.quiet = quiet
         self.diagnostics: list[Diagnostic] = []
+        self.seen: set[Diagnostic] = set()  # an exact repeat (same place, code, text) says nothing new
 
     def warning(self, code: str, message: str, source: SourceRef | None = None) -> None:
         self._add(Diagnostic("warning", code, message, source))
@@ -36,11 +45,14 @@ class Reporter:
         self._add(Diagnostic("error", code, message, source))
 
     def info(self, code: str, message: str, source: SourceRef | None = None) -> None:
-        self.diagnostics.append(Diagnostic("info", code, message, source))
+        self._add(Diagnostic("info", code, message, source))
 
     def _add(self, diag: Diagnostic) -> None:
+        if diag in self.seen:
+            return
+        self.seen.add(diag)
         self.diagnostics.append(diag)
-        if not self.quiet:
+        if not self.quiet and diag.level != "info":
             print(diag.format(), file=self.stream)
 
     @property

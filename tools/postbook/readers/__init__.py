@@ -20,6 +20,7 @@ READERS: dict[str, ModuleType] = {
 INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 NOT_POSTS = ("readme", "license", "changelog")  # documentation beside the dumps, by file stem
 MAX_FILE_BYTES = 64 * 1024 * 1024
+BOOK_MARKER = ("_postbook", "manifest.json")  # in a book the converter wrote (writers.output)
 
 
 def detect_format(text: str) -> str | None:
@@ -34,6 +35,11 @@ def read_file(path: Path, source_name: str, report: Reporter,
     """Decode one file, pick its reader, parse it; problems are reported, never raised."""
     where = SourceRef(source_name, 1)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            report.warning("reader.too-large", f"file is {size // 2**20} MiB, more than "
+                           f"{MAX_FILE_BYTES // 2**20} MiB: not a blog dump; skipped", where)
+            return [], FileRecord(source_name, "?", "?", 0, skipped="too large")
         data = path.read_bytes()
     except OSError as exc:
         report.warning("reader.unreadable", f"cannot read file: {exc.strerror or exc}", where)
@@ -54,11 +60,39 @@ def read_file(path: Path, source_name: str, report: Reporter,
 
 
 def input_files(posts_dir: Path) -> list[Path]:
-    """The input files of a posts folder (or a single file), sorted for a deterministic run."""
+    """The input files of a posts folder (or a single file), sorted for a deterministic run.
+
+    Never read: hidden files and folders, symbolic links (they may lead anywhere), and folders
+    holding a book this converter wrote (book_folders).
+    """
     if posts_dir.is_file():
         return [posts_dir]
-    found = [p for p in posts_dir.rglob("*")
+    books = book_folders(posts_dir)
+    found = [p for p in visible_entries(posts_dir)
              if p.is_file() and not p.is_symlink() and p.suffix.lower() in INPUT_SUFFIXES
-             and p.stem.lower() not in NOT_POSTS
-             and not any(part.startswith(".") for part in p.relative_to(posts_dir).parts)]
+             and p.stem.lower() not in NOT_POSTS and not any(b in p.parents for b in books)]
     return sorted(found, key=lambda p: p.relative_to(posts_dir).as_posix())
+
+
+def visible_entries(posts_dir: Path) -> list[Path]:
+    """Everything under the folder (symbolic links to folders not followed), hidden parts left out."""
+    return [p for p in posts_dir.rglob("*")
+            if not any(part.startswith(".") for part in p.relative_to(posts_dir).parts)]
+
+
+def book_folders(posts_dir: Path) -> list[Path]:
+    """Folders (the posts folder itself included) that hold a book postbook wrote: its chapters
+    and report are output, never posts (`--out` inside the posts folder)."""
+    if not posts_dir.is_dir():
+        return []
+    folder, name = BOOK_MARKER
+    return sorted({m.parent.parent for m in posts_dir.rglob(name)
+                   if m.parent.name == folder and not m.is_symlink()})
+
+
+def skipped_links(posts_dir: Path) -> list[Path]:
+    """Symbolic links under the posts folder that look like input (or are folders): not followed."""
+    if not posts_dir.is_dir():
+        return []
+    return sorted(p for p in visible_entries(posts_dir) if p.is_symlink()
+                  and (p.suffix.lower() in INPUT_SUFFIXES or p.is_dir()))

@@ -82,8 +82,8 @@ NO_MATH = MathEffect(False, 0, 0)
 
 
 def math_effect(text: str) -> MathEffect:
-    if "$" not in text and "\\" not in text:
-        return NO_MATH
+    if "$$" not in text and "\\begin" not in text and "\\end" not in text:
+        return NO_MATH  # (dropping \$ below cannot make a $$ where there was none)
     dollars = text.replace("\\$", "").count("$$")
     depth = low = 0
     for match in _DISPLAY_ENV.finditer(text):
@@ -116,6 +116,10 @@ def merge_display_math(groups: list[list[SourceLine]], source_name: str,
     merged: list[list[SourceLine]] = []
     i = 0
     while i < len(groups):
+        if all(effects[line.number] is NO_MATH for line in groups[i]):
+            merged.append(list(groups[i]))  # no display math opens here
+            i += 1
+            continue
         end = _closing_group(groups, i, effects)
         if end is None:
             first = groups[i][0]

@@ -56,7 +56,7 @@ def parse_meta(text: str) -> Meta | None:
 
 
 def meta_line_count(text: str) -> int:
-    return sum(1 for line in text.split("\n") if parse_meta(line) is not None)
+    return sum(1 for line in text.split("\n") if "By " in line and parse_meta(line) is not None)
 
 
 def detect(text: str) -> float:

@@ -19,6 +19,7 @@ _KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?")
 _PARTIAL_DATE = re.compile(r"--(\d{1,2})-(\d{1,2})")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls, not white space
 
 
 class _NoTimestampLoader(yaml.SafeLoader):
@@ -161,10 +162,20 @@ def _text_field(front: FrontMatter, key: str, source_name: str, report: Reporter
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (str, int, float)):
-        return str(value).strip() or None
+        return _one_line(str(value), front, key, source_name, report) or None
     report.warning("reader.front-matter", f"{key}: expected text, got a {type(value).__name__}",
                    _where(front, key, source_name))
     return None
+
+
+def _one_line(text: str, front: FrontMatter, key: str, source_name: str, report: Reporter) -> str:
+    """A value as one line of text. YAML escapes ("\\0", "\\x07") make control characters the
+    decoder never saw: removed, with a warning."""
+    cleaned, count = _UNPRINTABLE.subn("", text)
+    if count:
+        report.warning("reader.control-chars", f"{key}: {count} control character(s) removed",
+                       _where(front, key, source_name))
+    return " ".join(cleaned.split())
 
 
 def _date(front: FrontMatter, source_name: str, report: Reporter) -> PostDate | None:
@@ -205,7 +216,8 @@ def _tags(front: FrontMatter, source_name: str, report: Reporter) -> list[str]:
     if isinstance(value, str):  # "a, b", or "[a, b" from broken YAML
         value = re.split(r"[,,]", value.strip().strip("[]"))
     if isinstance(value, list) and all(isinstance(t, (str, int, float)) for t in value):
-        return [str(t).strip() for t in value if str(t).strip()]
+        tags = [_one_line(str(t), front, "tags", source_name, report) for t in value]
+        return [tag for tag in tags if tag]
     report.warning("reader.front-matter", "tags: expected a list of words",
                    _where(front, "tags", source_name))
     return []

@@ -7,8 +7,8 @@ from typing import Callable
 from ..config import BookConfig
 from ..diagnostics import Reporter
 from ..model import Book
-from . import (citations, dates, duplicates, figures, identify, math, parts, series, structure,
-               xrefs)
+from . import (citations, dates, duplicates, figures, identify, long_text, math, parts, series,
+               structure, xrefs)
 
 Transform = Callable[[Book, BookConfig, Reporter], Book]
 
@@ -21,6 +21,7 @@ PIPELINE: list[tuple[str, Transform]] = [
     ("assign ids", identify.assign_ids),
     ("lost figures", figures.detect_lost_figures),
     ("math", math.normalise_math),
+    ("long text", long_text.split_long_text),
     ("build parts", parts.build_parts),
     ("cross-references", xrefs.resolve_cross_references),
     ("citations", citations.collect_citations),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from ..config import BookConfig
@@ -36,41 +37,85 @@ class Piece:
     env: str = ""  # the display environment it was written in ("" for $$ or \[)
 
 
+class Closers:
+    """Where each formula opened in one paragraph closes, without rescanning the paragraph per
+    opener: a 5 MB line of unclosed '$' or '\\[' stays linear."""
+
+    def __init__(self, s: str) -> None:
+        self.s = s
+        self.found: dict[str, tuple[int, int]] = {}  # token -> (searched from, found at or -1)
+        self.dollars: list[int] | None = None  # '$' that can close inline math
+        self.punct = (-1, -1, -1)  # last NOT_MATH_PUNCT search: (from, match start or -1, end)
+
+    def next(self, token: str, pos: int) -> int:
+        """s.find(token, pos), answered from the last search when that one covers pos."""
+        since, at = self.found.get(token, (-1, -1))
+        if 0 <= since <= pos and (at < 0 or pos <= at):
+            return at
+        at = self.s.find(token, pos)
+        self.found[token] = (pos, at)
+        return at
+
+    def next_punct(self, pos: int) -> tuple[int, int]:
+        """(start, end) of the first NOT_MATH_PUNCT match at or after pos ((-1, -1) if none),
+        answered from the last search when that one covers pos (so the scans never overlap)."""
+        since, at, end = self.punct
+        if not (0 <= since <= pos and (at < 0 or pos <= at)):
+            m = NOT_MATH_PUNCT.search(self.s, pos)
+            since, at, end = self.punct = (pos, m.start(), m.end()) if m else (pos, -1, -1)
+        return at, end
+
+    def scan_dollars(self) -> list[int]:
+        if self.dollars is None:
+            s = self.s
+            self.dollars = [i for i in (m.start() for m in re.finditer(r"\$", s)) if i > 0 and
+                            s[i - 1] != "\\" and not s[i - 1].isspace()
+                            and not s[i + 1:i + 2].isdigit()]
+        return self.dollars
+
+    def dollar(self, start: int) -> int:
+        """Index of the '$' closing inline math opened just before start, or -1 (pandoc's rules)."""
+        if start >= len(self.s) or self.s[start].isspace():
+            return -1
+        dollars = self.scan_dollars()
+        k = bisect_left(dollars, start)
+        if k == len(dollars) or dollars[k] - start > MAX_FORMULA:
+            return -1
+        i = dollars[k]
+        blank = self.next("\n\n", start)
+        if 0 <= blank and blank + 2 <= i:
+            return -1  # a blank line in between
+        punct, punct_end = self.next_punct(start)
+        if 0 <= punct and punct_end <= i:
+            return -1  # sentence punctuation in between: prices, not math
+        return i
+
+
 def closing_dollar(s: str, start: int) -> int:
     """Index of the '$' closing inline math opened just before start, or -1 (pandoc's rules)."""
-    if start >= len(s) or s[start].isspace():
-        return -1
-    i = start
-    while True:
-        i = s.find("$", i)
-        if i < 0 or i - start > MAX_FORMULA:
-            return -1
-        if "\n\n" in s[start:i]:
-            return -1
-        if s[i - 1] != "\\" and not s[i - 1].isspace() and not s[i + 1:i + 2].isdigit():
-            content = s[start:i]
-            return -1 if NOT_MATH_PUNCT.search(content) else i
-        i += 1
+    return Closers(s).dollar(start)
 
 
-def find_end(s: str, m: re.Match[str]) -> tuple[int, int, str, str] | None:
+def find_end(s: str, m: re.Match[str],
+             closers: Closers | None = None) -> tuple[int, int, str, str] | None:
     """(content start, content end, kind, env) of the math opened at m, or None when unclosed."""
+    closers = closers or Closers(s)
     tok = m.group(0)
     if m.group(3):
         return m.start(), m.end(), "eqref", m.group(4)
     if m.group(1):
         env = m.group(1) + m.group(2)
-        close = s.find(f"\\end{{{env}}}", m.end())
+        close = closers.next(f"\\end{{{env}}}", m.end())
         if close < 0 or close - m.end() > MAX_FORMULA:
             return None
         return m.end(), close + len(f"\\end{{{env}}}"), "display", env
     closer = {"$$": "$$", "\\[": "\\]", "\\(": "\\)"}.get(tok)
     if closer:
-        close = s.find(closer, m.end())
+        close = closers.next(closer, m.end())
         if close < 0 or close - m.end() > MAX_FORMULA:
             return None
         return m.end(), close + len(closer), "inline" if tok == "\\(" else "display", ""
-    close = closing_dollar(s, m.end())
+    close = closers.dollar(m.end())
     return None if close < 0 else (m.end(), close + 1, "inline", "")
 
 
@@ -78,10 +123,11 @@ def split_pieces(s: str) -> tuple[list[Piece], list[int]]:
     """Split raw paragraph text into pieces; also the offsets of unclosed math openers."""
     pieces: list[Piece] = []
     unclosed: list[int] = []
+    closers = Closers(s)
     pos = 0
     text_start = 0
     while (m := OPENER.search(s, pos)) is not None:
-        found = find_end(s, m)
+        found = find_end(s, m, closers)
         if found is None:
             if m.group(0) in ("$$", "\\[") or m.group(1):
                 unclosed.append(m.start())
@@ -127,6 +173,17 @@ def line_of(source: SourceRef, text: str, offset: int) -> SourceRef:
     return SourceRef(source.path, source.line + text.count("\n", 0, offset))
 
 
+class LineIndex:
+    """line_of for many offsets of one text, without rescanning it each time (a 5 MB line...)."""
+
+    def __init__(self, source: SourceRef, text: str) -> None:
+        self.source = source
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def at(self, offset: int) -> SourceRef:
+        return SourceRef(self.source.path, self.source.line + bisect_left(self.newlines, offset))
+
+
 def label_slug(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", name.lower()))[:40] or "eq"
 
@@ -158,13 +215,15 @@ class PostMath:
 
     def paragraph(self, raw: str, source: SourceRef) -> list[Block]:
         pieces, unclosed = split_pieces(raw)
-        for offset in unclosed:
-            self.report.warning("math.unbalanced", "math opened here is never closed; kept as text",
-                                line_of(source, raw, offset))
+        lines = LineIndex(source, raw)
+        if unclosed:
+            more = f" (and {len(unclosed) - 1} more in this paragraph)" if len(unclosed) > 1 else ""
+            self.report.warning("math.unbalanced", "math opened here is never closed; kept as "
+                                f"text{more}", lines.at(unclosed[0]))
         blocks: list[Block] = []
         inlines: list[Inline] = []
         for piece in pieces:
-            where = line_of(source, raw, piece.offset)
+            where = lines.at(piece.offset)
             if piece.kind == "display":
                 flush_paragraph(inlines, blocks, source)
                 inlines = []

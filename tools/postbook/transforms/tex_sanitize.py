@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .tex_allowlist import (ALLOWED_COMMANDS, ALLOWED_ENVIRONMENTS, ALLOWED_SYMBOL_ESCAPES,
                             FORBIDDEN_COMMANDS, REWRITES, TEXT_COMMANDS)
@@ -11,6 +12,22 @@ from .tex_allowlist import (ALLOWED_COMMANDS, ALLOWED_ENVIRONMENTS, ALLOWED_SYMB
 TOKEN = re.compile(r"\\([A-Za-z]+)\*?|\\(.)|\^\^|[{}%#$`]|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+",
                    re.S)
 CJK_RUN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Without CJK there is no \text group to track, so braces need no visit.
+TOKEN_NO_CJK = re.compile(r"\\([A-Za-z]+)\*?|\\(.)|\^\^|[%#$`]", re.S)
+# A formula with none of these (and no "^^") comes out of sanitise_formula unchanged.
+NEEDS_WORK = re.compile(r"[\\{}%#$`&\n\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+MEMO_FORMULAS = 1 << 16  # distinct formulas remembered (a blog repeats $x$, $n$... a lot)
+BEGIN_END = re.compile(r"\\(begin|end)\s*(\{[A-Za-z*]{0,30}\})?")
+ESCAPED_CHAR = re.compile(r"\\.", re.S)
+NOT_BRACE = re.compile(r"[^{}]+")
+LEFT = re.compile(r"\\left(?![A-Za-z])")
+RIGHT = re.compile(r"\\right(?![A-Za-z])")
+BARE_AMPERSAND = re.compile(r"(?<!\\)&")
+LINE_BREAK = re.compile(r"\\\\(\[[^\]]{0,20}\])?")
+BLANK_LINES = re.compile(r"\n\s*\n")
+MAX_BRACE_PASSES = 8  # nesting deeper than this is counted one brace at a time
+MAX_NESTING = 100  # groups a formula may nest (TeX allows 255; MathJax recurses on each)
+GROUP_TOKEN = re.compile(r"\\(begin|end|left|right)(?![A-Za-z])|\\[A-Za-z]+|\\.|([{}])", re.S)
 ENV_ARG = re.compile(r"\{([A-Za-z*]{1,30})\}")
 ALIGNMENT_ENVS = ("aligned", "alignedat", "split", "cases", "matrix", "pmatrix", "bmatrix",
                   "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array", "subarray", "gathered")
@@ -41,7 +58,8 @@ class _Walker:
 
     def run(self) -> str:
         pos = 0
-        for m in TOKEN.finditer(self.tex):
+        tokens = TOKEN if CJK_RUN.search(self.tex) else TOKEN_NO_CJK
+        for m in tokens.finditer(self.tex):
             self.out.append(self.tex[pos:m.start()])
             self.token(m)
             pos = m.end()
@@ -116,7 +134,7 @@ def check_environments(tex: str) -> str | None:
     stack: list[str] = []
     out: list[str] = []
     pos = 0
-    for m in re.finditer(r"\\(begin|end)\s*(\{[A-Za-z*]{0,30}\})?", tex):
+    for m in BEGIN_END.finditer(tex):
         arg = ENV_ARG.fullmatch(m.group(2) or "")
         if not arg:
             return None
@@ -133,22 +151,45 @@ def check_environments(tex: str) -> str | None:
 
 
 def braces_balanced(tex: str) -> bool:
+    """Unescaped braces pair up: removing innermost "{}" pairs leaves nothing (one pass per
+    nesting level, so a deep nest is counted instead: "{" * 10000 would take 10,000 passes)."""
+    braces = NOT_BRACE.sub("", ESCAPED_CHAR.sub("", tex))
+    for _ in range(MAX_BRACE_PASSES):
+        if "{}" not in braces:
+            return not braces
+        braces = braces.replace("{}", "")
+    return _braces_counted(braces)
+
+
+def _braces_counted(braces: str) -> bool:
     depth = 0
-    for m in re.finditer(r"\\.|[{}]", tex, re.S):
-        tok = m.group(0)
-        if tok == "{":
-            depth += 1
-        elif tok == "}":
-            depth -= 1
-            if depth < 0:
-                return False
+    for brace in braces:
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
     return depth == 0
+
+
+def too_deep(tex: str) -> bool:
+    """Braces, environments and \\left...\\right nested deeper than MAX_NESTING."""
+    if tex.count("{") + tex.count("\\left") <= MAX_NESTING:  # (each \\begin has a brace)
+        return False
+    depth = 0
+    for m in GROUP_TOKEN.finditer(tex):
+        token = m.group(1) or m.group(2)  # None: another command, or an escaped symbol
+        if token:
+            depth += 1 if token in ("{", "begin", "left") else -1
+            if depth > MAX_NESTING:
+                return True
+    return False
 
 
 def fix_left_right(tex: str) -> tuple[str, bool]:
     """Drop \\left/\\right sizing when they do not pair up (MathJax tolerates it, LaTeX does not)."""
-    lefts = len(re.findall(r"\\left(?![A-Za-z])", tex))
-    rights = len(re.findall(r"\\right(?![A-Za-z])", tex))
+    if "\\left" not in tex and "\\right" not in tex:
+        return tex, False
+    lefts = len(LEFT.findall(tex))
+    rights = len(RIGHT.findall(tex))
     if lefts == rights:
         return tex, False
     tex = re.sub(r"\\(left|right)\s*\.", "", tex)
@@ -157,21 +198,42 @@ def fix_left_right(tex: str) -> tuple[str, bool]:
 
 def fix_alignment(tex: str, inline: bool) -> str:
     """'&' and '\\\\' are only valid inside alignment environments (or a display's split)."""
-    has_env = any(f"\\begin{{{env}}}" in tex for env in ALIGNMENT_ENVS)
+    has_env = "\\begin{" in tex and any(f"\\begin{{{env}}}" in tex for env in ALIGNMENT_ENVS)
     if has_env:
         return tex
-    tex = re.sub(r"(?<!\\)&", r"\\&", tex)
-    if inline:
-        tex = re.sub(r"\\\\(\[[^\]]{0,20}\])?", r"\\quad ", tex)
+    if "&" in tex:
+        tex = BARE_AMPERSAND.sub(r"\\&", tex)
+    if inline and "\\\\" in tex:
+        tex = LINE_BREAK.sub(r"\\quad ", tex)
     return tex
 
 
+def drop_dangling_backslash(tex: str) -> tuple[str, bool]:
+    """Without a lone trailing '\\' (or a '\\ ' that lost its space to strip()), which would
+    escape the closing delimiter: `$x\\$` in MyST, `x\\end{split}` in LaTeX."""
+    dropped = False
+    while (len(tex) - len(tex.rstrip("\\"))) % 2:
+        tex, dropped = tex[:-1].rstrip(), True
+    return tex, dropped
+
+
 def sanitise_formula(tex: str, inline: bool) -> Sanitised:
+    """The safe form of a formula; the result is shared between equal formulas: do not change it."""
+    if not NEEDS_WORK.search(tex) and "^^" not in tex and tex.strip():
+        return Sanitised(tex.strip())
+    return _sanitise_memo(tex, inline)
+
+
+@lru_cache(maxsize=MEMO_FORMULAS)
+def _sanitise_memo(tex: str, inline: bool) -> Sanitised:
     walker = _Walker(tex)
     safe = walker.run()
     problems = walker.problems
     if not braces_balanced(safe):
         return Sanitised(None, problems + [("math.unbalanced", "unbalanced braces in formula")])
+    if too_deep(safe):
+        return Sanitised(None, problems + [("math.too-deep", f"groups nested more than "
+                                            f"{MAX_NESTING} deep (TeX stops at 255); kept as text")])
     checked = check_environments(safe)
     if checked is None:
         return Sanitised(None, problems + [("math.unbalanced",
@@ -183,7 +245,9 @@ def sanitise_formula(tex: str, inline: bool) -> Sanitised:
     if fixed:
         problems.append(("math.normalised", "unpaired \\left/\\right sizing dropped"))
     safe = fix_alignment(safe, inline)
-    safe = re.sub(r"\n\s*\n", "\n", safe).strip()
+    safe, dangling = drop_dangling_backslash(BLANK_LINES.sub("\n", safe).strip())
+    if dangling:
+        problems.append(("math.normalised", "a lone '\\' at the end of the formula removed"))
     if not safe:
         return Sanitised(None, problems + [("math.empty", "empty formula")])
     return Sanitised(safe, problems)

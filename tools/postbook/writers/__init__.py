@@ -12,11 +12,12 @@ from .index import render_book_json, render_index, render_references
 from .myst import chapter_path, render_chapter
 from .output import OutputTree, WriteStats
 from .report import render_report_json, render_report_md, report_data
+from .staging import BookStaging
 
 
 def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
                excerpt_note: str | None = None) -> WriteStats:
-    tree = OutputTree(out, report, force=force)
+    tree = OutputTree(out, report, force=force, staging=BookStaging())
     for post in book.posts:
         tree.add(chapter_path(post), render_chapter(post, excerpt_note))
     tree.add("_assets/lost-figure.png",

@@ -30,3 +30,18 @@ def render_entry(citation: Citation) -> str:
 def render_bib(book: Book) -> str:
     entries = [render_entry(c) for _, c in sorted(book.citations.items())]
     return "\n\n".join(entries) + "\n" if entries else ""
+
+
+def entry_key(entry: str) -> str | None:
+    """The key of one entry as render_entry writes it ("@misc{key,")."""
+    head = entry.split("\n", 1)[0]
+    return head[head.find("{") + 1:-1] if head.startswith("@") and head.endswith(",") else None
+
+
+def merge_bib(new: str, old: str) -> str:
+    """The new entries, then the old ones whose keys the new file lacks (for a run in progress:
+    pages not yet rewritten may still cite them)."""
+    entries = [e.strip() for e in new.split("\n\n") if e.strip()]
+    keys = {entry_key(e) for e in entries}
+    entries += [e.strip() for e in old.split("\n\n") if e.strip() and entry_key(e.strip()) not in keys]
+    return "\n\n".join(entries) + "\n" if entries else ""

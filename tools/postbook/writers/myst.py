@@ -6,10 +6,12 @@ import yaml
 
 from ..model import (Block, Cite, DisplayMath, EqRef, Figure, Heading, Inline, InlineMath,
                      Paragraph, Post, PostRef, Text)
-from .escape import escape_myst, escape_myst_line
+from .escape import escape_inline, escape_myst, escape_myst_line
 
 CHAPTER_DIR = "chapters"
 FIGURE_IMAGE = "../_assets/lost-figure.png"
+# libyaml's emitter writes the same YAML as PyYAML's (it escapes U+0085 as \N), 4x faster.
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 DEFAULT_EXCERPT_NOTE = "本章只是文章开头的摘录,全文见博客原文。"
 
 
@@ -34,13 +36,13 @@ def front_matter(post: Post) -> str:
     if post.tags:
         data["tags"] = list(post.tags)
     data["excerpt"] = post.excerpt
-    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    dumped = yaml.dump(data, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
     return f"---\n{dumped}---"
 
 
 def render_inline(inline: Inline) -> str:
     if isinstance(inline, Text):
-        return escape_myst(inline.text)
+        return escape_inline(inline.text)
     if isinstance(inline, InlineMath):
         return f"${inline.tex.strip()}$"
     if isinstance(inline, EqRef):

@@ -1,13 +1,20 @@
-"""Writing the book safely: inside the output folder only, atomically, and never over a hand edit."""
+"""Writing the book safely: inside the output folder only, atomically, and never over a hand edit.
+
+A run first plans every change, then journals the versions it is about to write in the manifest
+(so a killed run is never mistaken for a hand edit), then writes in an order that keeps the book
+buildable at every moment (see Staging), and writes the final manifest last.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import tempfile
+import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from ..diagnostics import Reporter
 from ..model import SourceRef
@@ -15,6 +22,12 @@ from ..model import SourceRef
 MANIFEST = "_postbook/manifest.json"
 TEMP_PREFIX = ".postbook-"
 BESIDE_SUFFIX = ".new"  # the converter's version of a hand-edited file is written beside it
+# Test hook: seconds to sleep after each file written, so a test can kill a run mid-write.
+SLOW_WRITE_ENV = "POSTBOOK_TEST_SLOW_WRITE"
+
+
+class OutputError(ValueError):
+    """A path that would leave the output folder (a bug, or a symlink planted in book/)."""
 
 
 def sha256(data: bytes) -> str:
@@ -29,22 +42,106 @@ class WriteStats:
     removed: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Manifest:
+    """What the converter wrote (path -> sha256), and what a run was about to write (pending)."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, list[str]] = field(default_factory=dict)
+
+    def known(self, relpath: str) -> set[str]:
+        """Every hash the converter wrote, or may have written, at this path."""
+        found = set(self.pending.get(relpath, []))
+        return found | {self.files[relpath]} if relpath in self.files else found
+
+    def recorded(self, relpath: str) -> str | None:
+        """The hash to keep recording for a file the converter will not touch this run."""
+        return self.files.get(relpath) or next(iter(self.pending.get(relpath, [])), None)
+
+    def paths(self) -> set[str]:
+        return set(self.files) | set(self.pending)
+
+    def to_json(self) -> str:
+        data: dict[str, object] = {"files": dict(sorted(self.files.items()))}
+        if self.pending:
+            data["pending"] = {k: sorted(set(v)) for k, v in sorted(self.pending.items())}
+        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def parse_manifest(text: str) -> Manifest:
+    """The manifest's content; an unreadable one is an empty manifest (every file then counts
+    as edited by hand, which keeps it)."""
+    try:
+        data = json.loads(text)
+        files = {str(k): str(v) for k, v in data.get("files", {}).items()}
+        pending = {str(k): [str(h) for h in v] for k, v in data.get("pending", {}).items()
+                   if isinstance(v, list)}
+        return Manifest(files, pending)
+    except (ValueError, AttributeError, TypeError):
+        return Manifest()
+
+
+class Staging(Protocol):
+    """The versions a half-written book holds so that it builds at every moment of a run."""
+
+    def is_document(self, relpath: str) -> bool:
+        """A page the book's toctrees list (written after the files it may cite or show)."""
+
+    def stub(self, relpath: str, data: bytes) -> bytes | None:
+        """What a file new to the book holds until the index lists it (None: nothing)."""
+
+    def leaving(self, relpath: str, current: bytes) -> bytes | None:
+        """What a file about to be removed holds once the index no longer lists it."""
+
+    def interim(self, relpath: str, current: bytes, data: bytes) -> bytes | None:
+        """What a changed file holds while old and new pages coexist (None: its new version)."""
+
+
+class NoStaging:
+    """Write every file directly in its final version."""
+
+    def is_document(self, relpath: str) -> bool:
+        return False
+
+    def stub(self, relpath: str, data: bytes) -> bytes | None:
+        return None
+
+    def leaving(self, relpath: str, current: bytes) -> bytes | None:
+        return None
+
+    def interim(self, relpath: str, current: bytes, data: bytes) -> bytes | None:
+        return None
+
+
+@dataclass
+class Plan:
+    """The changes of one run, decided before anything is written."""
+
+    writes: dict[str, bytes] = field(default_factory=dict)  # path -> final content
+    new: set[str] = field(default_factory=set)  # of writes, the paths that do not exist yet
+    current: dict[str, bytes] = field(default_factory=dict)  # what changed/removed paths hold now
+    deletes: list[str] = field(default_factory=list)
+    manifest: dict[str, str] = field(default_factory=dict)  # the final manifest
+
+
 class OutputTree:
     """Collects the files of the book, then writes only what changed (index last, manifest after)."""
 
-    def __init__(self, root: Path, report: Reporter, force: bool = False) -> None:
+    def __init__(self, root: Path, report: Reporter, force: bool = False,
+                 staging: Staging | None = None) -> None:
         self.root = root
         self.report = report
         self.force = force
+        self.staging = staging or NoStaging()
         self.files: dict[str, bytes] = {}
-        self.old_manifest = self.load_manifest()
+        self.old = self.load_manifest()
+        self.slow_write = float(os.environ.get(SLOW_WRITE_ENV) or 0)
 
-    def load_manifest(self) -> dict[str, str]:
+    def load_manifest(self) -> Manifest:
         try:
-            data = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
-            return {str(k): str(v) for k, v in data.get("files", {}).items()}
-        except (OSError, ValueError, AttributeError):
-            return {}
+            return parse_manifest((self.root / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return Manifest()
 
     def add(self, relpath: str, content: str | bytes) -> None:
         self.files[self.safe_relpath(relpath)] = (
@@ -54,55 +151,140 @@ class OutputTree:
         """The path as a clean relative POSIX path inside the root; anything else is a bug."""
         path = PurePosixPath(relpath)
         if path.is_absolute() or ".." in path.parts or not path.parts or "\x00" in relpath:
-            raise ValueError(f"refusing to write outside the output folder: {relpath!r}")
+            raise OutputError(f"refusing to write outside the output folder: {relpath!r}")
         return path.as_posix()
 
     def target(self, relpath: str) -> Path:
         target = (self.root / relpath).resolve()
         root = self.root.resolve()
         if root not in target.parents:
-            raise ValueError(f"refusing to write outside the output folder: {relpath!r}")
+            raise OutputError(f"refusing to write outside the output folder: {relpath!r} "
+                              f"leads to {target}")
         return target
 
+    def read_current(self, relpath: str) -> bytes | None:
+        target = self.target(relpath)
+        return target.read_bytes() if target.is_file() else None
+
+    # ---- planning ---------------------------------------------------------------------------
+
+    def plan(self, stats: WriteStats) -> Plan:
+        plan = Plan()
+        for relpath in sorted(self.files):
+            self.plan_file(plan, relpath, self.files[relpath], stats)
+        for relpath in sorted(self.old.paths() - set(plan.manifest)):
+            self.plan_removal(plan, relpath, stats)
+        return plan
+
+    def plan_file(self, plan: Plan, relpath: str, data: bytes, stats: WriteStats,
+                  beside: bool = False) -> None:
+        current = self.read_current(relpath)
+        if current == data:
+            stats.unchanged.append(relpath)
+            plan.manifest[relpath] = sha256(data)
+            return
+        if current is not None and not beside and not self.force \
+                and sha256(current) not in self.old.known(relpath):
+            self.keep_edit(plan, relpath, data, stats)
+            return
+        plan.writes[relpath] = data
+        plan.manifest[relpath] = sha256(data)
+        if current is None:
+            plan.new.add(relpath)
+        else:
+            plan.current[relpath] = current
+        stats.written.append(relpath)
+
+    def keep_edit(self, plan: Plan, relpath: str, data: bytes, stats: WriteStats) -> None:
+        """The file was changed after the converter wrote it: keep it, write ours beside it."""
+        stats.kept_edits.append(relpath)
+        self.report.warning("output.hand-edited",
+                            f"{relpath} was edited after it was generated; kept your version, "
+                            f"wrote the new one beside it as {relpath}{BESIDE_SUFFIX} "
+                            "(--force overwrites)", SourceRef(str(self.root / relpath), 1))
+        recorded = self.old.recorded(relpath)
+        if recorded:  # still the converter's file, still edited: the next run keeps it too
+            plan.manifest[relpath] = recorded
+        self.plan_file(plan, relpath + BESIDE_SUFFIX, data, stats, beside=True)
+
+    def plan_removal(self, plan: Plan, relpath: str, stats: WriteStats) -> None:
+        """A file a previous run wrote that this run does not: deleted unless edited by hand."""
+        try:
+            current = self.read_current(self.safe_relpath(relpath))
+        except OutputError:
+            return
+        if current is None:
+            return
+        if sha256(current) not in self.old.known(relpath) and not self.force:
+            self.report.warning("output.stale-edited",
+                                f"{relpath} is no longer produced but was edited by hand; kept",
+                                SourceRef(str(self.root / relpath), 1))
+            plan.manifest[relpath] = self.old.recorded(relpath) or sha256(current)
+            return
+        plan.deletes.append(relpath)
+        plan.current[relpath] = current
+        stats.removed.append(relpath)
+
+    # ---- writing ----------------------------------------------------------------------------
+
     def commit(self, last: tuple[str, ...] = ("index.md",)) -> WriteStats:
-        """Write every changed file; the names in `last` go after the others, then the manifest."""
+        """Write every change; the names in `last` after the others, then the manifest."""
         self.root.mkdir(parents=True, exist_ok=True)
         self.remove_stale_temporaries()
         stats = WriteStats()
-        manifest: dict[str, str] = {}
-        order = sorted(self.files, key=lambda p: (p in last, p))
-        for relpath in order:
-            manifest[relpath] = self.write_one(relpath, self.files[relpath], stats)
-        self.remove_stale(manifest, stats)
-        self.write_manifest(manifest)
+        plan = self.plan(stats)
+        steps = self.steps(plan, last)
+        if steps:
+            self.write_manifest(self.journal(steps))
+            for relpath, data in steps:
+                self.apply(relpath, data)
+        self.write_manifest(Manifest(plan.manifest))
         return stats
 
-    def write_one(self, relpath: str, data: bytes, stats: WriteStats) -> str:
-        """Write one file (or keep a hand edit); returns the hash to record in the manifest."""
-        target = self.target(relpath)
-        current = target.read_bytes() if target.is_file() else None
-        if current == data:
-            stats.unchanged.append(relpath)
-            return sha256(data)
-        if current is not None and not self.force and self.edited_by_hand(relpath, current):
-            self.write_atomic(self.target(relpath + BESIDE_SUFFIX), data)
-            stats.kept_edits.append(relpath)
-            self.report.warning("output.hand-edited",
-                                f"{relpath} was edited after it was generated; kept your version, "
-                                f"wrote the new one beside it as {relpath}{BESIDE_SUFFIX} "
-                                "(--force overwrites)", SourceRef(str(self.root / relpath), 1))
-            return self.old_manifest.get(relpath, sha256(current))
-        self.write_atomic(target, data)
-        stats.written.append(relpath)
-        return sha256(data)
+    def steps(self, plan: Plan, last: tuple[str, ...]) -> list[tuple[str, bytes | None]]:
+        """(path, content or None to delete) in an order that keeps the book buildable."""
+        staged = any((self.root / name).is_file() for name in last)  # a previous book to keep whole
+        stage = self.staging if staged else NoStaging()
+        stubs = {p: s for p in sorted(plan.new) if (s := stage.stub(p, plan.writes[p])) is not None}
+        leaving = [(p, s) for p in plan.deletes
+                   if (s := stage.leaving(p, plan.current[p])) is not None]
+        interim = {p: s for p in sorted(plan.writes) if p in plan.current and p not in last
+                   and (s := stage.interim(p, plan.current[p], plan.writes[p])) is not None}
+        middle = sorted((p for p in plan.writes if p not in last and p not in stubs),
+                        key=lambda p: (stage.is_document(p), p))
+        return (list(stubs.items()) + leaving
+                + [(p, interim.get(p, plan.writes[p])) for p in middle]
+                + [(p, plan.writes[p]) for p in last if p in plan.writes]
+                + [(p, plan.writes[p]) for p in stubs]
+                + [(p, None) for p in plan.deletes]
+                + [(p, plan.writes[p]) for p in interim])
 
-    def edited_by_hand(self, relpath: str, current: bytes) -> bool:
-        recorded = self.old_manifest.get(relpath)
-        return recorded is None or recorded != sha256(current)
+    def journal(self, steps: list[tuple[str, bytes | None]]) -> Manifest:
+        """The old manifest with every version about to be written, and the files about to be
+        deleted, moved to pending: a killed run is then never mistaken for a hand edit, and
+        `files` lists only files that exist at every moment."""
+        pending = {path: list(hashes) for path, hashes in self.old.pending.items()}
+        deleting = {relpath for relpath, data in steps if data is None}
+        for relpath, data in steps:
+            digest = sha256(data) if data is not None else self.old.files.get(relpath)
+            if digest:
+                pending.setdefault(relpath, []).append(digest)
+        files = {k: v for k, v in self.old.files.items() if k not in deleting}
+        return Manifest(files, pending)
+
+    def apply(self, relpath: str, data: bytes | None) -> None:
+        target = self.target(relpath)
+        if data is None:
+            target.unlink(missing_ok=True)
+        else:
+            self.write_atomic(target, data)
+        if self.slow_write:
+            time.sleep(self.slow_write)
 
     def write_atomic(self, target: Path, data: bytes) -> None:
+        """Write beside the target, then rename over it: readers see the old or the new file."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=".tmp")
+        tmp, fd = self.temporary(target.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -110,26 +292,18 @@ class OutputTree:
                 os.fsync(handle.fileno())
             os.replace(tmp, target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
 
-    def remove_stale(self, manifest: dict[str, str], stats: WriteStats) -> None:
-        """Delete files a previous run wrote that this run did not (unless edited by hand)."""
-        for relpath in sorted(set(self.old_manifest) - set(manifest)):
+    @staticmethod
+    def temporary(folder: Path) -> tuple[Path, int]:
+        """A new temporary file, created with the umask's permissions (mkstemp's are 0600)."""
+        while True:
+            tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp"
             try:
-                target = self.target(self.safe_relpath(relpath))
-            except ValueError:
+                return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            except FileExistsError:
                 continue
-            if not target.is_file():
-                continue
-            if sha256(target.read_bytes()) != self.old_manifest[relpath] and not self.force:
-                self.report.warning("output.stale-edited",
-                                    f"{relpath} is no longer produced but was edited by hand; kept",
-                                    SourceRef(str(target), 1))
-                manifest[relpath] = self.old_manifest[relpath]
-                continue
-            target.unlink()
-            stats.removed.append(relpath)
 
     def remove_stale_temporaries(self) -> None:
         """Temporary files left by a run that was killed midway."""
@@ -137,9 +311,8 @@ class OutputTree:
             if tmp.is_file() and not tmp.is_symlink():
                 tmp.unlink()
 
-    def write_manifest(self, manifest: dict[str, str]) -> None:
-        data = json.dumps({"files": dict(sorted(manifest.items()))}, indent=1,
-                          ensure_ascii=False) + "\n"
+    def write_manifest(self, manifest: Manifest) -> None:
+        data = manifest.to_json().encode("utf-8")
         target = self.target(MANIFEST)
-        if not target.is_file() or target.read_text(encoding="utf-8") != data:
-            self.write_atomic(target, data.encode("utf-8"))
+        if not target.is_file() or target.read_bytes() != data:
+            self.write_atomic(target, data)

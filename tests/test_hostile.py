@@ -1,0 +1,188 @@
+"""The hostile corpus (tests/hostile/): the converter finishes, warns about each problem, stays in
+its output folder, and writes chapters in which nothing from a post is markup."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from myst_parser.config.main import MdParserConfig
+from myst_parser.mdit_to_docutils.base import DocutilsRenderer
+from myst_parser.parsers.mdit import create_md_parser
+
+from .hostile.convert import Run, convert, convert_hostile, snapshot
+from .hostile.make_corpus import build_corpus
+
+# (file, warning code): one problem planted in the corpus each
+EXPECTED_WARNINGS = [
+    ("binary-png.txt", "reader.binary"),
+    ("binary-random.md", "reader.binary"),
+    ("binary-zeros.txt", "reader.binary"),
+    ("empty.txt", "reader.unknown-format"),
+    ("blank-lines.txt", "reader.unknown-format"),
+    ("only-chrome.txt", "reader.unknown-format"),
+    ("chrome-md.md", "reader.unknown-format"),
+    ("broken-utf8.txt", "reader.encoding"),
+    ("listing-b-titles.txt", "reader.control-chars"),
+    ("md-title-abs.md", "reader.control-chars"),
+    ("md-title-multiline.md", "reader.control-chars"),
+    ("passwd-link.txt", "reader.symlink"),
+    ("etc-link", "reader.symlink"),
+    ("md-yaml-python.md", "reader.front-matter"),
+    ("md-yaml-bomb.md", "reader.front-matter"),
+    ("md-yaml-bomb.md", "reader.front-matter-key"),
+    ("md-yaml-myst-keys.md", "reader.front-matter-key"),
+    ("md-yaml-longint.md", "reader.front-matter"),
+    ("md-yaml-not-mapping.md", "reader.front-matter"),
+    ("md-yaml-unclosed.md", "reader.front-matter"),
+    ("md-yaml-numbers.md", "reader.bad-date"),
+    ("md-yaml-numbers-2.md", "reader.bad-date"),
+    ("listing-a-hostile.txt", "reader.bad-date"),
+    ("listing-b-hostile.txt", "reader.bad-date"),
+    ("listing-b-hostile.txt", "reader.stray-text"),
+    ("md-yaml-not-mapping.md", "reader.no-title"),
+    ("listing-a-hostile.txt", "math.forbidden-command"),
+    ("listing-b-hostile.txt", "math.forbidden-command"),
+    ("gbk-listing-a.txt", "math.forbidden-command"),
+    ("bom-crlf-listing-b.txt", "math.forbidden-command"),
+    ("md-directives.md", "math.forbidden-command"),
+    ("listing-a-hostile.txt", "math.unbalanced"),
+    ("listing-a-hostile.txt", "math.duplicate-label"),
+    ("listing-b-hostile.txt", "math.duplicate-label"),
+    ("listing-a-hostile.txt", "math.unresolved-eqref"),
+    ("huge-plain-line.txt", "text.long-paragraph"),
+    ("nested-braces.txt", "math.too-deep"),
+    ("nested-braces.txt", "text.long-word"),
+]
+# Titles that must come through as data (and as chapters), however they look
+HOSTILE_TITLES = ["../../../etc/passwd", "/etc/passwd", "CON", "NUL.txt", "aux", "aux.md",
+                  "../../../../tmp/evil", "很长的标题" * 80, "标题里有空字符NUL与响铃",
+                  r"C:\Windows\System32\drivers\etc\hosts", "减号开头", "换行的文件名",
+                  "HTML 与脚本 <script>alert(1)</script>", "一行五兆字节", "一行纯文字", "深深的括号"]
+# What a chapter may contain once MyST has tokenised it: the converter's own markup only.
+BLOCK_TOKENS = {"front_matter", "myst_target", "heading_open", "heading_close", "paragraph_open",
+                "paragraph_close", "inline", "math_block", "math_block_label", "fence"}
+INLINE_TOKENS = {"text", "softbreak", "math_inline", "myst_role", "link_open", "link_close"}
+FENCES = {"{figure} ../_assets/lost-figure.png", "{admonition} 摘录", "{toctree}",
+          "{bibliography}"}
+ROLES = {"eq", "cite:p"}
+PWNED = Path("/tmp/postbook-pwned")  # what md-yaml-python.md's !!python/object would create
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, dict, dict, float]:
+    """The corpus converted once: the run, snapshots of the work folder before and after, seconds."""
+    work = tmp_path_factory.mktemp("hostile")
+    posts = build_corpus(work / "posts")
+    (work / "out").mkdir()
+    before = snapshot(work)
+    PWNED.unlink(missing_ok=True)
+    start = time.perf_counter()
+    run = convert(posts, work / "out" / "book")
+    seconds = time.perf_counter() - start
+    return run, before, snapshot(work, skip=run.book), seconds
+
+
+def test_finishes_with_exit_zero_in_reasonable_time(hostile) -> None:
+    run, _, _, seconds = hostile
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "Traceback" not in run.stderr
+    assert seconds < 120
+
+
+def test_every_diagnostic_is_one_located_line(hostile) -> None:
+    run = hostile[0]
+    diagnostics = {m.group(0) for m in run.diagnostics()}
+    for line in run.stderr.splitlines():
+        assert line.startswith("postbook: ") or line in diagnostics, line
+
+
+@pytest.mark.parametrize("file, code", EXPECTED_WARNINGS)
+def test_each_problem_is_warned_about(hostile, file: str, code: str) -> None:
+    assert code in hostile[0].codes_for(file), f"no [{code}] for {file}"
+
+
+def test_strict_turns_the_warnings_into_a_failure(tmp_path: Path) -> None:
+    run = convert_hostile(tmp_path, 10_000, "--strict", "--quiet")
+    assert run.returncode == 1 and "(--strict)" in run.stderr
+
+
+def test_nothing_written_outside_the_output_folder(hostile) -> None:
+    """The work folder (posts, and the parent of book/) is the same before and after the run."""
+    _, before, after, _ = hostile
+    assert after.pop("out")[2] == before.pop("out")[2] == "dir"  # it gained book/, nothing else
+    assert after == before
+    assert not PWNED.exists()
+
+
+def test_written_files_are_the_books_own(hostile) -> None:
+    book = snapshot(hostile[0].book)
+    assert all(kind != "link" for _, _, kind in book.values())
+    for rel in (k for k, (_, _, kind) in book.items() if kind == "file"):
+        assert re.fullmatch(r"(chapters/[a-z0-9-]+\.md|index\.md|references\.(bib|md)|"
+                            r"_assets/lost-figure\.png|_postbook/(book|report|manifest)\.json|"
+                            r"_postbook/report\.md)", rel), rel
+
+
+def test_hostile_titles_are_chapters(hostile) -> None:
+    run = hostile[0]
+    data = json.loads((run.book / "_postbook" / "book.json").read_text(encoding="utf-8"))
+    titles = {c["title"] for part in data["parts"] for c in part["chapters"]}
+    missing = [t for t in HOSTILE_TITLES if t not in titles]
+    assert not missing
+
+
+def test_only_unreadable_files_are_skipped(hostile) -> None:
+    run = hostile[0]
+    report = json.loads((run.book / "_postbook" / "report.json").read_text(encoding="utf-8"))
+    skipped = {f["path"] for f in report["files"] if f["skipped"]}
+    assert skipped == {"binary-png.txt", "binary-random.md", "binary-zeros.txt", "empty.txt",
+                       "blank-lines.txt", "only-chrome.txt", "chrome-md.md"}
+
+
+def chapter_tokens(path: Path):
+    md = create_md_parser(MdParserConfig(enable_extensions={"dollarmath", "amsmath"}),
+                          DocutilsRenderer)
+    return md.parse(path.read_text(encoding="utf-8"))
+
+
+def test_chapters_hold_only_the_converters_markup(hostile) -> None:
+    run = hostile[0]
+    chapters = {p.stem for p in (run.book / "chapters").glob("*.md")}
+    for path in sorted(run.book.rglob("*.md")):
+        if "_postbook" in path.parts or path.stat().st_size > 1_000_000:
+            continue  # the report is no page; the 5 MB chapters are built at a smaller size
+        for token in chapter_tokens(path):
+            assert token.type in BLOCK_TOKENS | {"fence"}, (path.name, token.type)
+            if token.type == "fence":
+                assert token.info in FENCES, (path.name, token.info)
+            for child in token.children or []:
+                assert child.type in INLINE_TOKENS, (path.name, child.type, child.content)
+                if child.type == "myst_role":
+                    assert child.meta["name"] in ROLES, (path.name, child.meta)
+                if child.type == "link_open":
+                    target = child.attrs["href"]
+                    assert target.endswith(".md") and target[:-3] in chapters, target
+
+
+def test_huge_lines_are_converted_whole(hostile) -> None:
+    """The 5 MB lines: every character is in the book, in paragraphs the editions can typeset."""
+    run = hostile[0]
+    plain = next(p for p in (run.book / "chapters").glob("*.md")
+                 if "source: huge-plain-line.txt:1" in p.read_text(encoding="utf-8")[:300])
+    text = plain.read_text(encoding="utf-8")
+    written = (run.posts / "huge-plain-line.txt").read_text(encoding="utf-8")
+    assert text.count("字") - 2 == written.count("字") - 1 == (5 * 1024 * 1024) // 3  # title: 2, 1
+    assert max(len(line) for line in text.splitlines()) <= 10_000
+
+
+def test_a_second_run_on_the_corpus_changes_nothing(hostile) -> None:
+    run = hostile[0]
+    files = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in run.book.rglob("*") if p.is_file()}
+    again = convert(run.posts, run.book, "--quiet")
+    assert again.returncode == 0
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in run.book.rglob("*") if p.is_file()} == files

@@ -1,0 +1,229 @@
+"""Every edition of the hostile book builds (-n -W), and nothing from a post ran or became markup.
+
+The hostile corpus is converted with its long lines at EDITIONS_HUGE_BYTES: a 5 MB line holds
+120,000 formulas, and docutils finds each display's place in its section with list.index, so
+Sphinx would take hours on it (the converter itself is tested at 5 MB in test_hostile.py).
+A clean book (the bundled sample posts) built the same way says what the theme, MathJax and
+Sphinx's LaTeX preamble bring; the hostile build may hold nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from .editions.support import (CHROMIUM, ROOT, TOOLS, ensure_mathjax, require_tools, run_latexmk,
+                               run_sphinx)
+from .hostile.convert import Run, convert, convert_hostile
+
+pytestmark = pytest.mark.editions
+EDITIONS_HUGE_BYTES = 100_000
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--no-first-run", "--disable-sync"]
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}
+BAD_SCHEMES = re.compile(r"\s*(javascript|vbscript|data:text/html|file):", re.I)
+# TeX that reads or writes files, runs programs or changes how TeX reads its input
+FORBIDDEN_TEX = re.compile(r"\\input\s*\{?/|\\include\s*\{|\\write18|\\immediate|\\openout|"
+                           r"\\catcode|\\csname|\\def\\|\\let\\|\\directlua|\\usepackage\{shellesc")
+
+
+class Page(HTMLParser):
+    """The elements, attributes and scripts of one HTML/XHTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pairs: set[tuple[str, str]] = set()  # (element, attribute), ("p", "") for bare ones
+        self.urls: list[str] = []
+        self.scripts: list[tuple[str, str]] = []  # (src, inline code)
+        self.text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.pairs.add((tag, ""))
+        self.pairs.update((tag, name) for name, _ in attrs)
+        self.urls += [value or "" for name, value in attrs if name in URL_ATTRIBUTES]
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append((dict(attrs).get("src") or "", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = self._in_script and tag != "script"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            src, code = self.scripts[-1]
+            self.scripts[-1] = (src, code + data)
+        else:
+            self.text.append(data)
+
+
+def parse_page(text: str) -> Page:
+    page = Page()
+    page.feed(text)
+    return page
+
+
+def script_kind(src: str, code: str) -> str:
+    """A script with what differs from page to page taken out (path depth, cache busters)."""
+    if src:
+        return "src:" + re.sub(r"^(\.\./)+|\?.*$", "", src)
+    return "code:" + re.sub(r"pagename = '[^']*'", "pagename = ''", code.strip())
+
+
+def pages_of(edition: Path) -> dict[str, Page]:
+    """Every HTML or XHTML page of a built edition (the EPUB's from inside the .epub)."""
+    pages = {p.relative_to(edition).as_posix(): parse_page(p.read_text(encoding="utf-8"))
+             for p in edition.rglob("*") if p.suffix in (".html", ".xhtml")}
+    for epub in edition.glob("*.epub"):
+        with zipfile.ZipFile(epub) as archive:
+            for name in archive.namelist():
+                if name.endswith((".html", ".xhtml")):
+                    pages[f"{epub.name}!{name}"] = parse_page(archive.read(name).decode("utf-8"))
+    return pages
+
+
+class Builds:
+    """Each (book, builder) built once for the module, with the editions' own runner."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.done: dict[tuple[str, str], Path | AssertionError] = {}
+
+    def get(self, name: str, book: Path, builder: str) -> Path:
+        if (name, builder) not in self.done:
+            require_tools(*TOOLS[builder])
+            if builder == "html":
+                ensure_mathjax()
+            try:
+                self.done[(name, builder)] = self.build(name, book, builder)
+            except AssertionError as failed:  # every test of this build fails the same way
+                self.done[(name, builder)] = failed
+        found = self.done[(name, builder)]
+        if isinstance(found, AssertionError):
+            raise found
+        return found
+
+    def build(self, name: str, book: Path, builder: str) -> Path:
+        out = self.workdir / name / builder
+        run_sphinx(book, builder, out, self.workdir / name / "doctrees" / builder,
+                   self.workdir / "cache")
+        if builder == "latex":
+            run_latexmk(out)
+        return out
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    work = tmp_path_factory.mktemp("hostile-editions")
+    hostile = convert_hostile(work / "hostile", EDITIONS_HUGE_BYTES)
+    clean = convert(ROOT / "sample-posts", work / "clean" / "book")
+    assert hostile.returncode == 0 and clean.returncode == 0, hostile.stderr[-2000:]
+    return {"hostile": hostile, "clean": clean}
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    return Builds(tmp_path_factory.mktemp("hostile-builds"))
+
+
+def build(builds: Builds, books: dict[str, Run], name: str, builder: str) -> Path:
+    return builds.get(name, books[name].book, builder)
+
+
+def passwd_line() -> bytes:
+    first = Path("/etc/passwd").read_bytes().split(b"\n", 1)[0]
+    return first if len(first) > 8 else b"root:x:0:0:"
+
+
+def assert_nothing_included(outdir: Path) -> None:
+    """No byte of /etc/passwd (the file the posts try to include) is anywhere in the output."""
+    needle = passwd_line()
+    for path in outdir.rglob("*"):
+        if path.is_file():
+            assert needle not in path.read_bytes(), f"{path} holds /etc/passwd"
+
+
+def assert_pages_are_the_themes(hostile: dict[str, Page], clean: dict[str, Page]) -> None:
+    """Elements, attributes and scripts are those a clean build has; no URL runs code."""
+    allowed_pairs = set().union(*(p.pairs for p in clean.values()))
+    allowed_scripts = {script_kind(*s) for p in clean.values() for s in p.scripts}
+    for name, page in hostile.items():
+        assert page.pairs <= allowed_pairs, (name, sorted(page.pairs - allowed_pairs))
+        assert not [a for _, a in page.pairs if a.startswith("on")], name
+        scripts = {script_kind(*s) for s in page.scripts}
+        assert scripts <= allowed_scripts, (name, scripts - allowed_scripts)
+        assert not [u for u in page.urls if BAD_SCHEMES.match(u)], name
+
+
+def post_text(pages: dict[str, Page]) -> str:
+    return "".join(t for page in pages.values() for t in page.text)
+
+
+@pytest.mark.parametrize("builder", ["html", "epub"])
+def test_no_post_markup_reaches_the_pages(builds, books, builder: str) -> None:
+    hostile = pages_of(build(builds, books, "hostile", builder))
+    clean = pages_of(build(builds, books, "clean", builder))
+    assert_pages_are_the_themes(hostile, clean)
+    text = post_text(hostile)  # ...and the markup is still there, as text
+    for shown in ('<script>alert("raw")</script>', "```{include} /etc/passwd", "{raw}`html`",
+                  "[点我](javascript:alert(4))", ":::{eval-rst}", '<a href="javascript:alert(3)">'):
+        assert shown in text, shown
+
+
+@pytest.mark.parametrize("builder", ["html", "epub", "latex", "webpdf"])
+def test_nothing_is_included(builds, books, builder: str) -> None:
+    assert_nothing_included(build(builds, books, "hostile", builder))
+
+
+def forbidden_lines(tex: Path) -> set[str]:
+    return {line.strip() for line in tex.read_text(encoding="utf-8").splitlines()
+            if FORBIDDEN_TEX.search(line)}
+
+
+def test_no_forbidden_tex_in_book_tex(builds, books) -> None:
+    """book.tex has no file, shell or catcode command but those of Sphinx's own preamble."""
+    hostile = build(builds, books, "hostile", "latex") / "book.tex"
+    clean = build(builds, books, "clean", "latex") / "book.tex"
+    assert forbidden_lines(hostile) <= forbidden_lines(clean), \
+        sorted(forbidden_lines(hostile) - forbidden_lines(clean))
+    body = hostile.read_text(encoding="utf-8").split("\\begin{document}", 1)[1]
+    assert "textbackslash{}input" in body or "\\textbackslash{}input" in body  # kept, as text
+    assert (hostile.parent / "book.pdf").is_file()
+
+
+def test_webpdf_builds(builds, books) -> None:
+    out = build(builds, books, "hostile", "webpdf")
+    assert any(out.glob("*.pdf"))
+
+
+def test_nothing_runs_in_a_browser(builds, books) -> None:
+    """Every page of the hostile HTML in headless Chromium: no alert() fires, nothing is fetched
+    from outside the book (the posts try <script>, onerror=, <iframe>, javascript: ...)."""
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} not installed (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    out = build(builds, books, "hostile", "html")
+    dialogs: list[str] = []
+    outside: list[str] = []
+
+    def local_only(route) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.route("**/*", local_only)
+        for html in sorted(out.rglob("*.html")):
+            page.goto(html.as_uri(), wait_until="load")
+        browser.close()
+    assert dialogs == [] and outside == []
