@@ -52,7 +52,7 @@ def read_book_info(srcdir: Path) -> BookInfo:
         return BookInfo()
     data = json.loads(path.read_text(encoding="utf-8"))
     parts = tuple(_read_part(p) for p in data.get("parts", []))
-    dates = [c.get("date", "") for p in data.get("parts", []) for c in p.get("chapters", [])]
+    dates = [c.get("date") or "" for p in data.get("parts", []) for c in p.get("chapters", [])]
     full_dates = sorted(d for d in dates if len(d) == 10 and d[:4].isdigit())
     return BookInfo(
         title=data.get("title") or DEFAULT_TITLE,
