@@ -39,8 +39,8 @@ math_number_all = False  # only labelled displays get a number
 
 # -- Bibliography (bookinfo sets bibtex_bibfiles to <srcdir>/references.bib) -------------
 bibtex_bibfiles = []
-bibtex_default_style = "plain"
-bibtex_reference_style = "author_year"
+bibtex_default_style = "unsrt"  # numbered in order of first citation
+bibtex_reference_style = "label"  # [1]: most cited papers have only a title
 
 # -- HTML -------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
@@ -56,10 +56,6 @@ html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
 html_theme_options = {
-    # The sidebar lists chapters only (depth 1): with 1,000+ chapters every page carries that
-    # list, so no deeper levels. (A shared, once-rendered nav would need a theme change.)
-    "max_navbar_depth": 1,
-    "collapse_navbar": True,
     "show_toc_level": 1,
     "navigation_with_keys": False,
     "home_page_in_toc": False,
@@ -67,7 +63,10 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "use_repository_button": False,
 }
-html_sidebars = {"**": ["navbar-logo.html", "postbook-downloads.html", "sbt-sidebar-nav.html"]}
+# The whole book's navigation (every part and chapter) is rendered once into a shared script
+# (postbook-nav.html, postbook.sphinxext.shared_nav) instead of the theme's sbt-sidebar-nav.html,
+# which renders the global toctree into every page: quadratic in the number of chapters.
+html_sidebars = {"**": ["navbar-logo.html", "postbook-downloads.html", "postbook-nav.html"]}
 
 # -- LaTeX (postbook.sphinxext.latex_style fills latex_elements) ---------------------------
 latex_engine = "xelatex"

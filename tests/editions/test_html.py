@@ -12,7 +12,7 @@ import pytest
 
 from postbook.sphinxext.search_words import title_words
 
-from .support import CHROMIUM, chapters
+from .support import CHROMIUM, book_json, chapters
 
 pytestmark = pytest.mark.editions
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -137,3 +137,27 @@ def test_no_network_assets(html_edition):
     for page in html_edition.outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "cdn.jsdelivr" not in text and "https://cdn" not in text, page
+
+
+def test_sidebar_lists_every_chapter_and_marks_this_one(site, page, html_edition):
+    records = chapters(html_edition.book)
+    record = records[len(records) // 2]
+    page.goto(f"{site}/{_html_name(record)}")
+    page.wait_for_selector("#postbook-nav a")
+    hrefs = page.locator("#postbook-nav a").evaluate_all("els => els.map(e => e.href)")
+    listed = {h.partition("#")[0].rpartition("/")[2] for h in hrefs}
+    assert {Path(_html_name(c)).name for c in records} <= listed
+    current = page.locator("#postbook-nav a[aria-current=page]")
+    assert current.count() == 1 and current.first.is_visible()
+    assert current.first.inner_text().strip() == record["title"]
+
+
+def test_pages_load_the_shared_navigation_instead_of_carrying_it(html_edition):
+    """The book's tree is in one script; each page has the placeholder and a no-script link."""
+    script = (html_edition.outdir / "_static" / "postbook-nav.js").read_text(encoding="utf-8")
+    for part in book_json(html_edition.book)["parts"]:
+        assert json.dumps(part["title"], ensure_ascii=False) in script
+    text = (html_edition.outdir / _html_name(chapters(html_edition.book)[-1])).read_text(
+        encoding="utf-8")
+    assert 'id="postbook-nav"' in text and "_static/postbook-nav.js" in text
+    assert "<noscript>" in text and "toctree-l1" not in text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -10,6 +12,7 @@ from postbook.sphinxext import latex_log
 from postbook.sphinxext.bookinfo import bcp47_language, sphinx_language
 from postbook.sphinxext.mathml import tex_to_mathml
 from postbook.sphinxext.search_words import title_words
+from postbook.sphinxext.shared_nav import nav_script, rewrite_changed_neighbours
 from postbook.sphinxext.single_page_ids import target_of
 from postbook.sphinxext.texmath import normalise
 
@@ -77,3 +80,63 @@ def test_svg_renderer_survives_a_bad_formula_and_caches(tmp_path):
     inline = result[(r"\text{中文} x_t", False)]
     assert inline.depth_em > 0 and inline.height_em > inline.depth_em
     assert renderer.cached(*good[0]) == result[good[0]]
+
+
+def _env(titles: dict[str, str]) -> SimpleNamespace:
+    """A stand-in BuildEnvironment: these titles, in this reading order."""
+    order = list(titles)
+
+    def relations():
+        return {d: ("index", order[i - 1] if i else None, order[i + 1] if i + 1 < len(order)
+                    else None) for i, d in enumerate(order)}
+    named = {d: SimpleNamespace(astext=lambda t=t: t) for d, t in titles.items()}
+    return SimpleNamespace(collect_relations=relations, order=order, titles=named)
+
+
+def test_pages_next_to_a_renamed_added_or_removed_chapter_are_rewritten():
+    env = _env({"a": "甲", "b": "乙", "c": "丙", "d": "丁"})
+    assert rewrite_changed_neighbours(None, env) == []  # first build: every page is written
+    assert rewrite_changed_neighbours(None, env) == []  # nothing changed
+    env.titles["c"] = SimpleNamespace(astext=lambda: "丙(修订)")
+    assert rewrite_changed_neighbours(None, env) == ["b", "d"]
+    env.order.remove("b")  # removed (or renamed to a new page name): a and c now meet
+    assert rewrite_changed_neighbours(None, env) == ["a", "c"]
+
+
+def test_navigation_script_holds_titles_as_data():
+    script = nav_script({"root": ["index.html", "书"], "parts": [
+        {"caption": "</script><b>", "standalone": False,
+         "chapters": [["chapters/a.html", "a\u2028b"]]}]})
+    first_line = script.splitlines()[0]
+    assert first_line.startswith("window.POSTBOOK_NAV = {") and "\u2028" not in script
+    assert "a\\u2028b" in first_line  # escaped: a raw U+2028 ends a line in older JS engines
+    assert "textContent" in script and "innerHTML" not in script
+
+
+def test_mathml_is_converted_once_and_kept_for_the_next_build(tmp_path):
+    from postbook.sphinxext.mathml_cache import MathMLCache
+
+    first = MathMLCache(tmp_path)
+    formulas = [(r"\frac{a}{b}", True), (r"x_t", False), (r"\unknowncommand{x}", False)]
+    results = [first.get(tex, display) for tex, display in formulas * 2]
+    assert first.converted == 3 and results[2] is None and "<math" in results[0]
+    second = MathMLCache(tmp_path)  # a later build, same cache folder
+    assert [second.get(tex, display) for tex, display in formulas] == results[:3]
+    assert second.converted == 0
+
+
+@pytest.mark.editions
+@pytest.mark.filterwarnings("ignore:.*is deprecated")  # the theme's and MyST's, not ours
+def test_figure_numbers_from_summaries_are_sphinx_numbers(tmp_path):
+    """The mini book built in-process: the summaries' numbers equal Sphinx's own walk's."""
+    from sphinx.application import Sphinx
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    root = Path(__file__).resolve().parents[2]
+    app = Sphinx(str(root / "tests" / "sphinx_roots" / "mini"), str(root), str(tmp_path / "html"),
+                 str(tmp_path / "doctrees"), "html", status=None, warning=None)
+    app.build()
+    ours = app.env.toc_fignumbers
+    assert any("figure" in numbers for numbers in ours.values())
+    TocTreeCollector().assign_figure_numbers(app.env)  # Sphinx's walk over every doctree
+    assert app.env.toc_fignumbers == ours

@@ -78,7 +78,7 @@ def _relative(path: Path, base: Path) -> str:
 @contextmanager
 def few_garbage_collections() -> Iterator[None]:
     """The book is millions of small objects without cycles that live to the end: let the cycle
-    collector run rarely instead of re-walking all of them (a quarter of the time at 10,000 posts)."""
+    collector run rarely instead of re-walking them all (a quarter of the time at 10,000 posts)."""
     threshold = gc.get_threshold()
     gc.set_threshold(100_000, 50, 1000)
     try:

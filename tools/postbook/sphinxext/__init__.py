@@ -6,9 +6,9 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import (bookinfo, epub_builder, equation_numbers, html_downloads, html_math, latex_parts,
-               latex_style, latex_translator, offline_mathjax, pdf_builder, search_words,
-               search_zh, source_guard)
+from . import (bookinfo, epub_builder, equation_numbers, figure_numbers, html_downloads, html_math,
+               html_titles, latex_parts, latex_style, latex_translator, offline_mathjax,
+               pdf_builder, search_words, search_zh, shared_nav, source_guard)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -21,6 +21,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", source_guard.neutralise_raw_markup)
     # every edition: only labelled displays are numbered, 1, 2, ... in each chapter
     app.connect("doctree-read", equation_numbers.renumber_equations)
+    # every edition: book-wide figure numbers from per-chapter summaries, not every doctree
+    app.connect("doctree-read", figure_numbers.record_document, priority=900)
+    app.connect("env-purge-doc", figure_numbers.forget_document)
+    app.connect("env-merge-info", figure_numbers.merge_summaries)
+    figure_numbers.install(app)
 
     # HTML: Chinese search with a dictionary made from the book's titles
     app.connect("config-inited", search_words.configure_search_dictionary, priority=110)
@@ -30,6 +35,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", html_downloads.add_templates_path)
     app.connect("html-page-context", html_downloads.add_download_context)
     app.connect("env-get-outdated", html_downloads.reread_when_downloads_change)
+    # HTML: the whole book's navigation rendered once into a shared script, not into every page
+    app.connect("html-page-context", shared_nav.add_nav_context)
+    app.connect("build-finished", shared_nav.write_nav_script)
+    app.connect("env-get-updated", shared_nav.rewrite_changed_neighbours)
+    # HTML: titles the theme prints unescaped are escaped (a post title is data, never markup)
+    app.connect("html-page-context", html_titles.escape_theme_titles, priority=900)
     # HTML: MathJax from the vendored copy in _static, never from a CDN
     app.connect("builder-inited", offline_mathjax.check_mathjax_is_vendored)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import shutil
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +12,18 @@ from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
 
 from .cache import cache_dir
-from .mathml import tex_to_mathml
+from .mathml_cache import MathMLCache
 from .svgmath import SvgFormula, SvgMathRenderer
 
 logger = logging.getLogger(__name__)
 MATH_IMAGES = "_images/math"
 
 
-@lru_cache(maxsize=None)
-def cached_mathml(tex: str, display: bool) -> str | None:
-    """tex_to_mathml, memoised: each formula is converted once per process."""
-    return tex_to_mathml(tex, display)
+def cached_mathml(builder: Any, tex: str, display: bool) -> str | None:
+    """The formula's MathML from the builder's cache (memory, then disk shared by builds)."""
+    if not hasattr(builder, "postbook_mathml"):
+        builder.postbook_mathml = MathMLCache(cache_dir(builder.app) / "mathml")
+    return builder.postbook_mathml.get(tex, display)
 
 
 def svg_renderer(builder: Any) -> SvgMathRenderer:
@@ -43,7 +43,7 @@ def prerender_svg(builder: Any, doctree: nodes.Node, only_without_mathml: bool) 
     """Render a document's formulas to SVG in one TeX run before its page is written."""
     formulas = formulas_of(doctree)
     if only_without_mathml:
-        formulas = [f for f in formulas if cached_mathml(*f) is None]
+        formulas = [f for f in formulas if cached_mathml(builder, *f) is None]
     if formulas:
         svg_renderer(builder).render_many(formulas)
 
@@ -80,7 +80,8 @@ def _open_display(translator: Any, node: nodes.Element) -> None:
 
 def visit_mathml_inline(translator: Any, node: nodes.math) -> None:
     """Inline formula as MathML, or an SVG image when latex2mathml cannot do it."""
-    markup = cached_mathml(node.astext(), False) or svg_image(translator, node, False)
+    markup = (cached_mathml(translator.builder, node.astext(), False)
+              or svg_image(translator, node, False))
     translator.body.append(markup)
     raise nodes.SkipNode
 
@@ -88,7 +89,8 @@ def visit_mathml_inline(translator: Any, node: nodes.math) -> None:
 def visit_mathml_block(translator: Any, node: nodes.math_block) -> None:
     """Display formula as MathML (or SVG), with its equation number."""
     _open_display(translator, node)
-    markup = cached_mathml(node.astext(), True) or svg_image(translator, node, True)
+    markup = (cached_mathml(translator.builder, node.astext(), True)
+              or svg_image(translator, node, True))
     translator.body.append(markup + "</div>\n")
     raise nodes.SkipNode
 

@@ -1,0 +1,140 @@
+"""The benchmark's results as targets met or missed, and as a plain-text table."""
+
+from __future__ import annotations
+
+TARGETS = {
+    "posts_per_s": 2000,  # converter at the largest size
+    "memory_growth": 1.5,  # MB per post at the largest size / at the smallest
+    "html_vs_floor": 1.3,  # book config / basic theme without sidebars, largest size
+    "page_growth": 1.2,  # ms per page at the largest size / at the smallest
+    "edit_share": 0.05,  # convert + HTML after editing one post / clean convert + HTML
+    "jupyter_book": 1.0,  # our HTML time / jupyter-book's
+}
+
+
+def target(name: str, value: float | None, limit: float, at_least: bool = False) -> dict:
+    met = None if value is None else (value >= limit if at_least else value <= limit)
+    return {"name": name, "value": value, "limit": (">= " if at_least else "<= ") + str(limit),
+            "met": met}
+
+
+def targets(results: dict) -> list[dict]:
+    """Each target of issue 6 with the measured value; met is None when the step did not run."""
+    out = []
+    convert = results.get("convert") or []
+    if convert:
+        out.append(target(f"converter posts/s at n={convert[-1]['n']}", convert[-1]["posts_per_s"],
+                          TARGETS["posts_per_s"], at_least=True))
+    if len(convert) > 1 and convert[0]["mb_per_1000_posts"] > 0:
+        growth = round(convert[-1]["mb_per_1000_posts"] / convert[0]["mb_per_1000_posts"], 3)
+        out.append(target("converter memory per post, largest/smallest", growth,
+                          TARGETS["memory_growth"]))
+    html = results.get("html") or []
+    if html:
+        out.append(target(f"HTML time / floor at n={html[-1]['n']}", html[-1]["ratio_to_floor"],
+                          TARGETS["html_vs_floor"]))
+    if len(html) > 1:
+        growth = round(html[-1]["ms_per_page"] / html[0]["ms_per_page"], 3)
+        out.append(target(f"HTML ms/page n={html[-1]['n']} / n={html[0]['n']}", growth,
+                          TARGETS["page_growth"]))
+    edit = results.get("incremental")
+    if edit:
+        body = edit["body"]
+        out.append(target("edit one post: (convert + HTML) / clean", body["share_of_clean"],
+                          TARGETS["edit_share"]))
+        out.append({"name": "edit one post: HTML pages rewritten", "value": body["html_pages"],
+                    "limit": f"its chapter {body['expected']} "
+                             f"(+ {', '.join(sorted(ALWAYS_WRITTEN))})",
+                    "met": _only_expected(body["html_pages"], body["expected"])})
+    jb = results.get("jupyter_book")
+    if jb and "ours_to_jupyter_book" in jb:
+        out.append(target("HTML time / jupyter-book 1.x", jb["ours_to_jupyter_book"],
+                          TARGETS["jupyter_book"]))
+    return out
+
+
+# Pages Sphinx writes on every build (no post on them), and the contents page that lists the post.
+ALWAYS_WRITTEN = {"genindex.html", "search.html", "index.html"}
+
+
+def _only_expected(pages: list[str], chapters: list[str | None]) -> bool:
+    """The edited chapter's page is rewritten, and no other page that shows a post."""
+    expected = {c.removesuffix(".md") + ".html" for c in chapters if c}
+    return expected <= set(pages) <= expected | ALWAYS_WRITTEN
+
+
+def table(results: dict) -> str:
+    """The results for people: one line per measurement, then the targets."""
+    lines = [f"{'measurement':58s} {'seconds':>9s} {'peak MB':>8s}  notes"]
+    for row in results.get("convert") or []:
+        clean, again = row["clean"], row["unchanged_rerun"]
+        lines.append(_line(f"convert n={row['n']} (clean)", clean["seconds"], clean["peak_rss_mb"],
+                           f"{row['posts_per_s']} posts/s, "
+                           f"{row['mb_per_1000_posts']} MB/1000 posts"))
+        lines.append(_line(f"convert n={row['n']} (nothing changed)", again["seconds"],
+                           again["peak_rss_mb"], ""))
+    for row in results.get("html") or []:
+        lines.append(_line(f"html n={row['n']} book config ({row['pages']} pages)",
+                           row["book"]["seconds"], row["book"]["peak_rss_mb"],
+                           f"{row['ms_per_page']} ms/page, {row['ratio_to_floor']}x floor, "
+                           f"{row['warnings']} warnings"))
+        lines.append(_line(f"html n={row['n']} floor (basic theme, no sidebars)",
+                           row["floor"]["seconds"], row["floor"]["peak_rss_mb"],
+                           f"{row['floor_ms_per_page']} ms/page"))
+    for row in results.get("theme_nav") or []:
+        ours = next((r for r in results.get("html") or [] if r["n"] == row["n"]), None)
+        note = f", {row['build']['seconds'] / ours['book']['seconds']:.1f}x ours" if ours else ""
+        lines.append(_line(f"html n={row['n']} with the theme's own sidebar (before)",
+                           row["build"]["seconds"], row["build"]["peak_rss_mb"],
+                           f"{row['ms_per_page']} ms/page{note}"))
+    lines += _edit_lines(results.get("incremental"))
+    lines += _edition_lines(results)
+    lines.append("")
+    lines.append("targets:")
+    for t in results.get("targets", []):
+        mark = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
+        value = t["value"] if not isinstance(t["value"], list) else f"{len(t['value'])} pages"
+        lines.append(f"  {mark:6s} {t['name']}: {value} ({t['limit']})")
+    return "\n".join(lines)
+
+
+def _line(name: str, seconds: float, peak: float, notes: str) -> str:
+    return f"{name:58s} {seconds:9.2f} {peak:8.0f}  {notes}"
+
+
+def _edit_lines(edit: dict | None) -> list[str]:
+    if not edit:
+        return []
+    lines = []
+    for kind in ("body", "title"):
+        r = edit[kind]
+        lines.append(_line(f"edit one post's {kind} n={edit['n']}: convert + html", r["seconds"],
+                           max(r["convert"]["peak_rss_mb"], r["html"]["peak_rss_mb"]),
+                           f"convert {r['convert']['seconds']} s + html {r['html']['seconds']} s; "
+                           f"{r['html_rewritten']} pages rewritten; "
+                           f"{100 * r['share_of_clean']:.1f}% of clean"))
+    return lines
+
+
+def _edition_lines(results: dict) -> list[str]:
+    lines = []
+    epub = results.get("epub")
+    if epub:
+        lines.append(_line(f"epub n={epub['n']} (clean)", epub["build"]["seconds"],
+                           epub["build"]["peak_rss_mb"], f"{epub['epub_bytes']} bytes"))
+        warm = epub["with_math_cache"]
+        lines.append(_line(f"epub n={epub['n']} (clean, math cache kept)", warm["seconds"],
+                           warm["peak_rss_mb"], ""))
+    latex = results.get("latex")
+    if latex:
+        lines.append(_line(f"latexpdf n={latex['n']} (sphinx + latexmk)", latex["seconds"],
+                           latex["peak_rss_mb"], f"sphinx {latex['sphinx']['seconds']} s, "
+                           f"latexmk {latex['latexmk']['seconds']} s, {latex['pdf_bytes']} bytes"))
+    jb = results.get("jupyter_book")
+    if jb and "build" in jb:
+        lines.append(_line(f"jupyter-book {jb['version']} n={jb['n']}", jb["build"]["seconds"],
+                           jb["build"]["peak_rss_mb"], f"ours {jb['ours_seconds']} s "
+                           f"({jb['ours_to_jupyter_book']}x)"))
+    elif jb:
+        lines.append(f"jupyter-book: skipped ({jb['skipped'][:120]})")
+    return lines

@@ -1,0 +1,47 @@
+"""benchmarks/run.py --smoke runs end to end and writes its numbers (timings are not checked)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MATHJAX = ROOT / "_static" / "mathjax" / "tex-svg-full.js"
+
+
+def test_smoke_benchmark_writes_results(tmp_path: Path) -> None:
+    if not MATHJAX.is_file():
+        pytest.skip("MathJax is not vendored (make vendor): the HTML build refuses to run")
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--smoke",
+                             "--out", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert data["smoke"] and data["machine"]["nproc"] >= 1
+    assert [row["n"] for row in data["convert"]] == data["sizes"]["convert"]
+    assert all(row["posts_per_s"] > 0 and row["clean"]["returncode"] == 0
+               for row in data["convert"])
+    for row in data["html"]:
+        assert row["book"]["returncode"] == 0 and row["floor"]["returncode"] == 0
+        assert row["pages"] > row["n"] and row["ratio_to_floor"] > 0
+    edit = data["incremental"]
+    assert edit["body"]["chapters_written"] == edit["body"]["expected"]
+    assert edit["body"]["html_rewritten"] >= 1 and edit["title"]["html_rewritten"] >= 1
+    assert data["epub"]["epub_bytes"] > 0 and data["epub"]["with_math_cache"]["returncode"] == 0
+    assert {t["name"] for t in data["targets"]} and "targets:" in result.stdout
+
+
+def test_archive_is_deterministic(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from make_archive import write_archive
+    finally:
+        sys.path.pop(0)
+    first = write_archive(60, 7, tmp_path / "a")
+    assert write_archive(60, 7, tmp_path / "b") == first
+    assert write_archive(60, 8, tmp_path / "c") != first
+    assert any(name.startswith("listing-a-") for name in first)
+    assert any(name.startswith("listing-b-") for name in first)
