@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from measure import Run, run_timed
+from measure import Background, Run, run_timed
 
 REPO = Path(__file__).resolve().parent.parent
 # The floor: the book's own conf.py, but Sphinx's plain `basic` theme and no sidebars at all
@@ -59,6 +59,16 @@ def convert(tree: Tree, log_name: str) -> Run:
     command = [sys.executable, "-m", "postbook.cli", "convert", str(tree.archive),
                "--out", str(tree.book), "--quiet"]
     return run_timed(command, tree.log(log_name), env=python_env())
+
+
+def live(tree: Tree, jobs: str, log_name: str) -> Background:
+    """`postbook live --no-serve` on the archive, building into _build/live/html (from nothing:
+    its first build is a clean one)."""
+    shutil.rmtree(tree.build("live"), ignore_errors=True)
+    command = [sys.executable, "-m", "postbook.cli", "live", str(tree.archive), "--out",
+               str(tree.book), "--build", str(tree.build("live")), "--no-serve",
+               "--jobs", "0" if jobs == "auto" else jobs]
+    return Background(command, tree.log(log_name), env=python_env())
 
 
 def confdir(out: Path, name: str, template: str) -> Path:

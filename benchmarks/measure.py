@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import queue
+import re
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -93,3 +97,52 @@ def machine() -> dict:
         "platform": platform.platform(),
         "load_average_at_start": load_average(),
     }
+
+
+class Background:
+    """A long-running command (`postbook live`): its output read line by line as it comes, its
+    peak memory taken when it is stopped."""
+
+    def __init__(self, command: list[str], log: Path, env: dict[str, str] | None = None) -> None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.command = command
+        self.log = open(log, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
+        self.lines: "queue.Queue[tuple[float, str]]" = queue.Queue()
+        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, text=True, encoding="utf-8",
+                                     errors="replace", env={**os.environ, **(env or {})})
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put((time.perf_counter(), line.rstrip("\n")))
+            self.log.write(line)
+            self.log.flush()
+
+    def wait_for(self, pattern: str, timeout: float) -> tuple[float, re.Match]:
+        """The first line from now on matching the regex: (when it was read, the match)."""
+        deadline = time.perf_counter() + timeout
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0 or self.proc.poll() is not None and self.lines.empty():
+                raise TimeoutError(f"no line matching {pattern!r} from {self.command[:4]} "
+                                   f"(see {self.log.name})")
+            try:
+                when, line = self.lines.get(timeout=min(left, 1.0))
+            except queue.Empty:
+                continue
+            found = re.search(pattern, line)
+            if found:
+                return when, found
+
+    def stop(self) -> float:
+        """Ctrl-C it, wait; its peak resident memory in MB."""
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            _pid, _status, usage = os.wait4(self.proc.pid, 0)
+        except ChildProcessError:
+            return 0.0
+        finally:
+            self.log.close()
+        return round(usage.ru_maxrss / 1024, 1)

@@ -40,8 +40,12 @@ def targets(results: dict) -> list[dict]:
     edit = results.get("incremental")
     if edit:
         body = edit["body"]
-        out.append(target("edit one post: (convert + HTML) / clean", body["share_of_clean"],
-                          TARGETS["edit_share"]))
+        out.append(target("edit one post, `make html` (new processes): (convert + HTML) / clean",
+                          body["share_of_clean"], TARGETS["edit_share"]))
+        live = edit.get("live") or {}
+        if live.get("body"):
+            out.append(target("edit one post, `postbook live` running: (convert + HTML) / clean",
+                              live["body"]["share_of_clean"], TARGETS["edit_share"]))
         out.append({"name": "edit one post: HTML pages rewritten", "value": body["html_pages"],
                     "limit": f"its chapter {body['expected']} "
                              f"(+ {', '.join(sorted(ALWAYS_WRITTEN))})",
@@ -113,6 +117,18 @@ def _edit_lines(edit: dict | None) -> list[str]:
                            f"convert {r['convert']['seconds']} s + html {r['html']['seconds']} s; "
                            f"{r['html_rewritten']} pages rewritten; "
                            f"{100 * r['share_of_clean']:.1f}% of clean"))
+    live = edit.get("live") or {}
+    if live.get("first_build"):
+        lines.append(_line(f"postbook live n={edit['n']}: first build (clean)",
+                           live["first_build"]["seconds"], live["peak_rss_mb"], ""))
+    for kind in ("body", "title"):
+        r = live.get(kind)
+        if r:
+            lines.append(_line(f"postbook live: edit one post's {kind}, saved to built",
+                               r["seconds"], live["peak_rss_mb"],
+                               f"convert {r['convert_seconds']} s + html {r['html_seconds']} s; "
+                               f"{r['html_rewritten']} pages rewritten; "
+                               f"{100 * r['share_of_clean']:.1f}% of clean"))
     return lines
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import builds
@@ -139,12 +140,52 @@ def bench_edit(args: argparse.Namespace, n: int, html: list[dict]) -> dict:
     old, new = builds.edit_title(tree.archive)
     renamed = _rebuild(args, tree, "edit-title")
     renamed["expected"] = [builds.chapter_file(tree.book, new)]
-    for result in (body, renamed):
-        result["share_of_clean"] = round(result["seconds"] / clean, 4)
+    live = bench_live(args, n)
+    for result in (body, renamed, live.get("body"), live.get("title")):
+        if result:
+            result["share_of_clean"] = round(result["seconds"] / clean, 4)
     print(f"edit n={n}: body {body['seconds']} s ({body['html_rewritten']} pages), title "
-          f"{renamed['seconds']} s ({renamed['html_rewritten']} pages)", flush=True)
+          f"{renamed['seconds']} s ({renamed['html_rewritten']} pages); with postbook live: "
+          f"body {live['body']['seconds']} s, title {live['title']['seconds']} s", flush=True)
     return {"n": n, "clean_seconds": round(clean, 3), "body": body, "title": renamed,
-            "renamed": [old, new]}
+            "renamed": [old, new], "live": live}
+
+
+# `postbook live` prints one line per build, e.g. "build 2: 0.61 s (convert 0.12 s, ..."
+LIVE_BUILD = (r"build (?P<number>\d+): (?P<seconds>[\d.]+) s \(convert (?P<convert>[\d.]+) s, "
+              r"(?P<files>\d+) book files written; html (?P<html>[\d.]+) s")
+
+
+def bench_live(args: argparse.Namespace, n: int) -> dict:
+    """The same two edits with `postbook live` running (warm converter and Sphinx): seconds from
+    the edit being saved to the build being done (noticing the change included)."""
+    tree = tree_for(args, n)  # the archive as generated: the edits above undone
+    session = builds.live(tree, args.jobs, "live")
+    site = tree.build("live") / "html"
+    try:
+        start = time.perf_counter()
+        ready, _ = session.wait_for(r"watching .* for changes", timeout=3600)
+        first = {"seconds": round(ready - start, 3)}
+        results = {"first_build": first}
+        for number, (kind, edit) in enumerate((("body", builds.edit_body),
+                                               ("title", builds.edit_title)), 2):
+            before = mtimes(site)
+            saved = time.perf_counter()
+            edit(tree.archive)
+            done, found = session.wait_for(LIVE_BUILD.replace(r"(?P<number>\d+)", str(number)),
+                                           timeout=600)
+            pages = [p for p in changed(before, mtimes(site)) if p.endswith(".html")]
+            results[kind] = {"seconds": round(done - saved, 3),
+                             "convert_seconds": float(found["convert"]),
+                             "html_seconds": float(found["html"]),
+                             "book_files_written": int(found["files"]),
+                             "html_rewritten": len(pages), "html_pages": pages[:50]}
+    finally:
+        peak = session.stop()
+    results["peak_rss_mb"] = peak
+    print(f"live n={n}: first build {first['seconds']} s, body edit {results['body']['seconds']} s, "
+          f"title edit {results['title']['seconds']} s", flush=True)
+    return results
 
 
 def _rebuild(args: argparse.Namespace, tree: Tree, name: str) -> dict:

@@ -30,6 +30,10 @@ def test_smoke_benchmark_writes_results(tmp_path: Path) -> None:
     edit = data["incremental"]
     assert edit["body"]["chapters_written"] == edit["body"]["expected"]
     assert edit["body"]["html_rewritten"] >= 1 and edit["title"]["html_rewritten"] >= 1
+    live = edit["live"]  # postbook live saw both edits and rebuilt the edited chapter's page
+    expected_page = edit["body"]["expected"][0].removesuffix(".md") + ".html"
+    assert expected_page in live["body"]["html_pages"]
+    assert live["body"]["book_files_written"] >= 1 and live["title"]["html_rewritten"] >= 1
     assert data["epub"]["epub_bytes"] > 0 and data["epub"]["with_math_cache"]["returncode"] == 0
     assert {t["name"] for t in data["targets"]} and "targets:" in result.stdout
 

@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     conv.add_argument("--force", action="store_true", help="overwrite chapters edited by hand")
     conv.add_argument("--quiet", action="store_true", help="print only warnings and errors")
     add_check_parser(commands)
+    add_live_parser(commands)
     return parser
 
 
@@ -59,6 +60,22 @@ def add_check_parser(commands) -> None:
                        help=f"validators to run (default {','.join(VALIDATORS)})")
     check.add_argument("--json", type=Path, help="the report for tools (default BUILD/check.json)")
     check.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def add_live_parser(commands) -> None:
+    live = commands.add_parser("live", help="convert and build the HTML, serve it, and rebuild "
+                               "(warm, only what changed) whenever a post changes")
+    live.add_argument("posts", type=Path, help="a folder of dumps (or one file)")
+    live.add_argument("--out", type=Path, default=Path("book"), help="the book folder (BOOK)")
+    live.add_argument("--build", type=Path, default=Path("_build"),
+                      help="the build folder (BUILD); the site goes to BUILD/html")
+    live.add_argument("--config", type=Path, help="postbook.yaml/.toml (default: found in POSTS)")
+    live.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    live.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    live.add_argument("--no-serve", dest="serve", action="store_false",
+                      help="only rebuild on changes, do not serve")
+    live.add_argument("--jobs", type=int, default=0, help="Sphinx processes (default: all cores)")
+    live.add_argument("--verbose", action="store_true", help="Sphinx's progress on every build")
 
 
 def progress_printer(quiet: bool):
@@ -118,8 +135,22 @@ def run_check_command(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def run_live_command(args: argparse.Namespace) -> int:
+    from .live import run_live
+
+    config = read_config(args, Reporter())
+    if config is None:
+        return 2
+    config_file = args.config or find_config(args.posts)
+    return run_live(args.posts, args.out, args.build, config, config_file, host=args.host,
+                    port=args.port, serve=args.serve, jobs=args.jobs, verbose=args.verbose,
+                    say=lambda m: print(f"postbook live: {m}", flush=True))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "live":
+        return run_live_command(args)
     if args.command == "convert":
         return run_convert(args)
     if args.command == "check":

@@ -1,0 +1,205 @@
+"""A warm authoring session: the converter and one Sphinx application kept alive between builds.
+
+`make html` after editing one post pays a fixed cost every time: starting Python, importing
+Sphinx and the extensions, loading the pickled environment, jieba's dictionary, formatting the
+bibliography. A session pays it once; each rebuild then does only what the edit needs: the
+converter rewrites the chapters whose text changed, and Sphinx reads those and writes the pages
+that show them. The output is the same as `make html` on the same book and build folders (same
+conf.py, same doctrees folder, so the two can be used in turn).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, TextIO
+
+from ..config import BookConfig
+from ..diagnostics import Reporter
+from ..pipeline import ConvertOptions, convert
+
+REPO = Path(__file__).resolve().parents[3]  # conf.py lives at the top of the repo
+
+
+@dataclass
+class BuildTimes:
+    """What one round did, for the console and for the benchmark."""
+
+    number: int
+    convert_seconds: float
+    html_seconds: float
+    chapters_written: list[str] = field(default_factory=list)
+    pages_written: list[str] = field(default_factory=list)
+    convert_warnings: int = 0
+    sphinx_warnings: int = 0
+    failed: str | None = None
+
+    @property
+    def seconds(self) -> float:
+        return self.convert_seconds + self.html_seconds
+
+    def summary(self) -> str:
+        if self.failed:
+            return f"build {self.number} failed: {self.failed}"
+        pages = ", ".join(self.pages_written[:6]) + (" ..." if len(self.pages_written) > 6 else "")
+        return (f"build {self.number}: {self.seconds:.2f} s (convert {self.convert_seconds:.2f} s, "
+                f"{len(self.chapters_written)} book files written; html {self.html_seconds:.2f} s, "
+                f"{len(self.pages_written)} pages written{': ' + pages if pages else ''}); "
+                f"{self.convert_warnings} converter warnings, {self.sphinx_warnings} Sphinx warnings")
+
+
+class CountingStream:
+    """A text stream that forwards to another and counts the lines that are warnings."""
+
+    def __init__(self, target: TextIO | None) -> None:
+        self.target = target
+        self.warnings = 0
+
+    def write(self, text: str) -> int:
+        self.warnings += sum(1 for line in text.splitlines() if "WARNING" in line or "ERROR" in line)
+        if self.target is not None:
+            self.target.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        if self.target is not None:
+            self.target.flush()
+
+    def isatty(self) -> bool:  # Sphinx colours its output only on a terminal
+        return bool(self.target is not None and self.target.isatty())
+
+
+class LiveSession:
+    """Convert POSTS into BOOK and build BOOK's HTML into BUILD/html, warm, as often as asked."""
+
+    def __init__(self, posts: Path, book: Path, build: Path, config: BookConfig, *,
+                 jobs: int = 0, nitpicky: bool = True, verbose: bool = False,
+                 show: Callable[[str], None] = lambda _m: None) -> None:
+        self.options = ConvertOptions(posts=posts, out=book)
+        self.config = config
+        self.book, self.build = book, build
+        self.outdir = build / "html"
+        self.doctreedir = build / "doctrees" / "html"  # as `make html`
+        self.jobs = jobs or (os.cpu_count() or 1)
+        self.nitpicky = nitpicky
+        self.verbose = verbose
+        self.show = show
+        self.number = 0
+        self._app = None
+        self._namespace = None
+        self._assets: tuple[list, list, list, list] = ([], [], [], [])
+        self.status = CountingStream(sys.stdout if verbose else None)
+        self.warning = CountingStream(sys.stderr)
+
+    # -- the two halves ----------------------------------------------------------------------
+    def convert(self) -> tuple[list[str], int, bool]:
+        """Run the converter in this process: (book files written, warnings, ok)."""
+        report = Reporter()
+        result = convert(self.options, self.config, report, self.show)
+        written = sorted(result.stats.written) if result.stats else []
+        return [str(p) for p in written], len(report.warnings), not report.errors
+
+    def sphinx(self):
+        """The Sphinx application, created once (imports, environment, extensions)."""
+        if self._app is None:
+            from sphinx.application import Sphinx
+            from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+            # docutils registries are global: keep Sphinx's namespace open while the app lives
+            self._namespace = _Contexts(patch_docutils(REPO), docutils_namespace())
+            self._namespace.__enter__()
+            self._app = Sphinx(self.book, REPO, self.outdir, self.doctreedir, "html",
+                               confoverrides={"nitpicky": True} if self.nitpicky else {},
+                               status=self.status, warning=self.warning, parallel=self.jobs,
+                               keep_going=True)
+            registry, builder = self._app.registry, self._app.builder
+            self._assets = (list(registry.js_files), list(registry.css_files),
+                            list(builder._js_files), list(builder._css_files))
+        return self._app
+
+    def forget_last_build(self, app) -> None:
+        """What one build leaves in the application that the next must not see (Sphinx is built
+        for one build per process; its own test application does the first part too):
+        - the doctrees kept in memory: a document re-read since would be written from its old
+          doctree;
+        - scripts added while pages were written: pydata-sphinx-theme adds each page's name with
+          app.add_js_file() during html-page-context, which also lands in the registry, and the
+          next build would put every page name of the last one into every page; and the
+          builder keeps the last page's own scripts until the next page resets them."""
+        app.env._pickled_doctree_cache.clear()
+        app.env.__dict__.pop("master_doctree", None)  # a cached_property
+        js_files, css_files, builder_js, builder_css = self._assets
+        app.registry.js_files[:] = js_files
+        app.registry.css_files[:] = css_files
+        app.builder._js_files[:] = builder_js
+        app.builder._css_files[:] = builder_css
+
+    def close(self) -> None:
+        if self._namespace is not None:
+            self._namespace.__exit__(None, None, None)
+        self._app = self._namespace = None
+
+    # -- one round ---------------------------------------------------------------------------
+    def rebuild(self) -> BuildTimes:
+        """Convert, then build the HTML over the last build. A failure keeps the last site."""
+        self.number += 1
+        start = time.perf_counter()
+        written, convert_warnings, ok = self.convert()
+        converted = time.perf_counter()
+        times = BuildTimes(self.number, converted - start, 0.0, written, [], convert_warnings)
+        if not ok:
+            times.failed = "the converter reported errors (above); the last site is kept"
+            return times
+        before = html_mtimes(self.outdir)
+        warnings_before = self.warning.warnings
+        try:
+            app = self.sphinx()
+            self.forget_last_build(app)
+            app.build()
+        except Exception as exc:  # noqa: BLE001 - a bad build must not end the session
+            # Sphinx deletes its saved environment after an error: start over next time
+            self.close()
+            times.failed = f"Sphinx stopped: {type(exc).__name__}: {exc}"
+        times.html_seconds = time.perf_counter() - converted
+        times.sphinx_warnings = self.warning.warnings - warnings_before
+        after = html_mtimes(self.outdir)
+        times.pages_written = sorted(p for p, t in after.items() if before.get(p) != t)
+        return times
+
+
+class _Contexts:
+    """Enter several context managers now and leave them later, in reverse order."""
+
+    def __init__(self, *managers) -> None:
+        self.managers = managers
+
+    def __enter__(self) -> None:
+        for manager in self.managers:
+            manager.__enter__()
+
+    def __exit__(self, *exc) -> None:
+        for manager in reversed(self.managers):
+            manager.__exit__(*exc)
+
+
+def html_mtimes(outdir: Path) -> dict[str, int]:
+    """Every .html file under outdir (not _static, _sources) with its modification time."""
+    found: dict[str, int] = {}
+
+    def walk(folder: Path, prefix: str) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("_"):
+                    walk(Path(entry.path), prefix + entry.name + "/")
+            elif entry.name.endswith(".html"):
+                found[prefix + entry.name] = entry.stat(follow_symlinks=False).st_mtime_ns
+
+    walk(outdir, "")
+    return found
