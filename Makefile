@@ -54,9 +54,11 @@ all: latexpdf epub pdf
 	cp $(BUILD)/latex/book.pdf $(BUILD)/epub/book.epub $(BUILD)/webpdf/book-web.pdf $(DOWNLOADS)/
 	$(MAKE) --no-print-directory html
 
-livehtml: $(VENV) convert $(MATHJAX)
-	$(VENV)/bin/sphinx-autobuild -c . -b html -d $(BUILD)/doctrees/html \
-	  --watch tools/postbook/sphinxext --watch conf.py $(BOOK) $(BUILD)/html
+# Converts and builds once, serves on http://127.0.0.1:$(PORT)/, then rebuilds warm (only what the
+# change needs, in the same process) each time a post is saved; open pages reload themselves.
+PORT ?= 8000
+livehtml: $(VENV) $(MATHJAX)
+	$(POSTBOOK) live $(POSTS) --out $(BOOK) --build $(BUILD) --port $(PORT)
 
 # Compare every built edition with the posts, run the validators (after `make all`);
 # prints a table per post and edition, writes $(BUILD)/check.json, fails when a threshold is missed.

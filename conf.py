@@ -39,7 +39,7 @@ math_number_all = False  # only labelled displays get a number
 
 # -- Bibliography (bookinfo sets bibtex_bibfiles to <srcdir>/references.bib) -------------
 bibtex_bibfiles = []
-bibtex_default_style = "unsrt"  # numbered in order of first citation
+bibtex_default_style = "postbook_unsrt"  # pybtex's unsrt (numbered in citation order), each entry formatted once (postbook.sphinxext.bib_cache)
 bibtex_reference_style = "label"  # [1]: most cited papers have only a title
 
 # -- HTML -------------------------------------------------------------------------------

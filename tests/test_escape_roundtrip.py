@@ -10,7 +10,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.core import publish_doctree
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import example, HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from myst_parser.parsers.docutils_ import Parser
 
@@ -71,6 +71,7 @@ def test_escaped_text_reads_back_as_the_same_text(text: str) -> None:
 
 @settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
 @given(TEXT)
+@example("*\n\x00 *")  # a control character between a line break and a space
 def test_escaped_heading_reads_back_as_the_same_line(text: str) -> None:
     expected = " ".join(as_converted(text).split("\n"))
     assume(expected)

@@ -38,7 +38,9 @@ def edit_line(path: Path, old: str, new: str) -> None:
 
 
 def html_files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+    """The pages, the search index and the shared navigation script."""
+    found = [*site.rglob("*.html"), site / "searchindex.js", site / "_static" / "postbook-nav.js"]
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(found)}
 
 
 @needs_mathjax
@@ -62,6 +64,12 @@ def test_warm_rebuilds_show_each_edit_and_match_a_cold_build(tmp_path: Path) -> 
             chapters = [p for p in times.pages_written if p.startswith("chapters/")]
             assert len(chapters) == 1, times.pages_written
             assert sentence in (build / "html" / chapters[0]).read_text(encoding="utf-8")
+        lines = dump.read_text(encoding="utf-8").split("\n")
+        lines[0] += "\uff08\u65b0\uff09"  # a new title: Sphinx is configured anew (search words)
+        dump.write_text("\n".join(lines), encoding="utf-8")
+        renamed = session.rebuild()
+        assert renamed.failed is None
+        assert lines[0] in (build / "html" / "index.html").read_text(encoding="utf-8")
         nothing = session.rebuild()
         assert nothing.chapters_written == [] and not any(
             p.startswith("chapters/") for p in nothing.pages_written)

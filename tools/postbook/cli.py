@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     conv.add_argument("--strict", action="store_true", help="warnings make the run fail (exit 1)")
     conv.add_argument("--force", action="store_true", help="overwrite chapters edited by hand")
     conv.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+    conv.add_argument("--cache", action="store_true", help="keep what each input file was read "
+                      "as in BOOK/_postbook/cache/: the next run reads only the files that changed")
     add_check_parser(commands)
     add_live_parser(commands)
     return parser
@@ -104,7 +106,7 @@ def run_convert(args: argparse.Namespace) -> int:
     if config is None:
         return 2
     options = ConvertOptions(posts=args.posts, out=args.out, force=args.force,
-                             force_format=args.format)
+                             force_format=args.format, cache=args.cache)
     result = convert(options, config, report, show)
     if not args.quiet:
         print(result.summary())

@@ -47,6 +47,11 @@ class Reporter:
     def info(self, code: str, message: str, source: SourceRef | None = None) -> None:
         self._add(Diagnostic("info", code, message, source))
 
+    def replay(self, diagnostics: list[Diagnostic]) -> None:
+        """Report what another Reporter collected (a cached or a worker's result), in order."""
+        for diag in diagnostics:
+            self._add(diag)
+
     def _add(self, diag: Diagnostic) -> None:
         if diag in self.seen:
             return

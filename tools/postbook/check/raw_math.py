@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import io
-import re
-from bisect import bisect_left
 from dataclasses import dataclass
 
 from sphinx.util.math import wrap_displaymath
 
 from ..diagnostics import Reporter
 from ..model import Book, DisplayMath, InlineMath, Paragraph, Post, SourceRef, Text
-from ..transforms.math import Piece, PostMath, split_pieces
+from ..transforms.math import LineIndex, Piece, PostMath, prepare_piece, split_pieces
 
 CLOSERS = {"$$": "$$", "\\[": "\\]", "\\(": "\\)", "$": "$"}
 
@@ -71,13 +69,17 @@ class PostFormulas:
 
     def paragraph(self, raw: str, source: SourceRef) -> list[RawFormula]:
         found = []
-        newlines = [m.start() for m in re.finditer("\n", raw)]
+        lines = LineIndex(SourceRef("", 0), raw)
         for piece in split_pieces(raw)[0]:
             if piece.kind not in ("inline", "display"):
                 continue
-            where = SourceRef(source.path, source.line + bisect_left(newlines, piece.offset))
+            prepared = prepare_piece(piece, lines)  # what the math transform makes of it
+            if prepared.kind == "eqref":
+                continue
+            where = SourceRef(source.path, source.line + prepared.line)
             display = piece.kind == "display"
-            result = self.math.display(piece, where) if display else self.math.inline(piece, where)
+            result = (self.math.display(prepared, where) if display
+                      else self.math.inline(prepared, where))
             if isinstance(result, (InlineMath, DisplayMath, Paragraph, Text)):
                 found.append(RawFormula(self.post.id, self.post.title or "", where,
                                         written_form(raw, piece), display, latex_form(result)))

@@ -20,6 +20,7 @@ from typing import Callable, TextIO
 from ..config import BookConfig
 from ..diagnostics import Reporter
 from ..pipeline import ConvertOptions, convert
+from ..writers.workers import DISABLE_ENV as DISABLE_WORKERS
 
 REPO = Path(__file__).resolve().parents[3]  # conf.py lives at the top of the repo
 
@@ -78,18 +79,23 @@ class LiveSession:
     def __init__(self, posts: Path, book: Path, build: Path, config: BookConfig, *,
                  jobs: int = 0, nitpicky: bool = True, verbose: bool = False,
                  show: Callable[[str], None] = lambda _m: None) -> None:
-        self.options = ConvertOptions(posts=posts, out=book)
+        # files read before and unchanged are not parsed again (kept in this process's memory)
+        self.options = ConvertOptions(posts=posts, out=book, memory_cache=True)
         self.config = config
         self.book, self.build = book, build
         self.outdir = build / "html"
         self.doctreedir = build / "doctrees" / "html"  # as `make html`
         self.jobs = jobs or (os.cpu_count() or 1)
+        # the converter renders in this process: forking per rebuild costs more than rendering
+        # one book's chapters, and this process has threads (the server, the watcher)
+        os.environ[DISABLE_WORKERS] = "1"
         self.nitpicky = nitpicky
         self.verbose = verbose
         self.show = show
         self.number = 0
         self._app = None
         self._namespace = None
+        self._settings: tuple | None = None
         self._assets: tuple[list, list, list, list] = ([], [], [], [])
         self.status = CountingStream(sys.stdout if verbose else None)
         self.warning = CountingStream(sys.stderr)
@@ -115,6 +121,7 @@ class LiveSession:
                                confoverrides={"nitpicky": True} if self.nitpicky else {},
                                status=self.status, warning=self.warning, parallel=self.jobs,
                                keep_going=True)
+            self._settings = book_settings(self.book)
             registry, builder = self._app.registry, self._app.builder
             self._assets = (list(registry.js_files), list(registry.css_files),
                             list(builder._js_files), list(builder._css_files))
@@ -153,6 +160,8 @@ class LiveSession:
         if not ok:
             times.failed = "the converter reported errors (above); the last site is kept"
             return times
+        if self._app is not None and book_settings(self.book) != self._settings:
+            self.close()  # a new title, chapter list or bibliography: configure Sphinx anew
         before = html_mtimes(self.outdir)
         warnings_before = self.warning.warnings
         try:
@@ -168,6 +177,19 @@ class LiveSession:
         after = html_mtimes(self.outdir)
         times.pages_written = sorted(p for p, t in after.items() if before.get(p) != t)
         return times
+
+
+def book_settings(book: Path) -> tuple:
+    """What Sphinx takes from the converted book once, when it is configured (bookinfo.py):
+    the title, author, language, parts and chapter titles (also the search dictionary), and
+    whether there is a bibliography. A change needs a new Sphinx application."""
+    from ..sphinxext.bookinfo import read_book_info
+
+    try:
+        info = read_book_info(book)
+    except (OSError, ValueError):
+        info = None
+    return (info, (book / "references.bib").is_file())
 
 
 class _Contexts:

@@ -33,17 +33,31 @@ def detect_format(text: str) -> str | None:
 def read_file(path: Path, source_name: str, report: Reporter,
               force_format: str | None = None) -> tuple[list[Post], FileRecord]:
     """Decode one file, pick its reader, parse it; problems are reported, never raised."""
+    data = read_bytes(path, source_name, report)
+    if isinstance(data, FileRecord):
+        return [], data
+    return read_data(data, source_name, report, force_format)
+
+
+def read_bytes(path: Path, source_name: str, report: Reporter) -> bytes | FileRecord:
+    """The file's bytes, or the record of a file too large or unreadable (reported)."""
     where = SourceRef(source_name, 1)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             report.warning("reader.too-large", f"file is {size // 2**20} MiB, more than "
                            f"{MAX_FILE_BYTES // 2**20} MiB: not a blog dump; skipped", where)
-            return [], FileRecord(source_name, "?", "?", 0, skipped="too large")
-        data = path.read_bytes()
+            return FileRecord(source_name, "?", "?", 0, skipped="too large")
+        return path.read_bytes()
     except OSError as exc:
         report.warning("reader.unreadable", f"cannot read file: {exc.strerror or exc}", where)
-        return [], FileRecord(source_name, "?", "?", 0, skipped="unreadable")
+        return FileRecord(source_name, "?", "?", 0, skipped="unreadable")
+
+
+def read_data(data: bytes, source_name: str, report: Reporter,
+              force_format: str | None = None) -> tuple[list[Post], FileRecord]:
+    """The posts of one file's bytes (read_file after the file is read)."""
+    where = SourceRef(source_name, 1)
     decoded = decoding.decode(data, source_name, report)
     if decoded is None:
         return [], FileRecord(source_name, "?", "?", 0, skipped="not text")

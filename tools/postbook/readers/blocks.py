@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..diagnostics import Reporter
 from ..model import Block, Heading, Paragraph, SourceRef, Text
@@ -18,9 +19,8 @@ _DISPLAY_ENV = re.compile(
     r"\\(begin|end)\{(?:equation|align|gather|multline|eqnarray|flalign|alignat|displaymath)\*?\}")
 
 
-@dataclass(frozen=True)
-class SourceLine:
-    """One line of the decoded text."""
+class SourceLine(NamedTuple):
+    """One line of the decoded text (a NamedTuple: files have millions of lines)."""
 
     number: int  # 1-based line number
     text: str
@@ -28,7 +28,7 @@ class SourceLine:
 
 def split_lines(text: str) -> list[SourceLine]:
     """The decoded text as numbered lines (the text's line ends are already "\\n")."""
-    return [SourceLine(i, line) for i, line in enumerate(text.split("\n"), start=1)]
+    return list(map(SourceLine, range(1, text.count("\n") + 2), text.split("\n")))
 
 
 def is_chrome(text: str) -> bool:

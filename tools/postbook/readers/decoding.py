@@ -53,7 +53,7 @@ def looks_binary(data: bytes) -> bool:
     """Many NUL or other control bytes near the start: an image, archive, UTF-16 without BOM..."""
     sample = data[:BINARY_SAMPLE_BYTES]
     nul = sample.count(0)
-    controls = sum(sample.count(b) for b in _CONTROL_BYTES)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # one pass, not 28
     return nul > max(2, len(sample) // 100) or controls > max(8, len(sample) // 20)
 
 

@@ -16,6 +16,9 @@ MONTHS["sept"] = 9
 MAX_TITLE_CHARS = 80
 _DATE_LINE = re.compile(r"(\d{1,2})\s+([A-Za-z]{3,9})\.?")
 _READ_MORE = re.compile(r"点击阅读全文\s*(?:\.{2,}|…+|。+)?")
+# Every line date_line() accepts matches this (it may match more: each match is checked).
+_DATE_CANDIDATE = re.compile(r"^[^\S\n]*\d{1,2}[^\S\n]+[A-Za-z]{3,9}\.?[^\S\n]*$", re.M)
+READ_MORE_WORDS = "点击阅读全文"
 _NOT_IN_TITLE = frozenset("。")
 _NOT_TITLE_END = frozenset(",,;;::、")
 
@@ -40,17 +43,25 @@ def date_line(text: str) -> tuple[int, int] | None:
     return (month, int(match.group(1))) if month else None
 
 
+def lines_holding(text: str, words: str) -> list[str]:
+    """The lines of the text that hold the words (found without splitting the whole text)."""
+    found, at = [], text.find(words)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        found.append(text[start:end])
+        at = text.find(words, end)
+    return found
+
+
 def is_read_more(text: str) -> bool:
     return len(text) < 40 and _READ_MORE.fullmatch(text.strip()) is not None
 
 
 def detect(text: str) -> float:
-    dates = read_more = 0
-    for line in text.split("\n"):
-        if date_line(line):
-            dates += 1
-        elif is_read_more(line):
-            read_more += 1
+    dates = any(date_line(m.group(0)) for m in _DATE_CANDIDATE.finditer(text))
+    read_more = any(is_read_more(line) for line in lines_holding(text, READ_MORE_WORDS))
     if dates and read_more:
         return 0.9
     if dates:

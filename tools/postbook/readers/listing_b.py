@@ -56,7 +56,15 @@ def parse_meta(text: str) -> Meta | None:
 
 
 def meta_line_count(text: str) -> int:
-    return sum(1 for line in text.split("\n") if "By " in line and parse_meta(line) is not None)
+    """How many lines are meta lines (only the lines holding "By " are parsed)."""
+    count, at = 0, text.find("By ")
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        count += parse_meta(text[start:end]) is not None
+        at = text.find("By ", end)
+    return count
 
 
 def detect(text: str) -> float:

@@ -18,6 +18,7 @@ KNOWN_KEYS = ("title", "date", "tags", "series", "series_index", "author", "exce
 _KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?")
 _PARTIAL_DATE = re.compile(r"--(\d{1,2})-(\d{1,2})")
+_ATX_START = re.compile(r"^ {0,3}#", re.M)  # where a line atx_heading() accepts may start
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls, not white space
 
@@ -45,8 +46,11 @@ def detect(text: str) -> float:
     if lines[0].rstrip() == "---":
         closed = any(line.rstrip() in ("---", "...") for line in lines[1:])
         return 0.95 if closed else 0.6
-    if any(atx_heading(line) is not None for line in lines):
-        return 0.3
+    head = sum(map(len, lines)) + len(lines) - 1  # the length of those lines in the text
+    for m in _ATX_START.finditer(text, 0, head):
+        end = text.find("\n", m.start(), head)
+        if atx_heading(text[m.start():end if end >= 0 else head]) is not None:
+            return 0.3
     return 0.0
 
 

@@ -6,9 +6,10 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import (bookinfo, epub_builder, equation_numbers, figure_numbers, html_downloads, html_math,
-               html_titles, latex_parts, latex_style, latex_translator, offline_mathjax,
-               pdf_builder, search_words, search_zh, shared_nav, source_guard)
+from . import (bib_cache, bookinfo, epub_builder, equation_numbers, figure_numbers,
+               html_downloads, html_math, html_titles, latex_parts, latex_style, latex_translator,
+               offline_mathjax, pdf_builder, removed_pages, search_words, search_zh, shared_nav,
+               small_builds, source_guard, template_cache, toctree_parents)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -17,6 +18,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     # the book: title, author, language, bibliography from _postbook/book.json
     app.connect("config-inited", bookinfo.apply_book_info, priority=100)
+    # every edition: bibliography entries formatted once, not on every build
+    # (bibtex_default_style = "postbook_unsrt": pybtex's unsrt with a memory)
+    app.connect("config-inited", bib_cache.register_default_style)
+    app.connect("env-before-read-docs", bib_cache.load_formatted_entries)
+    app.connect("env-updated", bib_cache.save_formatted_entries, priority=900)
     # every edition: post text stays text (raw HTML/TeX in a source is reported)
     app.connect("doctree-read", source_guard.neutralise_raw_markup)
     # every edition: only labelled displays are numbered, 1, 2, ... in each chapter
@@ -26,11 +32,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", figure_numbers.forget_document)
     app.connect("env-merge-info", figure_numbers.merge_summaries)
     figure_numbers.install(app)
+    # every edition: an edit of a few posts is read in this process (forking costs more)
+    app.connect("env-before-read-docs", small_builds.serial_for_few_documents)
+    app.connect("build-finished", small_builds.restore_jobs)
 
     # HTML: Chinese search with a dictionary made from the book's titles
     app.connect("config-inited", search_words.configure_search_dictionary, priority=110)
     app.connect("builder-inited", search_words.write_search_dictionary)
     app.add_search_language(search_zh.SearchChineseBook)
+    app.connect("html-collect-pages", search_zh.drop_emptied_terms)
     # HTML: links to the PDF and EPUB editions placed next to it by `make all`
     app.connect("config-inited", html_downloads.add_templates_path)
     app.connect("html-page-context", html_downloads.add_download_context)
@@ -39,8 +49,18 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", shared_nav.add_nav_context)
     app.connect("build-finished", shared_nav.write_nav_script)
     app.connect("env-get-updated", shared_nav.rewrite_changed_neighbours)
+    # HTML: a removed or renamed chapter's old page is deleted, not left to be found
+    app.connect("env-get-outdated", removed_pages.note_removed)
+    app.connect("build-finished", removed_pages.delete_removed_pages)
+    # HTML: an edited chapter rewrites its toctree parent (the index) only if its entry changed
+    app.connect("env-before-read-docs", toctree_parents.start_build)
+    app.connect("env-purge-doc", toctree_parents.remember_entry, priority=100)
+    app.connect("write-started", toctree_parents.skip_unchanged_parents)
+    app.connect("build-finished", toctree_parents.restore_parents)
     # HTML: titles the theme prints unescaped are escaped (a post title is data, never markup)
     app.connect("html-page-context", html_titles.escape_theme_titles, priority=900)
+    # HTML: the theme's templates compiled once, kept in the build cache
+    app.connect("builder-inited", template_cache.cache_compiled_templates)
     # HTML: MathJax from the vendored copy in _static, never from a CDN
     app.connect("builder-inited", offline_mathjax.check_mathjax_is_vendored)
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:  # Pillow's drawing modules are imported when a cover is drawn (EPUB only)
+    from PIL import ImageDraw, ImageFont
 
 SIZE = (1200, 1800)  # 2:3, what readers expect of a cover
 BACKGROUND = (36, 52, 71)
@@ -17,6 +19,8 @@ FALLBACK_FONT = ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2)  # i
 
 def cjk_font(size: int, pattern: str = "Noto Serif CJK SC:style=Bold") -> ImageFont.FreeTypeFont:
     """The Noto CJK face fontconfig finds for pattern, at size pixels."""
+    from PIL import ImageFont
+
     path, index = FALLBACK_FONT
     try:
         found = subprocess.run(["fc-match", "-f", "%{file}:%{index}", pattern],
@@ -43,6 +47,8 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wid
 
 def draw_cover(title: str, author: str) -> bytes:
     """The cover as PNG bytes."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", SIZE, BACKGROUND)
     draw = ImageDraw.Draw(image)
     margin = 140

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from latex2mathml.converter import convert
-
 from .texmath import normalise
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
@@ -30,6 +28,8 @@ def latex2mathml_input(tex: str) -> str:
 
 def tex_to_mathml(tex: str, display: bool) -> str | None:
     """A <math> element as XHTML text, or None when latex2mathml fails or leaves TeX behind."""
+    from latex2mathml.converter import convert  # here: only EPUB builds need it (0.01 s to import)
+
     try:
         markup = convert(latex2mathml_input(tex), display="block" if display else "inline")
     except Exception:  # latex2mathml raises many kinds of errors on input it does not know

@@ -7,8 +7,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import latex2mathml
-
 from .mathml import tex_to_mathml
 
 CACHE_VERSION = "1"  # bump when mathml.py changes what it makes of a formula
@@ -17,6 +15,8 @@ NO_MATHML = "\x00none\n"  # stored for formulas latex2mathml cannot do (they bec
 
 def formula_key(tex: str, display: bool) -> str:
     """The file name of a formula: a hash of the converter's version, the mode and the TeX."""
+    import latex2mathml  # here: only EPUB builds need it
+
     data = "\n".join([CACHE_VERSION, latex2mathml.__version__, "display" if display else "inline",
                       tex])
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 from pathlib import Path
-
-import jieba
+from typing import TYPE_CHECKING
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from . import jieba_tokenizers
 from .bookinfo import BookInfo
 from .cache import cache_dir
+
+if TYPE_CHECKING:
+    import jieba
 
 WORD_FREQUENCY = 2000  # high enough that jieba keeps these words whole
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -23,13 +25,17 @@ _MAX_PHRASE = 6  # longer title fragments are sentences, not words
 FUNCTION_CHARACTERS = frozenset("的了和与及或在是对把被从向为以之其也都就而并等于中上下个这那有无不")
 
 
-def title_words(title: str) -> set[str]:
-    """Chinese words of a title: short runs, jieba's words, and runs jieba left as single characters."""
+def title_words(title: str, segmenter: jieba.Tokenizer | None = None) -> set[str]:
+    """Chinese words of a title: short runs, jieba's words, and runs jieba left as single characters.
+
+    jieba cuts with its own dictionary only, never the book's (which is made from these words).
+    """
+    segmenter = segmenter or jieba_tokenizers.tokenizer(None)
     words: set[str] = set()
     for run in _HAN_RUN.findall(title):
         if len(run) <= _MAX_PHRASE:
             words.add(run)
-        tokens = list(jieba.cut(run, HMM=True))
+        tokens = list(segmenter.cut(run, HMM=True))
         words.update(t for t in tokens if len(t) > 1)
         words.update(_single_character_runs(tokens))
     return words
@@ -48,14 +54,18 @@ def _single_character_runs(tokens: list[str]) -> list[str]:
     return runs
 
 
-def book_words(info: BookInfo) -> list[str]:
-    """All dictionary words for a book, sorted: series names plus title words."""
+def book_words(info: BookInfo, cache: Path | None = None) -> list[str]:
+    """All dictionary words for a book, sorted: series names plus title words.
+
+    cache is the folder where jieba_tokenizers keeps jieba's dictionary between processes.
+    """
+    segmenter = jieba_tokenizers.tokenizer(cache)
     words: set[str] = set()
     for part in info.parts:
         if part.kind == "series":
             words.update(_HAN_RUN.findall(part.title))
         for title in part.chapter_titles:
-            words.update(title_words(title))
+            words.update(title_words(title, segmenter))
     return sorted(words)
 
 
@@ -81,7 +91,8 @@ def configure_search_dictionary(app: Sphinx, config: Config) -> None:
 def titles_key(info: BookInfo) -> str:
     """A hash of everything book_words reads (and of this module's word rules)."""
     parts = [[p.kind, p.title, list(p.chapter_titles)] for p in info.parts]
-    rules = [WORD_FREQUENCY, _MAX_PHRASE, sorted(FUNCTION_CHARACTERS), jieba.__version__]
+    rules = [WORD_FREQUENCY, _MAX_PHRASE, sorted(FUNCTION_CHARACTERS),
+             jieba_tokenizers.jieba_fingerprint()]
     data = json.dumps([rules, parts], ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(data).hexdigest()
 
@@ -91,10 +102,9 @@ def write_search_dictionary(app: Sphinx) -> None:
     skipped when the titles are those it was made from (cutting 1,000 titles takes a second)."""
     if app.builder.format != "html" or "dict" not in app.config.html_search_options:
         return
-    jieba.setLogLevel(logging.WARNING)
     info, path = app.postbook_info, dictionary_path(app)  # type: ignore[attr-defined]
     key, stamp = titles_key(info), path.with_suffix(".key")
     if path.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
         return
-    write_dictionary(book_words(info), path)
+    write_dictionary(book_words(info, path.parent), path)
     stamp.write_text(key, encoding="utf-8")

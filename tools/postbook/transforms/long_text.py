@@ -28,6 +28,8 @@ SENTENCE_END = re.compile(r"[。!?!?…;;]+[」』”’)\]]*")
 
 
 def inline_length(inline: Inline) -> int:
+    if type(inline) is Text:
+        return len(inline.text)
     return sum(len(v) for v in vars(inline).values() if isinstance(v, str))
 
 
@@ -115,6 +117,8 @@ def break_words_in(block: Block, report: Reporter) -> Block:
 
 def split_block(block: Block, report: Reporter) -> list[Block]:
     """The block (its long words broken), or the paragraphs it is cut into."""
+    if is_short(block):
+        return [block]  # no run of text in it can be a long word: nothing to do
     if isinstance(block, Heading) and len(block.text) > MAX_HEADING_CHARS:
         report.warning("text.long-heading", f"heading of {len(block.text)} characters "
                        "written as a paragraph", block.source)
@@ -130,6 +134,15 @@ def split_block(block: Block, report: Reporter) -> list[Block]:
                    f"{len(runs)} at sentence ends (the editions cannot typeset one that long)",
                    block.source)
     return [Paragraph(joined(run), block.source) for run in runs]
+
+
+def is_short(block: Block) -> bool:
+    """All the text of the block is at most MAX_WORD_CHARS long (most blocks are)."""
+    if type(block) is Paragraph:
+        return sum(map(inline_length, block.inlines)) <= MAX_WORD_CHARS
+    if type(block) is Heading:
+        return len(block.text) <= MAX_WORD_CHARS
+    return not isinstance(block, (Paragraph, Heading))  # formulas, figures: never cut
 
 
 def shorten_title(title: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
@@ -178,14 +179,91 @@ class LineIndex:
 
     def __init__(self, source: SourceRef, text: str) -> None:
         self.source = source
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.text = text
+        self.newlines: list[int] | None = None  # found on the first question about a later line
 
     def at(self, offset: int) -> SourceRef:
+        if self.newlines is None:
+            self.newlines = [m.start() for m in re.finditer("\n", self.text)]
+        if not self.newlines:
+            return self.source
         return SourceRef(self.source.path, self.source.line + bisect_left(self.newlines, offset))
 
 
 def label_slug(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", name.lower()))[:40] or "eq"
+
+
+# ---- the part that depends on the paragraph's text alone (remembered per distinct text) -------
+
+
+class PreparedPiece(NamedTuple):
+    """A piece of a paragraph, its formula sanitised: what PostMath turns into model objects."""
+
+    kind: str  # "text" | "eqref" | "inline" | "display"
+    content: str  # the text, the \eqref name, or the formula as written
+    line: int = 0  # lines below the paragraph's first line
+    tex: str | None = None  # the sanitised formula (None: unusable, kept as text)
+    problems: tuple[tuple[str, str], ...] = ()  # (code, message) warnings at line
+    names: tuple[str, ...] = ()  # \label names of a display
+    numbered: bool = False  # a display the blog numbered
+
+
+class PreparedParagraph(NamedTuple):
+    """The math of one paragraph's text, before labels are named (they depend on the post)."""
+
+    pieces: tuple[PreparedPiece, ...]
+    unclosed: int  # math openers that never close
+    unclosed_line: int  # lines below the first line where the first of them is
+
+
+MEMO_PARAGRAPHS = 1 << 17  # distinct paragraphs remembered (a live process converts them again)
+_PREPARED: dict[str, PreparedParagraph] = {}
+
+
+def prepared_paragraphs() -> dict[str, PreparedParagraph]:
+    """The paragraphs prepared so far in this process (readers.cache stores and restores them)."""
+    return _PREPARED
+
+
+def prepare_paragraph(raw: str) -> PreparedParagraph:
+    """split_pieces and sanitise_formula for one paragraph's text, remembered by the text."""
+    found = _PREPARED.get(raw)
+    if found is None:
+        if len(_PREPARED) >= MEMO_PARAGRAPHS:
+            _PREPARED.clear()
+        found = _PREPARED[raw] = _prepare(raw)
+    return found
+
+
+def _prepare(raw: str) -> PreparedParagraph:
+    pieces, unclosed = split_pieces(raw)
+    lines = LineIndex(SourceRef("", 0), raw)
+    prepared = [prepare_piece(piece, lines) for piece in pieces]
+    return PreparedParagraph(tuple(prepared), len(unclosed),
+                             lines.at(unclosed[0]).line if unclosed else 0)
+
+
+def prepare_piece(piece: Piece, lines: LineIndex) -> PreparedPiece:
+    if piece.kind in ("text", "eqref"):
+        return PreparedPiece(piece.kind, piece.content)
+    line = lines.at(piece.offset).line
+    if piece.kind == "display":
+        inner, numbered = unwrap_display(piece.content, piece.env)
+        names = tuple(n.strip() for n in LABEL.findall(inner))
+        result = sanitise_formula(NUMBERING_OFF.sub("", LABEL.sub("", inner)), inline=False)
+        return PreparedPiece("display", piece.content, line, result.tex, tuple(result.problems),
+                             names, numbered)
+    ref = REF_ONLY.fullmatch(piece.content.strip())
+    if ref:
+        return PreparedPiece("eqref", ref.group(1))
+    tex = LABEL.sub("", NUMBERING_OFF.sub("", piece.content)).replace("\n", " ")
+    result = sanitise_formula(tex, inline=True)
+    return PreparedPiece("inline", piece.content, line, result.tex, tuple(result.problems))
+
+
+def _below(source: SourceRef, lines: int) -> SourceRef:
+    return SourceRef(source.path, source.line + lines) if lines else source
 
 
 class PostMath:
@@ -214,50 +292,44 @@ class PostMath:
             self.report.warning(code, message, where)
 
     def paragraph(self, raw: str, source: SourceRef) -> list[Block]:
-        pieces, unclosed = split_pieces(raw)
-        lines = LineIndex(source, raw)
-        if unclosed:
-            more = f" (and {len(unclosed) - 1} more in this paragraph)" if len(unclosed) > 1 else ""
+        if "$" not in raw and "\\" not in raw:  # no opener: the text alone, as flush_paragraph has it
+            text = raw.strip()
+            return [Paragraph([Text(text)], source)] if text else []
+        prepared = prepare_paragraph(raw)
+        if prepared.unclosed:
+            more = (f" (and {prepared.unclosed - 1} more in this paragraph)"
+                    if prepared.unclosed > 1 else "")
             self.report.warning("math.unbalanced", "math opened here is never closed; kept as "
-                                f"text{more}", lines.at(unclosed[0]))
+                                f"text{more}", _below(source, prepared.unclosed_line))
         blocks: list[Block] = []
         inlines: list[Inline] = []
-        for piece in pieces:
-            where = lines.at(piece.offset)
-            if piece.kind == "display":
+        for piece in prepared.pieces:
+            if piece.kind == "text":
+                inlines.append(Text(piece.content))
+            elif piece.kind == "eqref":
+                inlines.append(EqRef(piece.content))
+            elif piece.kind == "display":
                 flush_paragraph(inlines, blocks, source)
                 inlines = []
-                blocks.append(self.display(piece, where))
+                blocks.append(self.display(piece, _below(source, piece.line)))
             else:
-                inlines.append(self.inline(piece, where))
+                inlines.append(self.inline(piece, _below(source, piece.line)))
         flush_paragraph(inlines, blocks, source)
         return blocks
 
-    def inline(self, piece: Piece, where: SourceRef) -> Inline:
-        if piece.kind == "text":
-            return Text(piece.content)
-        if piece.kind == "eqref":
-            return EqRef(piece.content)
-        ref = REF_ONLY.fullmatch(piece.content.strip())
-        if ref:
-            return EqRef(ref.group(1))
-        tex = LABEL.sub("", NUMBERING_OFF.sub("", piece.content)).replace("\n", " ")
-        result = sanitise_formula(tex, inline=True)
-        self.warn_all(result.problems, where)
-        if result.tex is None:
+    def inline(self, piece: PreparedPiece, where: SourceRef) -> Inline:
+        self.warn_all(piece.problems, where)
+        if piece.tex is None:
             return Text("$" + piece.content + "$")
-        return InlineMath(result.tex)
+        return InlineMath(piece.tex)
 
-    def display(self, piece: Piece, where: SourceRef) -> Block:
-        inner, numbered = unwrap_display(piece.content, piece.env)
-        names = [n.strip() for n in LABEL.findall(inner)]
-        tex = NUMBERING_OFF.sub("", LABEL.sub("", inner))
-        result = sanitise_formula(tex, inline=False)
-        self.warn_all(result.problems, where)
-        if result.tex is None:
+    def display(self, piece: PreparedPiece, where: SourceRef) -> Block:
+        self.warn_all(piece.problems, where)
+        if piece.tex is None:
             return Paragraph([Text(piece.content)], where)
-        math = DisplayMath(result.tex, where, names)
-        if names or numbered:
+        names = list(piece.names)
+        math = DisplayMath(piece.tex, where, names)
+        if names or piece.numbered:
             math.label = self.new_label(names[0] if names else None)
         for name in names:
             if name in self.labels:

@@ -40,6 +40,8 @@ def resolve_cross_references(book: Book, config: BookConfig, report: Reporter) -
         for block in post.blocks:
             if not isinstance(block, Paragraph):
                 continue
+            if not any(type(i) is Text and ("《" in i.text or not i.text) for i in block.inlines):
+                continue  # nothing quoted (and no empty text to drop): the paragraph stays as it is
             inlines: list[Inline] = []
             for inline in block.inlines:
                 inlines.extend(split_titles(inline.text) if isinstance(inline, Text) else [inline])

@@ -6,20 +6,21 @@ from importlib import resources
 from pathlib import Path
 
 from ..diagnostics import Reporter
-from ..model import Book
+from ..model import Book, Post
 from .bibtex import render_bib
 from .index import render_book_json, render_index, render_references
 from .myst import chapter_path, render_chapter
 from .output import OutputTree, WriteStats
 from .report import render_report_json, render_report_md, report_data
 from .staging import BookStaging
+from .workers import fork_map
 
 
 def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
                excerpt_note: str | None = None) -> WriteStats:
     tree = OutputTree(out, report, force=force, staging=BookStaging())
-    for post in book.posts:
-        tree.add(chapter_path(post), render_chapter(post, excerpt_note))
+    for post, chapter in zip(book.posts, render_chapters(book.posts, excerpt_note)):
+        tree.add(chapter_path(post), chapter)
     tree.add("_assets/lost-figure.png",
              resources.files("postbook").joinpath("data/lost-figure.png").read_bytes())
     tree.add("references.bib", render_bib(book))  # always there: conf.py names it
@@ -31,3 +32,10 @@ def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
     tree.add("_postbook/report.md", render_report_md(data))
     tree.add("index.md", render_index(book))
     return tree.commit(last=("index.md",))
+
+
+def render_chapters(posts: list[Post], excerpt_note: str | None) -> list[bytes]:
+    """Every chapter's bytes, in the order of posts (rendered on every core for a large book)."""
+    def render(start: int, stop: int) -> list[bytes]:
+        return [render_chapter(post, excerpt_note).encode("utf-8") for post in posts[start:stop]]
+    return fork_map(render, len(posts))

@@ -38,7 +38,8 @@ def escape_myst(text: str) -> str:
 
 def escape_myst_line(text: str) -> str:
     """Like escape_myst, for places that must stay on one line (headings, captions, link text)."""
-    return escape_myst(re.sub(r"\s*\n\s*", " ", text))
+    # control characters go first: one between a line break and a space would keep both spaces
+    return escape_myst(re.sub(r"\s*\n\s*", " ", clean_text(text)))
 
 
 def escape_bibtex(text: str) -> str:

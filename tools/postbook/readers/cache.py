@@ -1,0 +1,192 @@
+"""What each input file was read as, kept between runs so that only changed files are read again.
+
+An entry holds one file's posts, its FileRecord, the diagnostics reading it gave (replayed in
+order, so a cached run reports exactly what a fresh one does) and the prepared math of its
+paragraphs (transforms.math). Its key is a digest of the file's bytes, its name, the forced
+format and the converter's code: a changed file, another version of postbook or another
+Python is a miss, never a stale hit.
+
+Entries live in memory (a long-running process converts again without touching the disk) and,
+when enabled, in BOOK/_postbook/cache/ (one pickle per input file, written beside and renamed,
+pruned to the files of the last run). Anything wrong with a cache file (unreadable, corrupt,
+foreign, a symbolic link) is a miss: the file is read again, nothing is reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import secrets
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..diagnostics import Diagnostic, Reporter
+from ..model import FileRecord, Paragraph, Post, Text
+from ..transforms.math import prepared_paragraphs
+from . import read_bytes, read_data
+
+CACHE_DIR = ("_postbook", "cache")
+FORMAT = "postbook-read-cache-1"
+SUFFIX = ".pickle"
+TEMP_PREFIX = ".postbook-"  # as writers.output names its temporary files (removed if left)
+_MEMORY: dict[str, bytes] = {}  # key -> entry, the entries of the last run in this process
+_CODE_VERSION: str | None = None
+
+
+@dataclass
+class _Entry:
+    """One file's reading, as stored (the posts pickled when read: transforms change them)."""
+
+    posts: bytes
+    record: FileRecord
+    diagnostics: list[Diagnostic]
+    paragraphs: list[str]  # the raw text of each paragraph (for their prepared math)
+    prepared: dict = field(default_factory=dict)  # raw text -> transforms.math PreparedParagraph
+
+
+def code_version() -> str:
+    """A digest of the converter's own source (any change to it invalidates every entry)."""
+    global _CODE_VERSION
+    if _CODE_VERSION is None:
+        digest = hashlib.blake2b(f"{FORMAT} {__version__} {sys.version}".encode(), digest_size=16)
+        package = Path(__file__).resolve().parent.parent
+        for source in sorted(package.rglob("*.py")):
+            if "sphinxext" not in source.parts and "check" not in source.parts:
+                digest.update(source.relative_to(package).as_posix().encode() + b"\0")
+                digest.update(source.read_bytes())
+        _CODE_VERSION = digest.hexdigest()
+    return _CODE_VERSION
+
+
+class ReadCache:
+    """The cache for one run: read() each input file through it, then save() once the book is
+    written."""
+
+    def __init__(self, out: Path | None) -> None:
+        self.folder = _cache_folder(out) if out is not None else None
+        self.version = code_version()
+        self.entries: dict[str, bytes] = {}  # this run's entries (key -> pickled _Entry)
+        self.new: dict[str, _Entry] = {}  # entries read this run (to store, with their math)
+
+    def read(self, path: Path, source_name: str, report: Reporter,
+             force_format: str | None) -> tuple[list[Post], FileRecord]:
+        """readers.read_file, answered from the cache when the file has not changed."""
+        data = read_bytes(path, source_name, report)
+        if isinstance(data, FileRecord):
+            return [], data
+        key = self.key(data, source_name, force_format)
+        entry = self.load(key)
+        if entry is not None:
+            try:
+                posts = pickle.loads(entry.posts)
+            except Exception:
+                entry = None
+        if entry is None:
+            collected = Reporter(quiet=True)
+            posts, record = read_data(data, source_name, collected, force_format)
+            entry = _Entry(pickle.dumps(posts, pickle.HIGHEST_PROTOCOL), record,
+                           collected.diagnostics, _paragraph_texts(posts))
+            self.new[key] = entry
+        else:
+            prepared_paragraphs().update(entry.prepared)
+        report.replay(entry.diagnostics)
+        return posts, entry.record
+
+    def key(self, data: bytes, source_name: str, force_format: str | None) -> str:
+        digest = hashlib.blake2b(digest_size=20)
+        for part in (self.version, source_name, force_format or ""):
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def load(self, key: str) -> _Entry | None:
+        raw = _MEMORY.get(key)
+        if raw is None and self.folder is not None:
+            raw = _read_entry(self.folder / (key + SUFFIX))
+        if raw is None:
+            return None
+        try:
+            stored_format, stored_key, entry = pickle.loads(raw)
+            if stored_format != FORMAT or stored_key != key or not isinstance(entry, _Entry):
+                return None
+        except Exception:  # corrupt, truncated, written by other code: a miss
+            return None
+        self.entries[key] = raw
+        return entry
+
+    def save(self) -> None:
+        """Keep this run's entries (in memory, and in the book when enabled); drop the others."""
+        prepared = prepared_paragraphs()
+        for key, entry in self.new.items():
+            entry.prepared = {raw: prepared[raw] for raw in entry.paragraphs if raw in prepared}
+            self.entries[key] = pickle.dumps((FORMAT, key, entry), pickle.HIGHEST_PROTOCOL)
+        _MEMORY.clear()
+        _MEMORY.update(self.entries)
+        if self.folder is not None:
+            try:
+                self._save_files()
+            except OSError:
+                pass  # a cache that cannot be written is only a slower next run
+
+    def _save_files(self) -> None:
+        folder = self.folder
+        assert folder is not None
+        folder.mkdir(parents=True, exist_ok=True)
+        if _cache_folder(folder.parent.parent) != folder:
+            return  # a link was planted meanwhile: write nothing
+        for key in self.new:
+            _write_entry(folder, key + SUFFIX, self.entries[key])
+        wanted = {key + SUFFIX for key in self.entries}
+        for entry in os.scandir(folder):
+            if entry.name.endswith(SUFFIX) and entry.name not in wanted \
+                    and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+
+
+def _paragraph_texts(posts: list[Post]) -> list[str]:
+    return [block.inlines[0].text for post in posts for block in post.blocks
+            if type(block) is Paragraph and len(block.inlines) == 1
+            and type(block.inlines[0]) is Text]
+
+
+def _cache_folder(out: Path) -> Path | None:
+    """BOOK/_postbook/cache, or None when any part of it is a symbolic link (it might lead out
+    of the book)."""
+    try:
+        root = out.resolve()
+        folder = root.joinpath(*CACHE_DIR)
+        for part in (folder.parent, folder):
+            if part.is_symlink():
+                return None
+        return folder
+    except (OSError, RuntimeError):
+        return None
+
+
+def _read_entry(path: Path) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _write_entry(folder: Path, name: str, data: bytes) -> None:
+    """Beside, then renamed over: a run killed midway leaves no half entry (only a temporary
+    file, which the next run removes)."""
+    tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, folder / name)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
