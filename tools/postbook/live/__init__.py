@@ -39,6 +39,7 @@ def run_live(posts: Path, book: Path, build: Path, config: BookConfig, config_fi
     session.status.target = sys.stdout if verbose else None
     report(first, say)
     counter.bump()
+    session.settle()
     if serve:
         try:
             start_server(build / "html", host, port, counter)
@@ -63,6 +64,7 @@ def run_live(posts: Path, book: Path, build: Path, config: BookConfig, config_fi
             times = session.rebuild()
             report(times, say)
             counter.bump()
+            session.settle()
     except KeyboardInterrupt:
         say("stopped")
     finally:

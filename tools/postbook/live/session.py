@@ -10,6 +10,7 @@ conf.py, same doctrees folder, so the two can be used in turn).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -126,6 +127,15 @@ class LiveSession:
             self._assets = (list(registry.js_files), list(registry.css_files),
                             list(builder._js_files), list(builder._css_files))
         return self._app
+
+    def settle(self) -> None:
+        """After a build is reported: collect its garbage, then set what is left (the book, the
+        environment: millions of objects) aside from the cycle collector, which would otherwise
+        walk all of it again during the next build (0.2-0.4 s per rebuild at 1,000 chapters).
+        Unfrozen first, so nothing that dies later is kept for good."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def forget_last_build(self, app) -> None:
         """What one build leaves in the application that the next must not see (Sphinx is built
