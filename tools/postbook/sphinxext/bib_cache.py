@@ -15,9 +15,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from pybtex.style.formatting import BaseStyle, alpha, plain, unsrt, unsrtalpha
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from .cache import write_atomically
 
 CACHE_FILE = "postbook-bibtex.pickle"  # in the doctree folder, next to Sphinx's environment
 CACHE_FORMAT = "1"  # bump when the key or the stored value changes
@@ -74,8 +73,8 @@ class EntryMemory:
         if not used or used == self.saved_keys:
             return
         kept = {key: self.stored[key] for key in sorted(used) if key in self.stored}
-        _write_atomically(path, pickle.dumps((cache_version(), kept),
-                                             protocol=pickle.HIGHEST_PROTOCOL))
+        data = pickle.dumps((cache_version(), kept), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomically(path, data, prefix=".bibtex-")
         self.stored, self.saved_keys = kept, frozenset(kept)  # edited entries' old texts go
 
 
@@ -170,16 +169,3 @@ def save_formatted_entries(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-updated, after sphinxcontrib-bibtex formatted the bibliographies: save what it used."""
     MEMORY.save(cache_path(app))
     return []
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file: a killed build leaves the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".bibtex-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

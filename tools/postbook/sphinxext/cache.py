@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -13,3 +15,17 @@ def cache_dir(app: Sphinx) -> Path:
     path = Path(configured) if configured else Path(app.outdir).parent / ".postbook-cache"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def write_atomically(path: Path, data: bytes, prefix: str = ".postbook-") -> None:
+    """Write through a temporary file beside it: parallel and killed builds leave the old file
+    or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

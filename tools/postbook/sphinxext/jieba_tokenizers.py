@@ -12,11 +12,10 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import logging
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
+from .cache import write_atomically
 
 if TYPE_CHECKING:
     import jieba
@@ -102,19 +101,6 @@ def _build(path: Path | None, fingerprint: str) -> tuple[dict[str, int], int]:
     main = jieba.Tokenizer()
     main.initialize()
     if path is not None:
-        _write_atomically(path, pickle.dumps((fingerprint, main.FREQ, main.total),
-                                             protocol=pickle.HIGHEST_PROTOCOL))
+        data = pickle.dumps((fingerprint, main.FREQ, main.total), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomically(path, data, prefix=".jieba-")
     return main.FREQ, main.total
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file: parallel builds and killed builds leave no half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jieba-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
