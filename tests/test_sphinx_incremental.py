@@ -9,6 +9,7 @@ as pybtex's own; the private jieba tokenizer cuts exactly as jieba's global one.
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,7 @@ MINI = ROOT / "tests" / "sphinx_roots" / "mini"
 
 def build(book: Path, out: Path, *extra: str) -> str:
     """sphinx-build -b html as the Makefile does; returns the status output (what was written)."""
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(ROOT), "-n", "-W",
+    command = [sys.executable, "-m", "sphinx", "--no-color", "-b", "html", "-c", str(ROOT), "-n", "-W",
                "--keep-going", "-j", "2", "-d", str(out.parent / (out.name + "-doctrees")),
                "-D", f"postbook_cache_dir={out.parent / 'cache'}", *extra, str(book), str(out)]
     result = subprocess.run(command, capture_output=True, text=True)
@@ -47,6 +48,7 @@ def differences(left: Path, right: Path) -> list[str]:
 
 
 def written_pages(status: str) -> list[str]:
+    status = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", status)  # colours and line updates, if forced
     return sorted(line.rsplit("] ", 1)[-1].strip() for line in status.splitlines()
                   if line.startswith("writing output... [") and "] " in line)
 
