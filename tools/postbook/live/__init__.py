@@ -17,7 +17,7 @@ from typing import Callable
 
 from ..config import BookConfig
 from .serve import BuildCounter, start_server
-from .session import REPO, BuildTimes, LiveSession
+from .session import REPO, LiveSession
 
 # What the process depends on besides the posts: a change here restarts it.
 CODE = (REPO / "conf.py", REPO / "_static", Path(__file__).resolve().parents[1])
@@ -37,7 +37,7 @@ def run_live(posts: Path, book: Path, build: Path, config: BookConfig, config_fi
     session.status.target = sys.stdout  # the long first build shows Sphinx's progress
     first = session.rebuild()
     session.status.target = sys.stdout if verbose else None
-    report(first, say)
+    say(first.summary())
     counter.bump()
     session.settle()
     if serve:
@@ -62,7 +62,7 @@ def run_live(posts: Path, book: Path, build: Path, config: BookConfig, config_fi
             say(f"changed: {', '.join(short(p) for p in paths[:3])}"
                 + (f" and {len(paths) - 3} more" if len(paths) > 3 else ""))
             times = session.rebuild()
-            report(times, say)
+            say(times.summary())
             counter.bump()
             session.settle()
     except KeyboardInterrupt:
@@ -70,10 +70,6 @@ def run_live(posts: Path, book: Path, build: Path, config: BookConfig, config_fi
     finally:
         session.close()
     return 0
-
-
-def report(times: BuildTimes, say: Callable[[str], None]) -> None:
-    say(times.summary())
 
 
 def wanted(path: str, ignore: list[Path]) -> bool:

@@ -14,6 +14,7 @@ import gc
 import os
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TextIO
@@ -116,8 +117,9 @@ class LiveSession:
             from sphinx.util.docutils import docutils_namespace, patch_docutils
 
             # docutils registries are global: keep Sphinx's namespace open while the app lives
-            self._namespace = _Contexts(patch_docutils(REPO), docutils_namespace())
-            self._namespace.__enter__()
+            self._namespace = ExitStack()
+            self._namespace.enter_context(patch_docutils(REPO))
+            self._namespace.enter_context(docutils_namespace())
             self._app = Sphinx(self.book, REPO, self.outdir, self.doctreedir, "html",
                                confoverrides={"nitpicky": True} if self.nitpicky else {},
                                status=self.status, warning=self.warning, parallel=self.jobs,
@@ -156,7 +158,7 @@ class LiveSession:
 
     def close(self) -> None:
         if self._namespace is not None:
-            self._namespace.__exit__(None, None, None)
+            self._namespace.close()
         self._app = self._namespace = None
 
     # -- one round ---------------------------------------------------------------------------
@@ -200,21 +202,6 @@ def book_settings(book: Path) -> tuple:
     except (OSError, ValueError):
         info = None
     return (info, (book / "references.bib").is_file())
-
-
-class _Contexts:
-    """Enter several context managers now and leave them later, in reverse order."""
-
-    def __init__(self, *managers) -> None:
-        self.managers = managers
-
-    def __enter__(self) -> None:
-        for manager in self.managers:
-            manager.__enter__()
-
-    def __exit__(self, *exc) -> None:
-        for manager in reversed(self.managers):
-            manager.__exit__(*exc)
 
 
 def html_mtimes(outdir: Path) -> dict[str, int]:

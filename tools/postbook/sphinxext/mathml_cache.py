@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
+from .cache import write_atomically
 from .mathml import tex_to_mathml
 
 CACHE_VERSION = "1"  # bump when mathml.py changes what it makes of a formula
@@ -47,17 +46,5 @@ class MathMLCache:
             markup = tex_to_mathml(tex, display)
             self.converted += 1
             stored = markup if markup is not None else NO_MATHML
-            _write_atomically(path, stored)
+            write_atomically(path, stored.encode("utf-8"), prefix=".mml-")
         return None if stored == NO_MATHML else stored
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file: parallel writers and killed builds leave no half file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".mml-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -99,7 +99,7 @@ class SearchChineseBook(SearchLanguage):
         return stemmed
 
 
-def drop_emptied_terms(app, _docname=None) -> list:
+def drop_emptied_terms(app) -> list:
     """html-collect-pages (before the index is dumped): forget words no page has any more.
 
     An incremental build loads the last index and prunes the re-written pages out of it; a word
