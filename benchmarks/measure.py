@@ -7,6 +7,7 @@ import os
 import platform
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ class Run:
     command: list[str]
     seconds: float  # wall clock
     cpu_seconds: float  # user + system, the command and the children it waited for
+    system_seconds: float  # of which in the kernel (creating files, mostly, for the converter)
     peak_rss_mb: float  # largest resident set of the command or any child it waited for
     returncode: int
     log: str  # where its output went
@@ -45,7 +47,24 @@ def run_timed(command: list[str], log: Path, cwd: Path | None = None,
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     return Run(command, round(seconds, 3), round(usage.ru_utime + usage.ru_stime, 3),
-               round(usage.ru_maxrss / 1024, 1), proc.returncode, str(log))
+               round(usage.ru_stime, 3), round(usage.ru_maxrss / 1024, 1), proc.returncode,
+               str(log))
+
+
+def set_aside(folder: Path, trash: Path) -> None:
+    """Move folder out of the way (a rename) instead of deleting it just before a clean run.
+    On an ext4 file system without a journal the kernel skips inodes freed in the last minutes
+    when it allocates new ones, one by one: 10,000 files created right after 10,000 were deleted
+    cost the converter seconds of kernel time that have nothing to do with it. The trash is
+    emptied when the benchmark ends (empty_trash)."""
+    if folder.exists():
+        trash.mkdir(parents=True, exist_ok=True)
+        number = len(list(trash.iterdir()))
+        folder.rename(trash / f"{number:04d}-{folder.parent.name}-{folder.name}")
+
+
+def empty_trash(trash: Path) -> None:
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def mtimes(root: Path, suffix: str = "") -> dict[str, int]:

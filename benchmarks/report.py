@@ -74,7 +74,8 @@ def table(results: dict) -> str:
         clean, again = row["clean"], row["unchanged_rerun"]
         lines.append(_line(f"convert n={row['n']} (clean)", clean["seconds"], clean["peak_rss_mb"],
                            f"{row['posts_per_s']} posts/s, "
-                           f"{row['mb_per_1000_posts']} MB/1000 posts"))
+                           f"{row['mb_per_1000_posts']} MB/1000 posts, "
+                           f"{clean.get('system_seconds', '?')} s in the kernel"))
         lines.append(_line(f"convert n={row['n']} (nothing changed)", again["seconds"],
                            again["peak_rss_mb"], ""))
     for row in results.get("html") or []:

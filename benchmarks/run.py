@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -14,11 +13,12 @@ import jupyter_book
 import report
 from builds import Tree
 from make_archive import write_archive
-from measure import changed, machine, mtimes, run_timed
+from measure import changed, empty_trash, machine, mtimes, run_timed, set_aside
 
 HERE = Path(__file__).resolve().parent
 FULL = {"convert": [1000, 10000], "html": [200, 500, 1000], "epub": 1000, "latex": 200,
         "jupyter_book": 1000}
+TRASH = ".trash"  # output folders set aside during the run (measure.set_aside)
 SMOKE = {"convert": [40, 120], "html": [20, 40], "epub": 20, "latex": 10, "jupyter_book": 20}
 
 
@@ -66,7 +66,7 @@ def tree_for(args: argparse.Namespace, n: int) -> Tree:
 
 def fresh_book(tree: Tree) -> dict:
     """A clean conversion (empty output folder), then a second run that finds nothing to do."""
-    shutil.rmtree(tree.book, ignore_errors=True)
+    set_aside(tree.book, tree.root.parent / TRASH)
     first = builds.convert(tree, "convert")
     again = builds.convert(tree, "convert-again")
     return {"clean": first.as_dict(), "unchanged_rerun": again.as_dict()}
@@ -87,8 +87,8 @@ def bench_convert(args: argparse.Namespace) -> list[dict]:
                       mb_per_1000_posts=round((clean["peak_rss_mb"] - baseline.peak_rss_mb)
                                               * 1000 / n, 2))
         rows.append(result)
-        print(f"convert n={n}: {clean['seconds']} s, {result['posts_per_s']} posts/s, "
-              f"peak {clean['peak_rss_mb']} MB", flush=True)
+        print(f"convert n={n}: {clean['seconds']} s ({clean['system_seconds']} s in the kernel), "
+              f"{result['posts_per_s']} posts/s, peak {clean['peak_rss_mb']} MB", flush=True)
     return rows
 
 
@@ -293,7 +293,10 @@ def main(argv: list[str] | None = None) -> int:
     results = {"machine": machine(), "command": command,
                "smoke": args.smoke, "jobs": args.jobs, "seed": args.seed,
                "sizes": args.sizes_used}
-    run_steps(args, results)
+    try:
+        run_steps(args, results)
+    finally:
+        empty_trash(args.out / TRASH)
     path = save(args, results)
     print()
     print(report.table(results))

@@ -113,6 +113,51 @@ def test_memoised_style_uses_the_cache_for_the_same_entry() -> None:
     assert "B" in style.format_entry("1", entry).text.render_as("text")
 
 
+MORE_ENTRIES = """
+@article{song2021score, title = {Score-Based Generative Modeling}, author = {Song, Yang},
+  journal = {ICLR}, year = {2021}}
+@article{never2019cited, title = {Never Cited Anywhere}, author = {Nobody, A.},
+  journal = {J}, year = {2019}}
+"""
+
+
+def test_indexed_bibliography_filter_lists_what_sphinxcontrib_bibtex_lists(
+        book: Path, tmp_path: Path) -> None:
+    """bib_filter.IndexedBibtexDomain (one pass over the citations) against the library's own
+    get_filtered_entries, on a built book, for several :filter: expressions."""
+    import ast
+    import io
+
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    from postbook.sphinxext.bib_filter import IndexedBibtexDomain
+
+    with (book / "references.bib").open("a", encoding="utf-8") as bib:
+        bib.write(MORE_ENTRIES)
+    second = chapter(book, "random-walk")
+    second.write_text(second.read_text(encoding="utf-8")
+                      + "\n\n另见《Score-Based Generative Modeling》{cite:p}`song2021score`。\n",
+                      encoding="utf-8")
+    with patch_docutils(ROOT), docutils_namespace():
+        app = Sphinx(book, ROOT, tmp_path / "html", tmp_path / "doctrees", "html",
+                     status=io.StringIO(), warning=io.StringIO(), freshenv=True)
+        app.build()
+        domain = app.env.get_domain("cite")
+    assert isinstance(domain, IndexedBibtexDomain)
+    assert domain.bibliographies, "the book has a bibliography"
+    for key, bibliography in list(domain.bibliographies.items()):
+        for expression in ("True", "cited", "not cited", "False", 'key == "never2019cited"'):
+            domain.bibliographies[key] = bibliography._replace(filter_=ast.parse(expression))
+            ours = [k for k, _entry in domain.get_filtered_entries(key)]
+            theirs = [k for k, _entry in BibtexDomain.get_filtered_entries(domain, key)]
+            assert ours == theirs, expression
+        domain.bibliographies[key] = bibliography._replace(filter_=ast.parse("cited"))
+        assert sorted(k for k, _e in domain.get_filtered_entries(key)) == \
+            ["ho2020denoising", "song2021score"]
+
+
 def test_private_tokenizer_cuts_as_jieba(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import jieba
 

@@ -32,7 +32,7 @@ CACHE_DIR = ("_postbook", "cache")
 FORMAT = "postbook-read-cache-1"
 SUFFIX = ".pickle"
 TEMP_PREFIX = ".postbook-"  # as writers.output names its temporary files (removed if left)
-_MEMORY: dict[str, bytes] = {}  # key -> entry, the entries of the last run in this process
+
 _CODE_VERSION: str | None = None
 
 
@@ -45,6 +45,11 @@ class _Entry:
     diagnostics: list[Diagnostic]
     paragraphs: list[str]  # the raw text of each paragraph (for their prepared math)
     prepared: dict = field(default_factory=dict)  # raw text -> transforms.math PreparedParagraph
+
+
+_MEMORY: dict[str, _Entry] = {}  # key -> entry, the entries of the last run in this process
+# (kept as objects, not pickled: unpickling the prepared math of a whole book again after each
+# edit would cost more than the rest of reading; the posts stay pickled, transforms change them)
 
 
 def code_version() -> str:
@@ -68,7 +73,7 @@ class ReadCache:
     def __init__(self, out: Path | None) -> None:
         self.folder = _cache_folder(out) if out is not None else None
         self.version = code_version()
-        self.entries: dict[str, bytes] = {}  # this run's entries (key -> pickled _Entry)
+        self.entries: dict[str, _Entry] = {}  # this run's entries
         self.new: dict[str, _Entry] = {}  # entries read this run (to store, with their math)
 
     def read(self, path: Path, source_name: str, report: Reporter,
@@ -103,18 +108,11 @@ class ReadCache:
         return digest.hexdigest()
 
     def load(self, key: str) -> _Entry | None:
-        raw = _MEMORY.get(key)
-        if raw is None and self.folder is not None:
-            raw = _read_entry(self.folder / (key + SUFFIX))
-        if raw is None:
-            return None
-        try:
-            stored_format, stored_key, entry = pickle.loads(raw)
-            if stored_format != FORMAT or stored_key != key or not isinstance(entry, _Entry):
-                return None
-        except Exception:  # corrupt, truncated, written by other code: a miss
-            return None
-        self.entries[key] = raw
+        entry = _MEMORY.get(key)
+        if entry is None and self.folder is not None:
+            entry = _unpickle_entry(_read_entry(self.folder / (key + SUFFIX)), key)
+        if entry is not None:
+            self.entries[key] = entry
         return entry
 
     def save(self) -> None:
@@ -122,7 +120,7 @@ class ReadCache:
         prepared = prepared_paragraphs()
         for key, entry in self.new.items():
             entry.prepared = {raw: prepared[raw] for raw in entry.paragraphs if raw in prepared}
-            self.entries[key] = pickle.dumps((FORMAT, key, entry), pickle.HIGHEST_PROTOCOL)
+            self.entries[key] = entry
         _MEMORY.clear()
         _MEMORY.update(self.entries)
         if self.folder is not None:
@@ -137,8 +135,9 @@ class ReadCache:
         folder.mkdir(parents=True, exist_ok=True)
         if _cache_folder(folder.parent.parent) != folder:
             return  # a link was planted meanwhile: write nothing
-        for key in self.new:
-            _write_entry(folder, key + SUFFIX, self.entries[key])
+        for key, entry in self.new.items():
+            _write_entry(folder, key + SUFFIX,
+                         pickle.dumps((FORMAT, key, entry), pickle.HIGHEST_PROTOCOL))
         wanted = {key + SUFFIX for key in self.entries}
         for entry in os.scandir(folder):
             if entry.name.endswith(SUFFIX) and entry.name not in wanted \
@@ -164,6 +163,18 @@ def _cache_folder(out: Path) -> Path | None:
         return folder
     except (OSError, RuntimeError):
         return None
+
+
+def _unpickle_entry(raw: bytes | None, key: str) -> _Entry | None:
+    if raw is None:
+        return None
+    try:
+        stored_format, stored_key, entry = pickle.loads(raw)
+    except Exception:  # corrupt, truncated, written by other code: a miss
+        return None
+    if stored_format != FORMAT or stored_key != key or not isinstance(entry, _Entry):
+        return None
+    return entry
 
 
 def _read_entry(path: Path) -> bytes | None:

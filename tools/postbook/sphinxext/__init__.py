@@ -6,7 +6,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import (bib_cache, bookinfo, epub_builder, equation_numbers, figure_numbers,
+from . import (bib_cache, bib_filter, bookinfo, epub_builder, equation_numbers, figure_numbers,
                html_downloads, html_math, html_titles, latex_parts, latex_style, latex_translator,
                offline_mathjax, pdf_builder, removed_pages, search_words, search_zh, shared_nav,
                small_builds, source_guard, template_cache, toctree_parents)
@@ -23,6 +23,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", bib_cache.register_default_style)
     app.connect("env-before-read-docs", bib_cache.load_formatted_entries)
     app.connect("env-updated", bib_cache.save_formatted_entries, priority=900)
+    # every edition: which entries the bibliography lists, in one pass over the citations
+    bib_filter.register(app)
     # every edition: post text stays text (raw HTML/TeX in a source is reported)
     app.connect("doctree-read", source_guard.neutralise_raw_markup)
     # every edition: only labelled displays are numbered, 1, 2, ... in each chapter

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
+from ..memo import Memo
 from ..model import (Block, Book, DisplayMath, EqRef, Inline, InlineMath, Paragraph, Post,
                      SourceRef, Text)
 from .tex_sanitize import sanitise_formula
@@ -217,23 +218,18 @@ class PreparedParagraph(NamedTuple):
     unclosed_line: int  # lines below the first line where the first of them is
 
 
-MEMO_PARAGRAPHS = 1 << 17  # distinct paragraphs remembered (a live process converts them again)
-_PREPARED: dict[str, PreparedParagraph] = {}
+# distinct paragraphs remembered (a live process converts them again)
+_PREPARED: Memo[str, PreparedParagraph] = Memo(1 << 17)
 
 
 def prepared_paragraphs() -> dict[str, PreparedParagraph]:
     """The paragraphs prepared so far in this process (readers.cache stores and restores them)."""
-    return _PREPARED
+    return _PREPARED.found
 
 
 def prepare_paragraph(raw: str) -> PreparedParagraph:
     """split_pieces and sanitise_formula for one paragraph's text, remembered by the text."""
-    found = _PREPARED.get(raw)
-    if found is None:
-        if len(_PREPARED) >= MEMO_PARAGRAPHS:
-            _PREPARED.clear()
-        found = _PREPARED[raw] = _prepare(raw)
-    return found
+    return _PREPARED.get(raw, _prepare)
 
 
 def _prepare(raw: str) -> PreparedParagraph:

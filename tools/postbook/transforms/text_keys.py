@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from ..memo import Memo
 from ..model import DisplayMath, Figure, Heading, InlineMath, Paragraph, Post, Text
 
 FINGERPRINT_CHARS = 200  # letters and digits of the body kept in a fingerprint
@@ -68,10 +69,17 @@ def body_fingerprint(post: Post, length: int = FINGERPRINT_CHARS) -> str:
     """
     kept = ""
     for piece in text_pieces(post):
-        kept += _NOT_LETTER.sub("", unicodedata.normalize("NFKC", piece).casefold())
+        kept += _LETTERS.get(piece, _fold)
         if len(kept) >= length:
             break
     return kept[:length]
+
+
+def _fold(piece: str) -> str:
+    return _NOT_LETTER.sub("", unicodedata.normalize("NFKC", piece).casefold())
+
+
+_LETTERS: Memo[str, str] = Memo(1 << 16)  # piece -> its letters (`postbook live` asks again)
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 
+from ..memo import Memo
 from ..model import (Block, Cite, DisplayMath, EqRef, Figure, Heading, Inline, InlineMath,
                      Paragraph, Post, PostRef, Text)
 from .escape import escape_inline, escape_myst, escape_myst_line
@@ -12,6 +13,10 @@ CHAPTER_DIR = "chapters"
 FIGURE_IMAGE = "../_assets/lost-figure.png"
 # libyaml's emitter writes the same YAML as PyYAML's (it escapes U+0085 as \N), 4x faster.
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+# `postbook live` renders the same book again after each edit: what is rendered from text alone
+# is remembered (by the text), so an unchanged post costs lookups, not escaping and YAML.
+_ESCAPED: Memo[str, str] = Memo(1 << 18)
+_FRONT_MATTER: Memo[tuple, str] = Memo(1 << 16)
 DEFAULT_EXCERPT_NOTE = "本章只是文章开头的摘录,全文见博客原文。"
 
 
@@ -20,6 +25,13 @@ def chapter_path(post: Post) -> str:
 
 
 def front_matter(post: Post) -> str:
+    data = front_matter_data(post)
+    # (the type is part of the key: 13 == 13.0, but YAML writes them apart)
+    key = tuple((k, type(v), tuple(v) if isinstance(v, list) else v) for k, v in data.items())
+    return _FRONT_MATTER.get(key, lambda _key: _dump_front_matter(data))
+
+
+def front_matter_data(post: Post) -> dict[str, object]:
     data: dict[str, object] = {"title": post.title}
     if post.date:
         data["date"] = post.date.iso()
@@ -36,13 +48,17 @@ def front_matter(post: Post) -> str:
     if post.tags:
         data["tags"] = list(post.tags)
     data["excerpt"] = post.excerpt
+    return data
+
+
+def _dump_front_matter(data: dict[str, object]) -> str:
     dumped = yaml.dump(data, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
     return f"---\n{dumped}---"
 
 
 def render_inline(inline: Inline) -> str:
     if isinstance(inline, Text):
-        return escape_inline(inline.text)
+        return _ESCAPED.get(inline.text, escape_inline)
     if isinstance(inline, InlineMath):
         return f"${inline.tex.strip()}$"
     if isinstance(inline, EqRef):
