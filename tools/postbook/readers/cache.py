@@ -32,7 +32,6 @@ CACHE_DIR = ("_postbook", "cache")
 FORMAT = "postbook-read-cache-1"
 SUFFIX = ".pickle"
 TEMP_PREFIX = ".postbook-"  # as writers.output names its temporary files (removed if left)
-
 _CODE_VERSION: str | None = None
 
 
