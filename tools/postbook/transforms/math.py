@@ -12,6 +12,7 @@ from ..diagnostics import Reporter
 from ..memo import Memo
 from ..model import (Block, Book, DisplayMath, EqRef, Inline, InlineMath, Paragraph, Post,
                      SourceRef, Text)
+from .long_text import joined
 from .tex_sanitize import sanitise_formula
 
 DISPLAY_ENVS = ("equation", "align", "gather", "multline", "eqnarray", "flalign", "alignat",
@@ -364,12 +365,7 @@ class PostMath:
 def flush_paragraph(inlines: list[Inline], blocks: list[Block], source: SourceRef) -> None:
     """Append the pending inlines as a paragraph unless they are only white space."""
     if any(not isinstance(i, Text) or i.text.strip() for i in inlines):
-        merged: list[Inline] = []
-        for inline in inlines:
-            if isinstance(inline, Text) and merged and isinstance(merged[-1], Text):
-                merged[-1] = Text(merged[-1].text + inline.text)
-            else:
-                merged.append(inline)
+        merged = joined(inlines)
         if isinstance(merged[0], Text):
             merged[0] = Text(merged[0].text.lstrip())
         if isinstance(merged[-1], Text):
