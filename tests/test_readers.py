@@ -65,6 +65,16 @@ def test_long_single_meta_file_is_a_single_post() -> None:
     assert detect_format(short) == "listing-b"
 
 
+def test_last_listing_page_with_a_long_sidebar_is_a_listing() -> None:
+    """A listing's last page can hold one short entry and a long comment sidebar: the sidebar
+    does not make it a whole post."""
+    entry = "标题\nBy 某人 | 2020-01-02 | 3位读者 | 引用开头。\n第二段。\n"
+    sidebar = "最近评论\n" + "读者:这篇文章写得很清楚,谢谢分享这些推导过程!\n" * 200
+    assert detect_format(entry + sidebar) == "listing-b"
+    posts = READERS["listing-b"].parse(entry + sidebar, "x", Reporter(quiet=True))
+    assert len(posts) == 1 and posts[0].excerpt
+
+
 def test_either_b_reader_can_be_forced() -> None:
     text = (CASES_DIR / "single_post" / "input.txt").read_text(encoding="utf-8")
     as_listing = READERS["listing-b"].parse(text, "x", Reporter(quiet=True))

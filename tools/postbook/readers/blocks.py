@@ -14,7 +14,21 @@ MAX_HEADING_CHARS = 25  # longer lines are never guessed to be section headings
 MAX_MARKED_HEADING_CHARS = 80  # "Section title #" (the single-post dump's heading mark)
 SENTENCE_PUNCTUATION = frozenset("\u3002,\uff0c!\uff01?\uff1f:\uff1a;\uff1b\u2026")  # ASCII and full-width
 # A line that is exactly one of these starts the page's sidebar/footer: nothing after it is content.
-CHROME_MARKERS = frozenset({"最近评论", "最新评论"})
+CHROME_MARKERS = frozenset({"最近评论", "最新评论", "最新文章", "最近文章", "随机文章", "热门文章",
+                            "文章归档", "友情链接", "标签云"})
+_CHROME_MARKER_LINE = re.compile(r"^[^\S\n]*(?:" + "|".join(sorted(CHROME_MARKERS)) + r")[^\S\n]*$",
+                                 re.M)
+# Lines of page chrome that sit between or after entries: tags and category, comment counts,
+# "read more" links, post navigation and pagination ("« 上一页 1 2 3 下一页 »").
+_FIELD_LINE = re.compile(r"(?:标签|分类|Tags?|Categories|Category|上一篇|下一篇)\s*[:\uff1a][^\u3002]{0,80}",
+                         re.I)
+_COUNT_LINE = re.compile(r"\d[\d,]*\s*(?:条评论|个评论|Comments?)|暂无评论|发表评论|No Comments"
+                         r"|评论\s*[(\uff08]\s*\d+\s*[)\uff09]", re.I)
+READ_MORE = re.compile(r"(?:点击)?(?:阅读全文|继续阅读|查看全文)\s*(?:\.{2,}|\u2026+|\u3002+|»|>>|›|→)?"
+                       r"|Read more\s*(?:\.{2,}|\u2026|»|>>|→)?", re.I)
+_PAGE_WORD = r"上一页|下一页|前一页|后一页|首页|末页|尾页|上页|下页|第\s*\d+\s*页|共\s*\d+\s*页"
+_PAGE_TOKEN = re.compile(_PAGE_WORD + r"|«|»|‹|›|<<?|>>?|\u2026|\.{3}|\d{1,4}")
+_PAGINATION = re.compile(r"(?:\s*(?:" + _PAGE_TOKEN.pattern + r"))+\s*")
 _DISPLAY_ENV = re.compile(
     r"\\(begin|end)\{(?:equation|align|gather|multline|eqnarray|flalign|alignat|displaymath)\*?\}")
 
@@ -35,6 +49,44 @@ def is_chrome(text: str) -> bool:
     return text.strip() in CHROME_MARKERS
 
 
+def before_chrome(text: str) -> str:
+    """The text before the first line that starts the page chrome (all of it when none does)."""
+    marker = _CHROME_MARKER_LINE.search(text)
+    return text[:marker.start()] if marker else text
+
+
+def is_read_more(text: str) -> bool:
+    """A "read more" link line: 点击阅读全文..., 阅读全文 », 继续阅读, Read more..."""
+    return len(text) < 40 and READ_MORE.fullmatch(text.strip()) is not None
+
+
+def is_chrome_line(text: str) -> bool:
+    """One line of chrome around entries (tags, comment count, read more, pagination)."""
+    text = text.strip()
+    if not text or len(text) > 200:
+        return False
+    if _FIELD_LINE.fullmatch(text) or _COUNT_LINE.fullmatch(text) or is_read_more(text):
+        return True
+    if not _PAGINATION.fullmatch(text):
+        return False
+    tokens = _PAGE_TOKEN.findall(text)  # words, or page numbers with arrows: not "1 2 3"
+    numbers = sum(t.isdigit() for t in tokens)
+    return any(re.fullmatch(_PAGE_WORD, t) for t in tokens) or (
+        numbers >= 2 and any(t in "«»‹›" for t in tokens)) or (
+        numbers >= 3 and any(t in ("<", ">", "<<", ">>") for t in tokens))
+
+
+def trailing_chrome(lines: list[SourceLine]) -> int:
+    """How many lines at the end (blank lines aside) are chrome lines (is_chrome_line)."""
+    kept = len(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        if is_chrome_line(lines[i].text):
+            kept = i
+        elif lines[i].text.strip():
+            break
+    return len(lines) - kept
+
+
 def cut_at_chrome(lines: list[SourceLine], source_name: str,
                   report: Reporter) -> list[SourceLine]:
     """The lines before the page chrome (sidebar, comments), which is not content."""
@@ -44,6 +96,14 @@ def cut_at_chrome(lines: list[SourceLine], source_name: str,
                         SourceRef(source_name, line.number))
             return lines[:i]
     return lines
+
+
+def report_chrome_lines(lines: list[SourceLine], source_name: str, report: Reporter) -> None:
+    """One note per file for the chrome lines dropped around its entries (a count, the first)."""
+    if lines:
+        report.info("reader.chrome-lines", f"{len(lines)} line(s) of page chrome around the "
+                    f"entries ignored (tags, comment counts, pagination...), the first: "
+                    f"{lines[0].text.strip()!r}", SourceRef(source_name, lines[0].number))
 
 
 def blank_separated(lines: list[SourceLine]) -> list[list[SourceLine]]:

@@ -8,17 +8,18 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Reporter
 from ..model import Post, PostDate, SourceRef
-from .blocks import SourceLine, cut_at_chrome, dump_blocks, group_text, paragraph_groups, split_lines
+from .blocks import (SourceLine, cut_at_chrome, dump_blocks, group_text, is_chrome_line,
+                     is_read_more, paragraph_groups, report_chrome_lines, split_lines,
+                     trailing_chrome)
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_name) if name})
 MONTHS["sept"] = 9
 MAX_TITLE_CHARS = 80
 _DATE_LINE = re.compile(r"(\d{1,2})\s+([A-Za-z]{3,9})\.?")
-_READ_MORE = re.compile(r"点击阅读全文\s*(?:\.{2,}|…+|。+)?")
 # Every line date_line() accepts matches this (it may match more: each match is checked).
 _DATE_CANDIDATE = re.compile(r"^[^\S\n]*\d{1,2}[^\S\n]+[A-Za-z]{3,9}\.?[^\S\n]*$", re.M)
-READ_MORE_WORDS = "点击阅读全文"
+READ_MORE_WORDS = ("阅读全文", "继续阅读", "查看全文", "Read more", "read more")
 _NOT_IN_TITLE = frozenset("。")
 _NOT_TITLE_END = frozenset(",,;;::、")
 
@@ -31,7 +32,7 @@ class Entry:
     month: int
     day: int
     body: list[SourceLine] = field(default_factory=list)
-    read_more: bool = False  # ended by "点击阅读全文...": the post continues on the blog
+    read_more: bool = False  # ended by "点击阅读全文..." (or another "read more" link)
 
 
 def date_line(text: str) -> tuple[int, int] | None:
@@ -55,13 +56,10 @@ def lines_holding(text: str, words: str) -> list[str]:
     return found
 
 
-def is_read_more(text: str) -> bool:
-    return len(text) < 40 and _READ_MORE.fullmatch(text.strip()) is not None
-
-
 def detect(text: str) -> float:
     dates = any(date_line(m.group(0)) for m in _DATE_CANDIDATE.finditer(text))
-    read_more = any(is_read_more(line) for line in lines_holding(text, READ_MORE_WORDS))
+    read_more = any(is_read_more(line) for words in READ_MORE_WORDS
+                    for line in lines_holding(text, words))
     if dates and read_more:
         return 0.9
     if dates:
@@ -71,19 +69,22 @@ def detect(text: str) -> float:
 
 def parse(text: str, source_name: str, report: Reporter) -> list[Post]:
     lines = cut_at_chrome(split_lines(text), source_name, report)
-    return [entry_post(entry, source_name, report)
-            for entry in split_entries(lines, source_name, report)]
+    posts = (entry_post(entry, source_name, report)
+             for entry in split_entries(lines, source_name, report))
+    return [post for post in posts if post is not None]
 
 
 def split_entries(lines: list[SourceLine], source_name: str, report: Reporter) -> list[Entry]:
-    """Entries from each date line to its "read more" line; text outside entries is reported."""
+    """Entries from each date line to its "read more" line; text outside entries is reported
+    (page chrome there, such as tags or pagination, in one note for the file)."""
     entries: list[Entry] = []
     current: Entry | None = None
     stray: list[SourceLine] = []
+    chrome: list[SourceLine] = []
     for line in lines:
         found = date_line(line.text)
         if found is not None:
-            _end_entry(current, source_name, report)
+            _end_entry(current, chrome, source_name, report)
             _report_stray(stray, source_name, report)
             current = Entry(line, *found)
             entries.append(current)
@@ -92,18 +93,28 @@ def split_entries(lines: list[SourceLine], source_name: str, report: Reporter) -
             current = None
         elif current is not None:
             current.body.append(line)
+        elif is_chrome_line(line.text):
+            chrome.append(line)
         elif line.text.strip():
             stray.append(line)
-    _end_entry(current, source_name, report)
+    _end_entry(current, chrome, source_name, report)
     _report_stray(stray, source_name, report)
+    report_chrome_lines(sorted(chrome), source_name, report)
     return entries
 
 
-def _end_entry(entry: Entry | None, source_name: str, report: Reporter) -> None:
+def _end_entry(entry: Entry | None, chrome: list[SourceLine], source_name: str,
+               report: Reporter) -> None:
+    """An entry that ran to the next date line or the end of the page: its trailing chrome
+    (pagination...) moved to `chrome`, and a warning (the page may end inside the excerpt)."""
     if entry is not None and not entry.read_more:
+        dropped = trailing_chrome(entry.body)
+        if dropped:
+            chrome.extend(line for line in entry.body[-dropped:] if line.text.strip())
+            del entry.body[-dropped:]
         report.warning("reader.no-read-more",
-                       "entry does not end with 点击阅读全文...; read as a whole post",
-                       SourceRef(source_name, entry.date_line.number))
+                       "entry does not end with 点击阅读全文... (the page may be cut here); "
+                       "read as an excerpt", SourceRef(source_name, entry.date_line.number))
 
 
 def _report_stray(stray: list[SourceLine], source_name: str, report: Reporter) -> None:
@@ -114,11 +125,15 @@ def _report_stray(stray: list[SourceLine], source_name: str, report: Reporter) -
         stray.clear()
 
 
-def entry_post(entry: Entry, source_name: str, report: Reporter) -> Post:
-    """The post of one entry: its first paragraph is the title when it reads like one."""
+def entry_post(entry: Entry, source_name: str, report: Reporter) -> Post | None:
+    """The post of one entry: its first paragraph is the title when it reads like one (an
+    entry is always an excerpt: a listing page never holds a whole post). None: nothing in it."""
     groups = paragraph_groups(entry.body, source_name, report)
     title: str | None = None
     source = SourceRef(source_name, entry.date_line.number)
+    if not groups:
+        report.warning("reader.empty-entry", "entry has neither a title nor text; skipped", source)
+        return None
     if groups and looks_like_title(group_text(groups[0]), len(groups[0])):
         title = group_text(groups[0])
         source = SourceRef(source_name, groups[0][0].number)
@@ -128,7 +143,7 @@ def entry_post(entry: Entry, source_name: str, report: Reporter) -> Post:
                     source)
     return Post(title=title, date=entry_date(entry, source_name, report),
                 blocks=dump_blocks(groups, source_name), source=source,
-                excerpt=entry.read_more, sources=[source])
+                excerpt=True, sources=[source])
 
 
 def looks_like_title(text: str, line_count: int) -> bool:

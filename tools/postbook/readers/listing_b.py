@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from ..diagnostics import Reporter
 from ..model import Post, PostDate, SourceRef
 from .blocks import (SourceLine, cut_at_chrome, dump_blocks, is_chrome, paragraph_groups,
-                     split_lines)
+                     report_chrome_lines, split_lines, trailing_chrome)
 
 _DATE = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*")
-_READERS = re.compile(r"\s*\d[\d,]*\s*位读者\s*(?:\||$)")
+# the counts between the date and "引用": readers, and on some pages comments or views
+_COUNT = re.compile(r"\s*\d[\d,]*\s*(?:位读者|条评论|个评论|次阅读|次浏览|人阅读)\s*(?:\||$)")
 CITE_WORD = "引用"  # the "cite this post" link that ends the meta line
 
 
@@ -45,9 +46,8 @@ def parse_meta(text: str) -> Meta | None:
     match = _DATE.fullmatch(date)
     if match is None:
         return None
-    readers = _READERS.match(rest)
-    if readers is not None:
-        rest = rest[readers.end():]
+    while (count := _COUNT.match(rest)) is not None and count.end() > 0:
+        rest = rest[count.end():]
     rest = rest.strip()
     if rest.startswith(CITE_WORD):
         rest = rest[len(CITE_WORD):].strip()
@@ -83,9 +83,11 @@ def read_posts(text: str, source_name: str, report: Reporter, excerpt: bool) -> 
     if entries:
         _report_stray(lines, entries[0], source_name, report)
     posts = []
+    chrome: list[SourceLine] = []  # tags, comment counts, pagination after an entry's text
     for k, entry in enumerate(entries):
         following = entries[k + 1] if k + 1 < len(entries) else None
-        posts.append(entry_post(lines, entry, following, source_name, report, excerpt))
+        posts.append(entry_post(lines, entry, following, source_name, report, excerpt, chrome))
+    report_chrome_lines(chrome, source_name, report)
     return posts
 
 
@@ -107,10 +109,16 @@ def find_entries(lines: list[SourceLine]) -> list[Entry]:
 
 
 def entry_post(lines: list[SourceLine], entry: Entry, following: Entry | None,
-               source_name: str, report: Reporter, excerpt: bool) -> Post:
+               source_name: str, report: Reporter, excerpt: bool,
+               chrome: list[SourceLine]) -> Post:
+    """The post of one entry; the chrome lines that end its body are moved to `chrome`."""
     title, source = _title(lines, entry, source_name, report)
     meta_line = lines[entry.meta_index].number
     body = _body_lines(lines, entry, following)
+    dropped = trailing_chrome(body)
+    if dropped:
+        chrome.extend(line for line in body[len(body) - dropped:] if line.text.strip())
+        body = body[:len(body) - dropped]
     glued_is_body = bool(entry.meta.glued) and not is_chrome(entry.meta.glued) and (
         following is None or following.title_index != entry.meta_index)
     if glued_is_body:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..diagnostics import Reporter
 from ..model import Post, SourceRef
-from .blocks import marked_heading
+from .blocks import before_chrome, marked_heading
 from .listing_b import meta_line_count, read_posts
 
 LONG_BODY_CHARS = 3000  # a listing's excerpts are shorter than this; a whole post is longer
@@ -15,7 +15,8 @@ def detect(text: str) -> float:
     count = meta_line_count(text)
     if count != 1:
         return 0.1 if count > 1 else 0.0
-    if len(text) > LONG_BODY_CHARS or has_marked_headings(text):
+    content = before_chrome(text)  # a listing's last page: one entry, then a long sidebar
+    if len(content) > LONG_BODY_CHARS or has_marked_headings(content):
         return 0.8
     return 0.4
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from ..config import BookConfig
 from ..diagnostics import Reporter
 from ..model import Book, Merge, Post, PostDate
-from .text_keys import (MIN_COMPARABLE, body_fingerprint, body_text, fingerprint_overlap,
-                        normalise_title)
+from .text_keys import (MIN_COMPARABLE, block_letters, body_fingerprint, body_text,
+                        fingerprint_overlap, normalise_title, shingles)
 
 ANCHOR = 8  # letters per anchor: a chunk of a fingerprint that indexes its post
 ANCHORS = 6  # anchors taken from the start of each fingerprint
@@ -188,7 +188,34 @@ def _combine(copies: list[Post], sources: list, book: Book, report: Reporter) ->
         series_index_hint=hinted.series_index_hint if hinted else None)
     book.merges.append(Merge("", sources, title_from=str(titled.source) if titled else None,
                              date_from=str(dated.source) if dated else None))
+    _report_dropped_text(body, copies, report)
     return post
+
+
+def _report_dropped_text(kept: Post, copies: list[Post], report: Reporter) -> None:
+    """Text of another copy that the kept copy does not hold (a paragraph cut elsewhere, a
+    sentence only one dump has) is left out of the chapter: say where, and what."""
+    letters = "".join(block_letters(b) for b in kept.blocks)
+    known = shingles(letters)
+    for copy in copies:
+        if copy is kept:
+            continue
+        missing = [b for b in copy.blocks if not _holds(letters, known, block_letters(b))]
+        if missing:
+            first = body_text(replace(copy, blocks=missing[:1])).strip()
+            shown = first[:40] + ("…" if len(first) > 40 else "")
+            report.warning("merge.text-dropped", f"{len(missing)} paragraph(s) of this copy are "
+                           f"not in the copy the chapter keeps ({kept.source}), the first: "
+                           f"{shown!r}", missing[0].source)
+
+
+def _holds(letters: str, known: set[str], paragraph: str) -> bool:
+    """The kept text has this paragraph, or nearly (a word lost with a link is no loss to
+    report): SAME_POST of its shingles."""
+    if paragraph in letters:
+        return True
+    mine = shingles(paragraph)
+    return bool(mine) and len(mine & known) >= SAME_POST * len(mine)
 
 
 def _text_length(post: Post) -> int:

@@ -14,6 +14,7 @@ from .text_keys import normalise_title
 SLUG_MAX = 32
 UNTITLED_PREFIX = "无题:"
 UNTITLED_WORDS = 16
+UNTITLED_BOOK_TITLE = 40  # a 《title》 the first words cut into is kept whole up to this length
 
 
 def slugify(title: str, limit: int = SLUG_MAX) -> str:
@@ -31,10 +32,19 @@ def body_text(post: Post) -> str:
 
 
 def title_for_untitled(post: Post) -> str:
-    """'无题:<first words>…' from the body, so an untitled entry still has a readable title."""
-    words = re.sub(r"\s+", " ", body_text(post)).strip()
-    words = re.sub(r"\$[^$]*\$", "", words)[:UNTITLED_WORDS].strip()
-    return UNTITLED_PREFIX + (words + "…" if words else "(空)")
+    """'无题:<first words>…' from the body, so an untitled entry still has a readable title
+    (a formula's TeX kept without its dollars; a 《title》 whole, or left out when too long)."""
+    text = re.sub(r"\s+", " ", body_text(post)).strip()
+    text = re.sub(r"\$+([^$]*)\$+", r"\1", text)
+    words = text[:UNTITLED_WORDS]
+    opened = words.rfind("\u300a")
+    if opened > words.rfind("\u300b"):  # cut inside a 《title》
+        closed = text.find("\u300b", opened)
+        words = text[:closed + 1] if 0 < closed < opened + UNTITLED_BOOK_TITLE else words[:opened]
+    words = words.strip()
+    if not words:
+        return UNTITLED_PREFIX + "(空)"
+    return UNTITLED_PREFIX + words + ("…" if len(words) < len(text) else "")
 
 
 def stable_id(post: Post) -> str:
@@ -48,11 +58,11 @@ def assign_ids(book: Book, config: BookConfig, report: Reporter) -> Book:
     """Set Post.id (unique, ASCII, stable across runs) and fill missing titles."""
     taken: set[str] = set()
     for post in book.posts:
+        base = stable_id(post)  # of the text when untitled (not of the title made up below)
         if not post.title:
             post.title = title_for_untitled(post)
             report.info("post.untitled-title", f"entry has no title; using {post.title!r}",
                         post.source)
-        base = stable_id(post)
         post.id, n = base, 2
         while post.id in taken:
             post.id, n = f"{base}-{n}", n + 1

@@ -75,6 +75,15 @@ def body_fingerprint(post: Post, length: int = FINGERPRINT_CHARS) -> str:
     return kept[:length]
 
 
+def block_letters(block: object) -> str:
+    """The letters and digits of one block's text, as body_fingerprint folds them."""
+    if isinstance(block, Paragraph):
+        return "".join(_LETTERS.get(_inline_text(i), _fold) for i in block.inlines)
+    if isinstance(block, Heading):
+        return _LETTERS.get(block.text, _fold)
+    return ""
+
+
 def _fold(piece: str) -> str:
     return _NOT_LETTER.sub("", unicodedata.normalize("NFKC", piece).casefold())
 
