@@ -10,7 +10,7 @@ import pytest
 
 from postbook.check.compare import coverage, missing_titles, stray_tex
 from postbook.check.expected import read_expected
-from postbook.check.formula_compile import compile_formulas
+from postbook.check.formula_compile import TimeBudget, compile_batch, compile_formulas
 from postbook.check.links import PageStore, broken_links, parse_page
 from postbook.check.pdftext import Position, Word, split_chapters
 from postbook.config import find_config, load_config
@@ -143,3 +143,24 @@ def test_each_error_is_tied_to_its_formula() -> None:
     assert "File ended" in errors[1][0].message
     assert errors[4][0].line == 2 and "\\undefinedmacro" in errors[4][0].context
     assert "Missing character" in errors[5][0].message
+
+
+@pytest.mark.skipif(shutil.which("xelatex") is None, reason="xelatex not installed")
+def test_a_formula_that_loops_is_stopped_and_the_rest_compiled() -> None:
+    """A dump's formula as written can loop for ever; the check names it and goes on."""
+    texts = ["$x$", "$\\def\\a{\\a}\\a$", "$\\frac{a$", "$y$"]
+    errors = compile_batch(texts, TimeBudget(timeouts=3, seconds=8))
+    assert sorted(errors) == [1, 2]
+    assert "had not finished" in errors[1][0].message
+    spent = compile_batch(["$\\def\\a{\\a}\\a$", "$y$"], TimeBudget(timeouts=1, seconds=8))
+    assert "had not finished" in spent[0][0].message and "not compiled" in spent[1][0].message
+
+
+@pytest.mark.skipif(shutil.which("xelatex") is None, reason="xelatex not installed")
+def test_a_formula_cannot_read_a_file_into_the_report(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("QASECRETTOKEN\n", encoding="utf-8")
+    tex = f"$\\newread\\r\\openin\\r={secret} \\read\\r to\\x \\errmessage{{\\x}}$"
+    errors = compile_batch([tex, "$y$"], TimeBudget(timeouts=1, seconds=20))
+    shown = " ".join(e.format() for errs in errors.values() for e in errs)
+    assert "QASECRETTOKEN" not in shown and 1 not in errors

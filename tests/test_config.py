@@ -171,6 +171,11 @@ def test_unknown_key_in_toml_names_file_and_line(tmp_path: Path, text: str, line
     ("series:\n  - rename: B\n", 2, "series[0] needs a 'name'"),
     ("series:\n  - name: A\n", 2, "needs 'match', 'posts' or 'rename'"),
     ("- title\n", 1, "the config must be a mapping, not a list"),
+    ("posts:\n  某篇:\n    series_index: .nan\n", 3, "must be a number below 1e9, not nan"),
+    ("posts:\n  某篇:\n    series_index: -.inf\n", 3, "must be a number below 1e9, not -inf"),
+    ('language: "zh\\"><script>"\n', 1, "is not a language tag such as zh-CN"),
+    ("a: &a [*a]\n", 1, "an alias that contains itself"),
+    ("x: " + "[" * 3000 + "]" * 3000 + "\n", 1, "nested too deeply"),
 ])
 def test_wrong_value_names_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:
     path = write(tmp_path, "postbook.yaml", text)

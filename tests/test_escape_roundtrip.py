@@ -99,7 +99,8 @@ def test_a_paragraph_through_the_pipeline_reads_back(text: str) -> None:
     assume(not book.citations)  # {cite:p} needs sphinxcontrib-bibtex
     doc = doctree(chapter)
     section = next(doc.findall(nodes.section))  # the chapter (the front matter is docinfo)
-    paragraphs = list(section.findall(nodes.paragraph))
+    dateline, *paragraphs = section.findall(nodes.paragraph)
+    assert dateline.astext() == "2021年1月2日"  # (under the title: the post's date)
     assert all(only_text(p) for p in paragraphs), doc.pformat()
     assert "\n".join(p.astext() for p in paragraphs) == as_converted(text)
 

@@ -192,7 +192,10 @@ def test_no_forbidden_tex_in_book_tex(builds, books) -> None:
         sorted(forbidden_lines(hostile) - forbidden_lines(clean))
     body = hostile.read_text(encoding="utf-8").split("\\begin{document}", 1)[1]
     assert "textbackslash{}input" in body or "\\textbackslash{}input" in body  # kept, as text
+    assert "^^" not in body  # TeX reads ^^5c as a backslash: a removal must not join one up
     assert (hostile.parent / "book.pdf").is_file()
+    log = (hostile.parent / "book.log").read_text(encoding="utf-8", errors="replace")
+    assert "(/etc/passwd" not in log  # the file was never opened
 
 
 def test_webpdf_builds(builds, books) -> None:

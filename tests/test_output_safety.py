@@ -271,3 +271,12 @@ def test_the_posts_folder_is_no_output_folder(tmp_path: Path) -> None:
     before = snapshot(posts)
     report = run(posts, posts)
     assert codes(report) == ["output.unsafe"] and snapshot(posts) == before
+
+
+def test_an_output_folder_holding_the_posts_is_refused(tmp_path: Path) -> None:
+    """--out a parent of the posts: Sphinx would build the posts as pages (and run what
+    they say: a {literalinclude} in a .md post)."""
+    posts = write_posts(tmp_path / "book" / "posts", POSTS)
+    before = snapshot(tmp_path)
+    report = run(posts, tmp_path / "book")
+    assert codes(report) == ["output.unsafe"] and snapshot(tmp_path) == before

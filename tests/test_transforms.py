@@ -63,3 +63,16 @@ def test_transform_case(case: Path, update_golden: bool, monkeypatch: pytest.Mon
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_transform_case_is_deterministic(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run_case(case, monkeypatch) == run_case(case, monkeypatch)
+
+
+def test_book_author_from_the_posts_when_the_config_has_none() -> None:
+    from postbook.model import Post, SourceRef
+    posts = [Post(title=f"t{i}", date=None, blocks=[], source=SourceRef("a.txt", i), author=a)
+             for i, a in enumerate(["乙", "甲", "甲", None, "乙", "甲"])]
+    report = Reporter(stream=io.StringIO(), quiet=True)
+    book = structure.apply_config(Book(posts=posts), BookConfig(), report)
+    assert book.author == "甲"
+    assert [d.code for d in report.diagnostics] == ["book.author"]
+    named = structure.apply_config(Book(posts=posts), BookConfig(author="丙"), report)
+    assert named.author == "丙"
+    assert structure.apply_config(Book(posts=posts[3:4]), BookConfig(), report).author == ""

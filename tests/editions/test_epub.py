@@ -67,6 +67,20 @@ def test_language_is_bcp47(epub_edition):
     assert "<dc:language>zh-CN</dc:language>" in opf
 
 
+def test_every_page_says_its_language(epub_edition):
+    """Reading systems choose the CJK font and where 。 sits by the page's own lang."""
+    book = epub.read_epub(str(epub_path(epub_edition)))
+    for name, page in pages(book).items():
+        assert page.get("lang") == "zh-CN", name
+        assert page.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-CN", name
+
+
+def test_author_comes_from_the_book(epub_edition):
+    opf = zipfile.ZipFile(epub_path(epub_edition)).read("content.opf").decode()
+    author = book_json(epub_edition.book)["author"]
+    assert author and f"<dc:creator>{author}</dc:creator>" in opf
+
+
 def test_chapters_carry_mathml_and_no_tex_source(epub_edition):
     documents = pages(epub.read_epub(str(epub_path(epub_edition))))
     for record in chapters(epub_edition.book):

@@ -35,6 +35,22 @@ def test_formulas_latex2mathml_gets_wrong_are_refused(tex):
     assert tex_to_mathml(tex, display=False) is None
 
 
+def test_bold_letters_are_math_alphabet_characters():
+    """MathML Core ignores mathvariant: a bold vector must be bold in its characters."""
+    markup = tex_to_mathml(r"\boldsymbol{x}_t + \mathbf{W} + \boldsymbol{\mu}", display=True)
+    assert "mathvariant" not in markup
+    assert "\U0001d499" in markup and "\U0001d416" in markup and "\U0001d741" in markup  # x W mu
+
+
+def test_limits_go_below_in_display_only():
+    mml = "{http://www.w3.org/1998/Math/MathML}"
+    shown = ET.fromstring(tex_to_mathml(r"\lim_{n\to\infty} a_n + \max_i b_i", display=True))
+    assert [e[0].text for e in shown.iter(f"{mml}munder")] == ["lim", "max"]
+    assert ET.fromstring(tex_to_mathml(r"a_n", display=True)).find(f".//{mml}msub") is not None
+    inline = ET.fromstring(tex_to_mathml(r"\lim_{n\to\infty} a_n", display=False))
+    assert inline.find(f".//{mml}munder") is None
+
+
 def test_chinese_text_in_math_stays_text():
     assert "<mtext>信噪比</mtext>" in tex_to_mathml(r"\text{信噪比} = 1", display=False)
 
@@ -140,3 +156,22 @@ def test_figure_numbers_from_summaries_are_sphinx_numbers(tmp_path):
     assert any("figure" in numbers for numbers in ours.values())
     TocTreeCollector().assign_figure_numbers(app.env)  # Sphinx's walk over every doctree
     assert app.env.toc_fignumbers == ours
+
+
+def test_book_title_and_author_reach_the_theme_escaped():
+    """The config's title and author are text: every theme slot gets them escaped, once."""
+    from postbook.sphinxext.html_titles import escape_theme_titles
+    context = {"docstitle": "C++ & <script>x</script>", "author": "<img src=x onerror=y>",
+               "theme_logo": {"text": "</title><b>"}}
+    escape_theme_titles(None, "index", "page.html", context, None)
+    assert str(context["docstitle"]) == "C++ &amp; &lt;script&gt;x&lt;/script&gt;"
+    assert str(context["author"]) == "&lt;img src=x onerror=y&gt;"
+    assert str(context["theme_logo"]["text"]) == "&lt;/title&gt;&lt;b&gt;"
+    from markupsafe import escape
+    assert str(escape(context["docstitle"])) == str(context["docstitle"])  # |e adds nothing
+
+
+def test_book_title_is_escaped_for_latex():
+    from postbook.sphinxext.bookinfo import tex_text
+    assert tex_text("C++ & 100% \\input{x}", "xelatex") == \
+        "C++ \\& 100\\% \\textbackslash{}input\\{x\\}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from .diagnostics import Diagnostic, Reporter
 from .model import PostDate, SourceRef
 
 CONFIG_NAMES = ("postbook.yaml", "postbook.yml", "postbook.toml")
-DEFAULT_EXCERPT_NOTE = "本章只是文章开头的摘录,全文见博客原文。"
+DEFAULT_EXCERPT_NOTE = "本章只是文章开头的摘录\uff0c全文见博客原文。"
 REGEX_PREFIX = "re:"
 
 KeyPath = tuple  # ("posts", "<title>", "date"), ("series", 0, "match"): where a value sits in the file
@@ -171,12 +172,18 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, dict[KeyPath, int]]:
                             f"not valid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise _syntax_error(name, 1, f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise _syntax_error(name, 1, "nested too deeply to be a book's config") from None
     finally:
         loader.dispose()
     lines: dict[KeyPath, int] = {(): 1}
     duplicates: list[KeyPath] = []
     if node is not None:
-        _yaml_lines(node, (), lines, duplicates)
+        try:
+            _yaml_lines(node, (), lines, duplicates)
+        except RecursionError:  # an alias inside itself (a: &a [*a]), or thousands of levels
+            raise _syntax_error(name, 1, "nested too deeply (or an alias that contains "
+                                "itself): not a book's config") from None
     if duplicates:
         diags = [Diagnostic("error", "config.duplicate-key", f"key {_dotted(p)} appears twice",
                             SourceRef(name, line)) for p, line in duplicates]
@@ -353,7 +360,22 @@ def _flag(check: _Checker, value: Any, path: KeyPath) -> bool | None:
 
 def _number(check: _Checker, value: Any, path: KeyPath) -> float | None:
     number = check.typed(value, path, (int, float), "a number")
+    if number is not None and not (math.isfinite(number) and abs(number) < 1e9):
+        check.value_error(path, f"{_dotted(path)} must be a number below 1e9, not {number}")
+        return None
     return None if number is None else float(number)
+
+
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}")
+
+
+def _language(check: _Checker, value: Any, path: KeyPath) -> str | None:
+    """A language tag such as zh-CN (it is written into every page's markup)."""
+    text = _text(check, value, path)
+    if text is not None and not LANGUAGE_TAG.fullmatch(text):
+        check.value_error(path, f"{_dotted(path)} is not a language tag such as zh-CN: {text!r}")
+        return None
+    return text
 
 
 def _min_posts(check: _Checker, value: Any, path: KeyPath) -> int | None:
@@ -420,7 +442,7 @@ def _series_rule(check: _Checker, value: Any, path: KeyPath) -> SeriesRule | Non
 
 
 TOP_LEVEL: dict[str, Field] = {
-    "title": _text, "author": _text, "language": _text, "bibliography": _text,
+    "title": _text, "author": _text, "language": _language, "bibliography": _text,
     "series": _series, "posts": _posts, "exclude": _texts,
     "min_series_posts": _min_posts, "excerpt_note": _text,
 }

@@ -104,9 +104,12 @@ def convert(options: ConvertOptions, config: BookConfig, report: Reporter,
 
 def _convert(options: ConvertOptions, config: BookConfig, report: Reporter,
              show: Callable[[str], None]) -> ConvertResult:
-    if options.out.resolve() == options.posts.resolve():
-        report.error("output.unsafe", "the output folder is the posts folder (the book would mix "
-                     "with the posts); nothing written", SourceRef(str(options.out), 1))
+    out, posts = options.out.resolve(), options.posts.resolve()
+    if out == posts or out in posts.parents:
+        where = "is" if out == posts else "holds"
+        report.error("output.unsafe", f"the output folder {where} the posts folder (the book "
+                     "would mix with the posts, and Sphinx would build them too); nothing written",
+                     SourceRef(str(options.out), 1))
         return ConvertResult(Book(), WriteStats(), len(report.warnings))
     cache = _read_cache(options)
     book = read_all(options, report, show, cache)

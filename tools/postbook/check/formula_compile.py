@@ -22,14 +22,18 @@ PREAMBLE = r"""\documentclass{article}
 """
 END_MARK = "POSTBOOK-FORMULA:END"
 BATCH_SIZE = 250  # formulas per xelatex run
+RUN_SECONDS = 60  # one run of a batch (about 3 s normally): longer is a formula that loops
+MAX_TIMEOUTS = 3  # runs cut short per check; after that the formulas left are not compiled
 FIRST_LINE = 2  # each formula's file: "\begingroup", the formula, "\par\endgroup"
 FILE_ERROR = re.compile(r"^(?:\./)?(f(\d+)|main)\.tex:(\d+): (.*)$")
 MARK = re.compile(r"^POSTBOOK-FORMULA:(\d+)$")
 BARE_ERROR = re.compile(r"^! (.*)$")
 CONTEXT = re.compile(r"^l\.\d+ (.*)$")
-# no shell escape, no writing outside the work folder; long log lines stay on one line
-TEX_ENV = {"openout_any": "p", "max_print_line": "10000", "error_line": "254",
-           "half_error_line": "238"}
+# formulas as written are the dumps' text: no shell escape, no reading or writing outside the
+# work folder (kpathsea's paranoid mode: no absolute paths, no '..', no dot files); long log
+# lines stay on one line
+TEX_ENV = {"openout_any": "p", "openin_any": "p", "max_print_line": "10000",
+           "error_line": "254", "half_error_line": "238"}
 
 
 @dataclass(frozen=True)
@@ -61,19 +65,27 @@ def main_file(count: int) -> str:
     return PREAMBLE + "\\begin{document}\n" + body + f"\\typeout{{{END_MARK}}}\n\\end{{document}}\n"
 
 
-def run_xelatex(texts: list[str]) -> str:
-    """Compile one batch; the log's text."""
+def run_xelatex(texts: list[str], seconds: float = RUN_SECONDS) -> tuple[str, bool]:
+    """Compile one batch: the log's text, and whether the run was stopped after `seconds`
+    (a formula as written can loop for ever: \\def\\a{\\a}\\a). The terminal output is the
+    log of a stopped run: TeX flushes it line by line, its log file only at the end."""
     with tempfile.TemporaryDirectory(prefix="postbook-check-tex-") as tmp:
         work = Path(tmp)
         for i, tex in enumerate(texts):
             (work / f"f{i}.tex").write_text(formula_file(tex), encoding="utf-8")
         (work / "main.tex").write_text(main_file(len(texts)), encoding="utf-8")
-        subprocess.run(["xelatex", "-no-pdf", "-no-shell-escape", "-interaction=nonstopmode",
-                        "-file-line-error", "main.tex"], cwd=work, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600,
-                       env={**os.environ, **TEX_ENV})
+        terminal = work / "terminal.txt"
+        with terminal.open("wb") as out:
+            try:
+                subprocess.run(["xelatex", "-no-pdf", "-no-shell-escape",
+                                "-interaction=nonstopmode", "-file-line-error", "main.tex"],
+                               cwd=work, stdin=subprocess.DEVNULL, stdout=out,
+                               stderr=subprocess.STDOUT, timeout=seconds,
+                               env={**os.environ, **TEX_ENV})
+            except subprocess.TimeoutExpired:
+                return terminal.read_text(encoding="utf-8", errors="replace"), True
         log = work / "main.log"
-        return log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
+        return (log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""), False
 
 
 def parse_log(log: str) -> tuple[dict[int, list[TexError]], int, bool]:
@@ -114,18 +126,40 @@ def add_error(errors: dict[int, list[TexError]], index: int,
     return index, len(found) - 1
 
 
-def compile_batch(texts: list[str]) -> dict[int, list[TexError]]:
-    """Errors by index for one batch; after a fatal stop the rest is compiled again on its own."""
+class TimeBudget:
+    """How many more runs may be stopped for taking too long (MAX_TIMEOUTS per check)."""
+
+    def __init__(self, timeouts: int = MAX_TIMEOUTS, seconds: float = RUN_SECONDS) -> None:
+        self.timeouts = timeouts
+        self.seconds = seconds
+
+
+def compile_batch(texts: list[str], budget: TimeBudget | None = None
+                  ) -> dict[int, list[TexError]]:
+    """Errors by index for one batch; after a fatal stop, or a formula that does not finish,
+    the rest is compiled again on its own (until the budget of stopped runs is spent)."""
+    budget = budget or TimeBudget()
     errors: dict[int, list[TexError]] = {}
     start = 0
     while start < len(texts):
-        found, reached, finished = parse_log(run_xelatex(texts[start:]))
+        if budget.timeouts <= 0:
+            for index in range(start, len(texts)):
+                errors[index] = [TexError(0, "not compiled: earlier formulas did not finish "
+                                          f"({MAX_TIMEOUTS} runs stopped)")]
+            break
+        log, stopped_run = run_xelatex(texts[start:], budget.seconds)
+        found, reached, finished = parse_log(log)
         for index, errs in found.items():
             errors[start + index] = errs
-        if finished:
+        if finished and not stopped_run:
             break
         stopped = start + max(reached, 0)
-        errors.setdefault(stopped, [TexError(0, "TeX stopped on this formula (fatal error)")])
+        if stopped_run:
+            budget.timeouts -= 1
+            errors[stopped] = [TexError(0, f"TeX had not finished this formula after "
+                                        f"{budget.seconds:g} s (an endless loop?); stopped")]
+        else:
+            errors.setdefault(stopped, [TexError(0, "TeX stopped on this formula (fatal error)")])
         start = stopped + 1
     return errors
 
@@ -135,9 +169,10 @@ def compile_formulas(texts: list[str], progress: Callable[[str], None] = lambda 
     """Errors by index for every formula that XeLaTeX rejects (one run per BATCH_SIZE formulas)."""
     errors: dict[int, list[TexError]] = {}
     batches = range(0, len(texts), BATCH_SIZE)
+    budget = TimeBudget()
     for number, start in enumerate(batches, 1):
         progress(f"[{number}/{len(batches)}] compiling formulas {start + 1}-"
                  f"{min(start + BATCH_SIZE, len(texts))} of {len(texts)} with xelatex")
-        for index, errs in compile_batch(texts[start:start + BATCH_SIZE]).items():
+        for index, errs in compile_batch(texts[start:start + BATCH_SIZE], budget).items():
             errors[start + index] = errs
     return errors

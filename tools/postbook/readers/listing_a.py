@@ -20,8 +20,13 @@ _DATE_LINE = re.compile(r"(\d{1,2})\s+([A-Za-z]{3,9})\.?")
 # Every line date_line() accepts matches this (it may match more: each match is checked).
 _DATE_CANDIDATE = re.compile(r"^[^\S\n]*\d{1,2}[^\S\n]+[A-Za-z]{3,9}\.?[^\S\n]*$", re.M)
 READ_MORE_WORDS = ("阅读全文", "继续阅读", "查看全文", "Read more", "read more")
-_NOT_IN_TITLE = frozenset("。")
-_NOT_TITLE_END = frozenset(",,;;::、")
+_NOT_IN_TITLE = frozenset("\u3002")
+# Lines that open a post's text, never its title: a section word, or a note in brackets
+# ("(2021-05-20更新:...)"): an untitled entry starting with one keeps it as text.
+SECTION_WORDS = frozenset("前言 引言 导言 背景 简介 概述 摘要 问题 分析 结论 总结 小结 "
+                          "写在前面 文章小结 本文小结 思路 方法 结果 讨论 附录 后记".split())
+_BRACKETED_NOTE = re.compile(r"[(\uff08\[\u3010].*[)\uff09\]\u3011]")
+_NOT_TITLE_END = frozenset(",\uff0c;\uff1b:\uff1a\u3001")
 
 
 @dataclass
@@ -151,6 +156,8 @@ def looks_like_title(text: str, line_count: int) -> bool:
     if line_count != 1 or not 0 < len(text) <= MAX_TITLE_CHARS:
         return False
     if "$$" in text or "\\begin" in text or any(ch in _NOT_IN_TITLE for ch in text):
+        return False
+    if text.strip(" #:\uff1a") in SECTION_WORDS or _BRACKETED_NOTE.fullmatch(text):
         return False
     return text[-1] not in _NOT_TITLE_END
 

@@ -218,7 +218,7 @@ def _tags(front: FrontMatter, source_name: str, report: Reporter) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):  # "a, b", or "[a, b" from broken YAML
-        value = re.split(r"[,,]", value.strip().strip("[]"))
+        value = re.split(r"[,\uff0c\u3001]", value.strip().strip("[]"))
     if isinstance(value, list) and all(isinstance(t, (str, int, float)) for t in value):
         tags = [_one_line(str(t), front, "tags", source_name, report) for t in value]
         return [tag for tag in tags if tag]

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.util import texescape
 
 BOOK_JSON = Path("_postbook") / "book.json"
 DEFAULT_TITLE = "Postbook"
-DEFAULT_AUTHOR = "Postbook"
+DEFAULT_AUTHOR = "\u4f5a\u540d"  # "author unknown": no config author, no post names one
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,13 @@ def _read_part(part: dict) -> PartInfo:
     return PartInfo(title=part.get("title", ""), kind=part.get("kind", ""), chapter_titles=titles)
 
 
+def tex_text(text: str, engine: str) -> str:
+    """Text for a LaTeX argument (Sphinx's tables are filled by its LaTeX builder, which
+    starts after config-inited: filled here first)."""
+    texescape.init()
+    return texescape.escape(text, engine)
+
+
 def apply_book_info(app: Sphinx, config: Config) -> None:
     """config-inited: copy book.json's values into the config unless given with -D."""
     info = read_book_info(Path(app.srcdir))
@@ -88,7 +96,9 @@ def apply_book_info(app: Sphinx, config: Config) -> None:
         "epub_basename": "book",
         "epub_description": info.title,
         "epub_contributor": "Postbook",
-        "latex_documents": [("index", "book.tex", info.title, info.author, "manual")],
+        # Sphinx writes these into \\title{} and \\author{} as LaTeX: escaped (they are text)
+        "latex_documents": [("index", "book.tex", tex_text(info.title, config.latex_engine),
+                             tex_text(info.author, config.latex_engine), "manual")],
         "today": info.latest_date,
     }
     for name, value in values.items():

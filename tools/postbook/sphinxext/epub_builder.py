@@ -35,6 +35,12 @@ class PostbookEpubBuilder(Epub3Builder):
         super().init()
         if self.config.language.startswith("zh"):
             self.guide_titles = CHINESE_GUIDE_TITLES
+        # every page says its language (Sphinx's epub3 says it only in the package): reading
+        # systems pick the CJK font and punctuation placement by the page's own lang
+        lang = html.escape(self.config.language.replace("_", "-"), quote=True)
+        self.html_tag = (f'<html xmlns="http://www.w3.org/1999/xhtml" '
+                         f'xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" '
+                         f'xml:lang="{lang}">')
 
     # -- pages ---------------------------------------------------------------------------
     def write_doc(self, docname: str, doctree: Any) -> None:

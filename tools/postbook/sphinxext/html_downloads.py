@@ -23,7 +23,7 @@ class Download:
 EDITIONS = (
     Download(f"{DOWNLOADS_DIR}/book.pdf", "PDF"),
     Download(f"{DOWNLOADS_DIR}/book.epub", "EPUB"),
-    Download(f"{DOWNLOADS_DIR}/book-web.pdf", "PDF(网页排版)"),
+    Download(f"{DOWNLOADS_DIR}/book-web.pdf", "PDF\uff08网页排版\uff09"),
 )
 
 

@@ -42,7 +42,62 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
         return None
     if _has_leftover_tex(root):
         return None
+    styled_letters(root)
+    if display:
+        limits_below(root)
     return _serialise(root)
+
+
+# Styled letters as the Unicode math alphabets (MathML Core, and the Chromium-based reading
+# systems built on it, ignore mathvariant): style -> first code point of A, a, 0, Α, α.
+_ALPHABETS = {
+    "bold": (0x1D400, 0x1D41A, 0x1D7CE, 0x1D6A8, 0x1D6C2),
+    "italic": (0x1D434, 0x1D44E, None, 0x1D6E2, 0x1D6FC),
+    "bold-italic": (0x1D468, 0x1D482, 0x1D7CE, 0x1D71C, 0x1D736),
+}
+_ITALIC_EXCEPTIONS = {"h": "\u210e"}  # italic h sits in Letterlike Symbols
+_RANGES = (("A", "Z"), ("a", "z"), ("0", "9"), ("\u0391", "\u03a9"), ("\u03b1", "\u03c9"))
+# \lim and its kin take their subscript below them in a displayed formula (latex2mathml
+# writes msub)
+LIMIT_OPERATORS = frozenset("lim limsup liminf max min sup inf argmax argmin det gcd Pr".split())
+
+
+def styled_char(char: str, style: str) -> str | None:
+    """The character in the style's math alphabet, or None when it has none."""
+    if style == "italic" and char in _ITALIC_EXCEPTIONS:
+        return _ITALIC_EXCEPTIONS[char]
+    for (low, high), start in zip(_RANGES, _ALPHABETS[style]):
+        if start is not None and low <= char <= high and char != "\u03a2":
+            return chr(start + ord(char) - ord(low))
+    return None
+
+
+def styled_letters(root: ET.Element) -> None:
+    """Turn mathvariant bold/italic/bold-italic tokens into math-alphabet characters."""
+    for element in root.iter():
+        style = element.get("mathvariant")
+        text = element.text or ""
+        if style not in _ALPHABETS or not text or len(element):
+            continue
+        chars = [styled_char(c, style) for c in text]
+        if all(chars):
+            element.text = "".join(chars)  # type: ignore[arg-type]
+            del element.attrib["mathvariant"]
+
+
+def limits_below(root: ET.Element) -> None:
+    """msub/msubsup on lim, max, sup... become munder/munderover (display style)."""
+    tags = {f"{{{MATHML_NS}}}msub": "munder", f"{{{MATHML_NS}}}msubsup": "munderover"}
+    for element in root.iter():
+        if element.tag in tags and len(element) and _operator_name(element[0]) in LIMIT_OPERATORS:
+            element.tag = f"{{{MATHML_NS}}}{tags[element.tag]}"
+
+
+def _operator_name(element: ET.Element) -> str:
+    """The text of a token (or of a row holding one token): 'lim' for <mo>lim</mo>."""
+    while len(element) == 1 and element.tag == f"{{{MATHML_NS}}}mrow":
+        element = element[0]
+    return "" if len(element) else (element.text or "").strip()
 
 
 def _has_leftover_tex(root: ET.Element) -> bool:

@@ -12,7 +12,7 @@ from ..model import Book, Paragraph, Post, Text
 from .text_keys import normalise_title
 
 SLUG_MAX = 32
-UNTITLED_PREFIX = "无题:"
+UNTITLED_PREFIX = "无题\uff1a"
 UNTITLED_WORDS = 16
 UNTITLED_BOOK_TITLE = 40  # a 《title》 the first words cut into is kept whole up to this length
 
@@ -43,7 +43,7 @@ def title_for_untitled(post: Post) -> str:
         words = text[:closed + 1] if 0 < closed < opened + UNTITLED_BOOK_TITLE else words[:opened]
     words = words.strip()
     if not words:
-        return UNTITLED_PREFIX + "(空)"
+        return UNTITLED_PREFIX + "\uff08空\uff09"
     return UNTITLED_PREFIX + words + ("…" if len(words) < len(text) else "")
 
 

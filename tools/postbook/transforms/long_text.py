@@ -24,7 +24,7 @@ MAX_WORD_CHARS = 500
 # A run XeTeX sets as one word: no white space, no CJK (xeCJK may break between CJK characters)
 LONG_WORD = re.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]{%d,}"
                        % (MAX_WORD_CHARS + 1))
-SENTENCE_END = re.compile(r"[。!?!?…;;]+[」』”’)\]]*")
+SENTENCE_END = re.compile(r"[\u3002!\uff01?\uff1f\u2026;\uff1b]+[\u300d\u300f\u201d\u2019)\uff09\]]*")
 
 
 def inline_length(inline: Inline) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 from ..config import BookConfig, PostOverride
@@ -36,7 +36,20 @@ def apply_config(book: Book, config: BookConfig, report: Reporter) -> Book:
             titles[normalise_title(post.title)].append(post)
     dropped += _excluded_by_list(config, titles, report)
     _remove(book, dropped, originals, report)
+    if not book.author:
+        book.author = posts_author(book.posts, report)
     return book
+
+
+def posts_author(posts: list[Post], report: Reporter) -> str:
+    """The author most posts name ("By ..." in a listing), when the config names none."""
+    counts = Counter(p.author.strip() for p in posts if p.author and p.author.strip())
+    if not counts:
+        return ""
+    author, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
+    report.info("book.author", f"no author in the config: {author!r}, named by {count} of "
+                f"{len(posts)} posts, is the book's author (config `author:` to change it)")
+    return author
 
 
 def _index_by_title(posts: list[Post]) -> defaultdict[str, list[Post]]:

@@ -224,6 +224,10 @@ def sanitise_formula(tex: str, inline: bool) -> Sanitised:
     return _sanitise_memo(tex, inline)
 
 
+MAX_REPEAT = 100  # columns a *{n}{...} in an array preamble may repeat
+COLUMN_REPEAT = re.compile(r"\*\s*\{\s*(\d{1,12})\s*\}")
+
+
 @lru_cache(maxsize=MEMO_FORMULAS)
 def _sanitise_memo(tex: str, inline: bool) -> Sanitised:
     walker = _Walker(tex)
@@ -231,6 +235,10 @@ def _sanitise_memo(tex: str, inline: bool) -> Sanitised:
     problems = walker.problems
     if not braces_balanced(safe):
         return Sanitised(None, problems + [("math.unbalanced", "unbalanced braces in formula")])
+    if any(int(m.group(1)) > MAX_REPEAT for m in COLUMN_REPEAT.finditer(safe)):
+        return Sanitised(None, problems + [("math.too-large", f"an array column repeated more "
+                                            f"than {MAX_REPEAT} times (LaTeX would run for "
+                                            "hours); kept as text")])
     if too_deep(safe):
         return Sanitised(None, problems + [("math.too-deep", f"groups nested more than "
                                             f"{MAX_NESTING} deep (TeX stops at 255); kept as text")])
@@ -250,4 +258,16 @@ def _sanitise_memo(tex: str, inline: bool) -> Sanitised:
         problems.append(("math.normalised", "a lone '\\' at the end of the formula removed"))
     if not safe:
         return Sanitised(None, problems + [("math.empty", "empty formula")])
+    if problems and not _settled(safe):  # a removal joined what was around it: a^\relax^5c
+        return Sanitised(None, problems + [("math.forbidden-command", "removing commands left "
+                                            "new TeX to remove (such as '^^'); kept as text")])
     return Sanitised(safe, problems)
+
+
+def _settled(safe: str) -> bool:
+    """The sanitised formula, sanitised again, is itself and has nothing to say (and no "^^":
+    TeX reads ^^5c as a backslash before any command is seen)."""
+    if "^^" in safe:
+        return False
+    walker = _Walker(safe)
+    return walker.run() == safe and not walker.problems

@@ -17,7 +17,9 @@ YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 # is remembered (by the text), so an unchanged post costs lookups, not escaping and YAML.
 _ESCAPED: Memo[str, str] = Memo(1 << 18)
 _FRONT_MATTER: Memo[tuple, str] = Memo(1 << 16)
-DEFAULT_EXCERPT_NOTE = "本章只是文章开头的摘录,全文见博客原文。"
+DEFAULT_EXCERPT_NOTE = "本章只是文章开头的摘录\uff0c全文见博客原文。"
+TITLE_ONLY_NOTE = "转储中只有这篇文章的标题\uff0c没有正文。"
+LOST_FIGURE = "\uff08图片缺失\uff09"  # alt text, and after the caption: the placeholder is no picture
 
 
 def chapter_path(post: Post) -> str:
@@ -84,8 +86,8 @@ def render_display(block: DisplayMath) -> str:
 
 def render_figure(block: Figure, post: Post, number: int) -> str:
     caption = escape_myst_line(block.caption)
-    return (f"```{{figure}} {FIGURE_IMAGE}\n:name: {post.id}-fig-{number}\n:alt: (图片缺失)\n\n"
-            f"{caption}\n```")
+    return (f"```{{figure}} {FIGURE_IMAGE}\n:name: {post.id}-fig-{number}\n:alt: {LOST_FIGURE}\n\n"
+            f"{caption}{LOST_FIGURE}\n```")
 
 
 def render_block(block: Block, post: Post, figure_number: int) -> str:
@@ -100,12 +102,28 @@ def render_block(block: Block, post: Post, figure_number: int) -> str:
     raise TypeError(f"unknown block {block!r}")
 
 
-def excerpt_note(note: str | None) -> str:
+def excerpt_note(note: str | None, title_only: bool = False) -> str:
+    if title_only:  # an excerpt of nothing: the dumps list only the title
+        note = TITLE_ONLY_NOTE + (" " + note if note and note != DEFAULT_EXCERPT_NOTE else "")
     return f"```{{admonition}} 摘录\n{escape_myst(note or DEFAULT_EXCERPT_NOTE)}\n```"
+
+
+def dateline(post: Post) -> str | None:
+    """The post's date under its title: 2018年1月23日; a year the dumps lack is said to be."""
+    date = post.date
+    if date is None:
+        return None
+    if date.year is None:
+        return f"{date.month}月{date.day}日\uff08年份不详\uff09"
+    inferred = "\uff08年份据前后文章推断\uff09" if date.inferred else ""
+    return f"{date.year}年{date.month}月{date.day}日{inferred}"
 
 
 def render_chapter(post: Post, note: str | None = None) -> str:
     parts = [front_matter(post), f"({post.id})=\n# {escape_myst_line(post.title or '')}"]
+    date = dateline(post)
+    if date:
+        parts.append(escape_myst_line(date))
     figures = 0
     for block in post.blocks:
         figures += isinstance(block, Figure)
@@ -113,5 +131,5 @@ def render_chapter(post: Post, note: str | None = None) -> str:
         if rendered:
             parts.append(rendered)
     if post.excerpt:
-        parts.append(excerpt_note(note))
+        parts.append(excerpt_note(note, title_only=not post.blocks))
     return "\n\n".join(parts) + "\n"
