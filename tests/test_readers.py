@@ -108,6 +108,16 @@ def test_decode_refuses_binary_and_garbage() -> None:
         assert [d.code for d in report.warnings] == ["reader.binary"]
 
 
+def test_decode_reads_a_pasted_gbk_line_in_a_utf8_file() -> None:
+    """One sentence pasted from a GBK page must not cost the whole dump."""
+    data = (("正常的一行文字，用来组成摘录。\n" * 50).encode()
+            + "混进来的一句国标编码的句子。\n".encode("gb18030") + "最后一行。\n".encode())
+    report = Reporter(quiet=True)
+    text, encoding = decoding.decode(data, "x", report)
+    assert "混进来的一句国标编码的句子。" in text and text.endswith("最后一行。\n")
+    assert [(d.code, d.source.line) for d in report.warnings] == [("reader.encoding", 51)]
+
+
 def test_decode_keeps_text_with_one_broken_byte() -> None:
     data = ("正常的一行文字。\n" * 50).encode() + b"\xff" + "最后一行。\n".encode()
     report = Reporter(quiet=True)

@@ -75,14 +75,43 @@ def _decode_strict(data: bytes, encoding: str) -> tuple[str, str] | None:
     return (text, encoding) if looks_like_text(text) else None
 
 
+def _decode_by_line(data: bytes, source_name: str, report: Reporter) -> tuple[str, str] | None:
+    """A UTF-8 file with lines pasted in GB18030 (or the other way round): each line in the
+    encoding it decodes in, said where; None when that does not give clean text."""
+    lines, foreign = [], []
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        try:
+            lines.append(raw.decode("utf-8"))
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            lines.append(raw.decode("gb18030"))
+        except UnicodeDecodeError:
+            return None
+        foreign.append(number)
+    text = "\n".join(lines)
+    if not foreign or len(foreign) == len(lines) or not looks_like_text(text):
+        return None
+    report.warning("reader.encoding", f"{len(foreign)} line(s) are GB18030 in a UTF-8 file "
+                   "(first here); each line read in its own encoding", SourceRef(source_name,
+                                                                                   foreign[0]))
+    return text, "utf-8+gb18030"
+
+
 def _decode_lenient(data: bytes, source_name: str, report: Reporter) -> tuple[str, str] | None:
     """Text with a few broken bytes: keep it with U+FFFD in their place, and say where."""
+    mixed = _decode_by_line(data, source_name, report)
+    if mixed is not None:
+        return mixed
     best: tuple[int, str, str] | None = None
-    for encoding in ("utf-8", "gb18030"):
+    for encoding in ("utf-8", "gb18030"):  # the fewest replacements among the texts that read as text
         text = data.decode(encoding, errors="replace")
         replaced = text.count("\ufffd")
-        if best is None or replaced < best[0]:
+        if (best is None or replaced < best[0]) and looks_like_text(text):
             best = (replaced, text, encoding)
+    if best is None:
+        return None
     replaced, text, encoding = best
     text = normalise_line_ends(text)
     if replaced > max(1, len(text) * MAX_REPLACED_SHARE) or not looks_like_text(text):
