@@ -69,8 +69,11 @@ def test_language_is_bcp47(epub_edition):
 
 def test_every_page_says_its_language(epub_edition):
     """Reading systems choose the CJK font and where 。 sits by the page's own lang."""
-    book = epub.read_epub(str(epub_path(epub_edition)))
-    for name, page in pages(book).items():
+    archive = zipfile.ZipFile(epub_path(epub_edition))  # the bytes (ebooklib rewrites <html>)
+    names = [n for n in archive.namelist() if n.endswith(".xhtml")]
+    assert any(n.startswith("chapters/") for n in names)
+    for name in names:
+        page = etree.fromstring(archive.read(name))
         assert page.get("lang") == "zh-CN", name
         assert page.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-CN", name
 
