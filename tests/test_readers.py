@@ -65,6 +65,15 @@ def test_long_single_meta_file_is_a_single_post() -> None:
     assert detect_format(short) == "listing-b"
 
 
+def test_chrome_lines_are_recognised_in_linear_time() -> None:
+    """A line of digits (or of page numbers) that is not pagination is answered at once."""
+    from postbook.readers.blocks import is_chrome_line
+    start = time.perf_counter()
+    assert not is_chrome_line("1" * 190 + "x") and not is_chrome_line("1 " * 99 + "x")
+    assert is_chrome_line("« 上一页 1 2 3 下一页 »") and not is_chrome_line("1 2 3")
+    assert time.perf_counter() - start < 1
+
+
 def test_last_listing_page_with_a_long_sidebar_is_a_listing() -> None:
     """A listing's last page can hold one short entry and a long comment sidebar: the sidebar
     does not make it a whole post."""
