@@ -39,14 +39,19 @@ def normalise_title(title: str) -> str:
 def text_pieces(post: Post) -> Iterator[str]:
     """Every piece of text in the body, in order (paragraphs, headings, math, captions)."""
     for block in post.blocks:
-        if isinstance(block, Paragraph):
-            yield from (_inline_text(i) for i in block.inlines)
-        elif isinstance(block, Heading):
-            yield block.text
-        elif isinstance(block, DisplayMath):
-            yield block.tex
-        elif isinstance(block, Figure):
-            yield block.caption
+        yield from block_pieces(block)
+
+
+def block_pieces(block: object) -> Iterator[str]:
+    """The pieces of text of one block."""
+    if isinstance(block, Paragraph):
+        yield from (_inline_text(i) for i in block.inlines)
+    elif isinstance(block, Heading):
+        yield block.text
+    elif isinstance(block, DisplayMath):
+        yield block.tex
+    elif isinstance(block, Figure):
+        yield block.caption
 
 
 def body_text(post: Post) -> str:
@@ -77,11 +82,7 @@ def body_fingerprint(post: Post, length: int = FINGERPRINT_CHARS) -> str:
 
 def block_letters(block: object) -> str:
     """The letters and digits of one block's text, as body_fingerprint folds them."""
-    if isinstance(block, Paragraph):
-        return "".join(_LETTERS.get(_inline_text(i), _fold) for i in block.inlines)
-    if isinstance(block, Heading):
-        return _LETTERS.get(block.text, _fold)
-    return ""
+    return "".join(_LETTERS.get(piece, _fold) for piece in block_pieces(block))
 
 
 def _fold(piece: str) -> str:
