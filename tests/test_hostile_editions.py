@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from .editions.support import (CHROMIUM, ROOT, TOOLS, ensure_mathjax, require_tools, run_latexmk,
-                               run_sphinx)
+from postbook.sphinxext.latex_log import find_problems
+
+from .editions.support import (CHROMIUM, ROOT, TOOLS, ensure_mathjax, pdffonts, pdftotext,
+                               require_tools, run_latexmk, run_sphinx, squeeze)
 from .hostile.convert import Run, convert, convert_hostile
 
 pytestmark = pytest.mark.editions
@@ -147,9 +149,14 @@ def assert_nothing_included(outdir: Path) -> None:
             assert needle not in path.read_bytes(), f"{path} holds /etc/passwd"
 
 
+# what the hostile formulas add that the clean book has none of: a \color as MathML <mstyle
+# mathcolor>, and a formula TeX rejects shown as <code class="math-error">
+FORMULA_MARKUP = {("mstyle", ""), ("mstyle", "mathcolor"), ("code", ""), ("code", "class")}
+
+
 def assert_pages_are_the_themes(hostile: dict[str, Page], clean: dict[str, Page]) -> None:
     """Elements, attributes and scripts are those a clean build has; no URL runs code."""
-    allowed_pairs = set().union(*(p.pairs for p in clean.values()))
+    allowed_pairs = set().union(FORMULA_MARKUP, *(p.pairs for p in clean.values()))
     allowed_scripts = {script_kind(*s) for p in clean.values() for s in p.scripts}
     for name, page in hostile.items():
         assert page.pairs <= allowed_pairs, (name, sorted(page.pairs - allowed_pairs))
@@ -196,6 +203,29 @@ def test_no_forbidden_tex_in_book_tex(builds, books) -> None:
     assert (hostile.parent / "book.pdf").is_file()
     log = (hostile.parent / "book.log").read_text(encoding="utf-8", errors="replace")
     assert "(/etc/passwd" not in log  # the file was never opened
+
+
+def test_formulas_latex_rejects_are_printed_as_their_source(builds, books) -> None:
+    """latex-rejects.txt: formulas MathJax shows but XeLaTeX stops on (each alone would lose the
+    whole PDF) are printed as their TeX; Unicode symbols in formulas are set as math."""
+    out = build(builds, books, "hostile", "latex")
+    text = squeeze(pdftotext(out / "book.pdf"))
+    for source in (r"\text{loss_total}", "x^1^2", r"\leftx\right", r"\hspace{100000pt}x",
+                   r"\frac", r"\color{nosuchcolor}x"):
+        assert source in text, source
+    assert "a≤b" in text and "α+β∈R" in text  # \leq, \alpha..., \mathbb{R}: math, not source
+    assert r"\leq" not in text and r"\alpha" not in text
+
+
+def test_characters_the_fonts_lack_are_not_lost(builds, books) -> None:
+    """An emoji is set in Symbola, a private-use or non-character as its code point; bidi
+    isolates and variation selectors are left out. XeLaTeX drops none (latex_log finds none)."""
+    out = build(builds, books, "hostile", "latex")
+    text = squeeze(pdftotext(out / "book.pdf"))
+    assert "成功了😀" in text and "✓" in text and "[U+E000]" in text and "[U+FFFF]" in text
+    assert "\u2066" not in text and "\ufe0f" not in text
+    assert any("Symbola" in line for line in pdffonts(out / "book.pdf"))
+    assert [p for p in find_problems(out / "book.log") if p.kind == "missing-character"] == []
 
 
 def test_webpdf_builds(builds, books) -> None:

@@ -14,6 +14,7 @@ SYSTEM_PACKAGES=(
   texlive-plain-generic    # Sphinx's LaTeX uses some generic macros
   fonts-freefont-otf       # FreeSerif: Sphinx's xelatex default font
   fonts-noto-cjk           # Chinese glyphs in every edition
+  fonts-symbola            # emoji and symbols the LaTeX text fonts lack (latex_glyphs)
   latexmk                  # drives xelatex
   dvisvgm                  # SVG math for the TeX-free PDF and the EPUB fallback
   preview-latex-style      # preview.sty: tight boxes (and baselines) for the SVG formulas

@@ -175,3 +175,27 @@ def test_book_title_is_escaped_for_latex():
     from postbook.sphinxext.bookinfo import tex_text
     assert tex_text("C++ & 100% \\input{x}", "xelatex") == \
         "C++ \\& 100\\% \\textbackslash{}input\\{x\\}"
+
+
+def test_a_rejected_formula_becomes_text_nothing_in_it_runs():
+    from postbook.sphinxext.formula_gate import source_tex
+    tex = source_tex("\\input{/etc/passwd} x^1^2 \\def\\a{}  %\n#&_")
+    assert tex.startswith("\\postbooktexsource{") and tex.endswith("}")
+    inner = tex[len("\\postbooktexsource{"):-1]
+    assert "\\input" not in inner and "\\def" not in inner and "\n" not in inner
+    assert "\\textbackslash{}input\\{/etc/passwd\\}" in inner and "\\%" in inner
+
+
+def test_characters_the_text_fonts_lack_get_a_fallback():
+    """(The fonts of this machine are asked: skipped where FreeFont is not installed.)"""
+    from postbook.sphinxext import latex_glyphs
+    if not latex_glyphs.text_coverage():
+        pytest.skip("FreeSerif/FreeSans/FreeMono not installed (fonts-freefont-otf)")
+    tex, report = latex_glyphs.cover_glyphs("中文 abc é \u2066x\u2069 \uffff \U0001F600")
+    assert tex.startswith("中文 abc é x ")  # covered text untouched, bidi isolates left out
+    assert "\\postbookcodepoint{FFFF}" in tex
+    assert report.dropped == ["\u2066", "\u2069"] and report.code_points == ["\uffff"]
+    if latex_glyphs.font_faces("Symbola", "Regular"):
+        assert "\\postbookglyph{\\postbooksymbolfont}{\U0001F600}" in tex
+        assert report.fallback["Symbola"] == ["\U0001F600"]
+    assert latex_glyphs.cover_glyphs("纯中文与 ASCII")[0] == "纯中文与 ASCII"

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-# The math setup of the LaTeX edition (amsmath, amssymb, bm, a CJK text font) and of the SVG
-# renderer; \tracinglostchars=3 makes a glyph the math font lacks (Chinese in math) an error.
+# The math setup of the LaTeX edition (amsmath, amssymb, bm, xcolor, a CJK text font) and of the
+# SVG renderer; \tracinglostchars=3 makes a glyph the math font lacks (Chinese in math) an error.
 PREAMBLE = r"""\documentclass{article}
 \usepackage{amsmath,amssymb,amstext,bm}
+\usepackage{xcolor}
 \usepackage{xeCJK}
 \setCJKmainfont{Noto Serif CJK SC}
 \tracinglostchars=3
@@ -59,13 +60,14 @@ def formula_file(tex: str) -> str:
     return "\\begingroup\n" + tex.strip() + "\n\\par\\endgroup\n"
 
 
-def main_file(count: int) -> str:
+def main_file(count: int, preamble: str = PREAMBLE) -> str:
     """The document that \\input's every formula file after a marker written to the log."""
     body = "".join(f"\\pbformula{{{i}}}\\input{{f{i}}}\n" for i in range(count))
-    return PREAMBLE + "\\begin{document}\n" + body + f"\\typeout{{{END_MARK}}}\n\\end{{document}}\n"
+    return preamble + "\\begin{document}\n" + body + f"\\typeout{{{END_MARK}}}\n\\end{{document}}\n"
 
 
-def run_xelatex(texts: list[str], seconds: float = RUN_SECONDS) -> tuple[str, bool]:
+def run_xelatex(texts: list[str], seconds: float = RUN_SECONDS,
+                preamble: str = PREAMBLE) -> tuple[str, bool]:
     """Compile one batch: the log's text, and whether the run was stopped after `seconds`
     (a formula as written can loop for ever: \\def\\a{\\a}\\a). The terminal output is the
     log of a stopped run: TeX flushes it line by line, its log file only at the end."""
@@ -73,7 +75,7 @@ def run_xelatex(texts: list[str], seconds: float = RUN_SECONDS) -> tuple[str, bo
         work = Path(tmp)
         for i, tex in enumerate(texts):
             (work / f"f{i}.tex").write_text(formula_file(tex), encoding="utf-8")
-        (work / "main.tex").write_text(main_file(len(texts)), encoding="utf-8")
+        (work / "main.tex").write_text(main_file(len(texts), preamble), encoding="utf-8")
         terminal = work / "terminal.txt"
         with terminal.open("wb") as out:
             try:
@@ -129,9 +131,11 @@ def add_error(errors: dict[int, list[TexError]], index: int,
 class TimeBudget:
     """How many more runs may be stopped for taking too long (MAX_TIMEOUTS per check)."""
 
-    def __init__(self, timeouts: int = MAX_TIMEOUTS, seconds: float = RUN_SECONDS) -> None:
+    def __init__(self, timeouts: int = MAX_TIMEOUTS, seconds: float = RUN_SECONDS,
+                 preamble: str = PREAMBLE) -> None:
         self.timeouts = timeouts
         self.seconds = seconds
+        self.preamble = preamble  # (the runs' setup travels with their limits)
 
 
 def compile_batch(texts: list[str], budget: TimeBudget | None = None
@@ -147,7 +151,7 @@ def compile_batch(texts: list[str], budget: TimeBudget | None = None
                 errors[index] = [TexError(0, "not compiled: earlier formulas did not finish "
                                           f"({MAX_TIMEOUTS} runs stopped)")]
             break
-        log, stopped_run = run_xelatex(texts[start:], budget.seconds)
+        log, stopped_run = run_xelatex(texts[start:], budget.seconds, budget.preamble)
         found, reached, finished = parse_log(log)
         for index, errs in found.items():
             errors[start + index] = errs
@@ -164,12 +168,12 @@ def compile_batch(texts: list[str], budget: TimeBudget | None = None
     return errors
 
 
-def compile_formulas(texts: list[str], progress: Callable[[str], None] = lambda _m: None
-                     ) -> dict[int, list[TexError]]:
+def compile_formulas(texts: list[str], progress: Callable[[str], None] = lambda _m: None,
+                     preamble: str = PREAMBLE) -> dict[int, list[TexError]]:
     """Errors by index for every formula that XeLaTeX rejects (one run per BATCH_SIZE formulas)."""
     errors: dict[int, list[TexError]] = {}
     batches = range(0, len(texts), BATCH_SIZE)
-    budget = TimeBudget()
+    budget = TimeBudget(preamble=preamble)
     for number, start in enumerate(batches, 1):
         progress(f"[{number}/{len(batches)}] compiling formulas {start + 1}-"
                  f"{min(start + BATCH_SIZE, len(texts))} of {len(texts)} with xelatex")

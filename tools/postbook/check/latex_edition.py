@@ -18,6 +18,7 @@ CHAPTER_END = re.compile(r"^\\(?:chapter|part)\{|^\\begin\{sphinxthebibliography
                          r"|^\\end\{document\}")
 INLINE_MATH = re.compile(r"(?<!\\)\\\(")
 DISPLAY_MATH = re.compile(r"^\\begin\{(?:equation|align)\*?\}", re.M)
+TEX_SOURCE = re.compile(r"\\postbooktexsource\{")  # a formula XeLaTeX rejected, printed as text
 # \newlabel{chapters/<id>::doc}{{number}{page}{title}{chapter.3}{}}: the hyperref anchor
 AUX_ANCHOR = re.compile(r"^\\newlabel\{chapters/([^:{}]+)::doc\}"
                         r"\{.*\{([A-Za-z]+\*?\.[\d.]+)\}\{[^{}]*\}\}\s*$")
@@ -46,7 +47,8 @@ def tex_chapters(tex: Path) -> list[TexChapter]:
         label = DOC_LABEL.search("\n".join(lines[start:start + 3]))
         if label:
             body = "\n".join(lines[start:end])
-            found.append(TexChapter(label.group(1), start + 1, end, len(INLINE_MATH.findall(body)),
+            inline = len(INLINE_MATH.findall(body)) - len(TEX_SOURCE.findall(body))
+            found.append(TexChapter(label.group(1), start + 1, end, max(inline, 0),
                                     len(DISPLAY_MATH.findall(body))))
     return found
 

@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
 
 from .cache import cache_dir
+from .formula_gate import report_as_source
 from .mathml_cache import MathMLCache
 from .svgmath import SvgFormula, SvgMathRenderer
 
-logger = logging.getLogger(__name__)
 MATH_IMAGES = "_images/math"
 
 
@@ -53,8 +52,7 @@ def svg_image(translator: Any, node: nodes.Element, display: bool) -> str:
     tex = node.astext()
     formula = svg_renderer(translator.builder).render(tex, display)
     if formula is None:
-        logger.warning("formula could not be rendered: %s", tex, location=node,
-                       type="postbook", subtype="math")
+        report_as_source(node, translator.builder.name)
         return '<code class="math-error">%s</code>' % html.escape(tex)
     src = _publish(translator.builder, formula)
     return '<img class="math-svg" src="%s/math/%s" alt="%s" style="%s" />' % (

@@ -7,6 +7,7 @@ from sphinx import addnodes
 from sphinx.builders.latex import LaTeXBuilder
 from sphinx.util.texescape import escape
 
+from .formula_gate import gate_formulas
 from .parts import Part, book_parts
 
 
@@ -54,6 +55,7 @@ class PartsLaTeXBuilder(LaTeXBuilder):
         parts = book_parts(self.env, indexfile)
         for wrapper, part in zip(top_level_wrappers(tree), parts):
             self._mark_part(wrapper, part)
+        gate_formulas(self, tree)
         return tree
 
     def _mark_part(self, wrapper: nodes.compound, part: Part) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from . import latex_glyphs
+
 CJK_FONTS = r"""
 \setCJKmainfont[BoldFont={Noto Serif CJK SC Bold},AutoFakeSlant=0.2]{Noto Serif CJK SC}
 \setCJKsansfont[BoldFont={Noto Sans CJK SC Bold}]{Noto Sans CJK SC}
@@ -26,11 +28,21 @@ NUMBERING = r"""
 
 BOOKMARKS = r"""
 \hypersetup{bookmarksnumbered=true,bookmarksopen=true,bookmarksopenlevel=0}
+% 参考文献 at the top level of the contents and the PDF outline, as in the other editions, not
+% inside the last part (Sphinx's manual class files it as one more chapter)
+\makeatletter
+\renewenvironment{sphinxthebibliography}[1]{%
+  \if@openright\cleardoublepage\else\clearpage\fi
+  \begin{thebibliography}{#1}%
+  \addcontentsline{toc}{part}{\bibname}}{\end{thebibliography}}
+\makeatother
 """
 
 MATH_PACKAGES = r"""
 \usepackage{amssymb}
 \usepackage{bm}
+% a formula XeLaTeX rejects, printed as its (escaped) TeX source (formula_gate)
+\newcommand\postbooktexsource[1]{\text{\ttfamily #1}}
 """
 
 
@@ -44,7 +56,7 @@ def latex_elements() -> dict[str, str]:
         "polyglossia": "",
         "fontenc": CTEX,
         "fncychap": "",
-        "preamble": MATH_PACKAGES + NUMBERING + BOOKMARKS,
+        "preamble": MATH_PACKAGES + NUMBERING + BOOKMARKS + latex_glyphs.preamble(),
         "printindex": "",
         "makeindex": "",
         "releasename": "",

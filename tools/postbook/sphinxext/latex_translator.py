@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from docutils import nodes
+from sphinx.util import logging
 from sphinx.writers.latex import LaTeXTranslator
 
+from .latex_glyphs import cover_glyphs
 from .texmath import star_environments
+
+logger = logging.getLogger(__name__)
 
 
 class PostbookLaTeXTranslator(LaTeXTranslator):
     """Sphinx's LaTeX translator for a Chinese book of many chapters."""
+
+    def astext(self) -> str:
+        """The document, with the characters its text fonts lack in a fallback font."""
+        tex, report = cover_glyphs(super().astext())
+        for line in report.lines():
+            logger.info("postbook: characters the LaTeX text fonts lack: %s", line,
+                        color="darkred")
+        return tex
 
     def hyperpageref(self, id: str) -> str:
         """Page references read 第 12 页 (Sphinx writes 页 12)."""

@@ -79,3 +79,38 @@ REWRITES = {"bm": "boldsymbol", "pmb": "boldsymbol", "mathscr": "mathcal", "colo
             "implies": "Longrightarrow", "impliedby": "Longleftarrow", "checkmark": "surd",
             "square": "Box", "varnothing": "emptyset", "omicron": "mathit{o}",
             "cancel": "overline", "textcolor": "color"}
+
+# Unicode characters typed into formulas (MathJax takes them; LaTeX's math fonts lack them) and
+# the commands LaTeX knows them by. Every other non-ASCII character goes into \text{...}.
+UNICODE_MATH = {
+    "\u03b1": "alpha", "\u03b2": "beta", "\u03b3": "gamma", "\u03b4": "delta",
+    "\u03f5": "epsilon", "\u03b5": "varepsilon", "\u03b6": "zeta", "\u03b7": "eta",
+    "\u03b8": "theta", "\u03d1": "vartheta", "\u03b9": "iota", "\u03ba": "kappa",
+    "\u03bb": "lambda", "\u03bc": "mu", "\u03bd": "nu", "\u03be": "xi", "\u03c0": "pi",
+    "\u03c1": "rho", "\u03c3": "sigma", "\u03c2": "varsigma", "\u03c4": "tau",
+    "\u03c5": "upsilon", "\u03d5": "phi", "\u03c6": "varphi", "\u03c7": "chi", "\u03c8": "psi",
+    "\u03c9": "omega", "\u0393": "Gamma", "\u0394": "Delta", "\u0398": "Theta",
+    "\u039b": "Lambda", "\u039e": "Xi", "\u03a0": "Pi", "\u03a3": "Sigma", "\u03a5": "Upsilon",
+    "\u03a6": "Phi", "\u03a8": "Psi", "\u03a9": "Omega",
+    "\u2264": "leq", "\u2a7d": "leq", "\u2265": "geq", "\u2a7e": "geq", "\u2260": "neq",
+    "\u2248": "approx", "\u2261": "equiv", "\u223c": "sim", "\u2243": "simeq", "\u2245": "cong",
+    "\u221d": "propto", "\u226a": "ll", "\u226b": "gg", "\u2208": "in", "\u2209": "notin",
+    "\u220b": "ni", "\u2282": "subset", "\u2283": "supset", "\u2286": "subseteq",
+    "\u2287": "supseteq", "\u2229": "cap", "\u222a": "cup", "\u2205": "emptyset",
+    "\u2200": "forall", "\u2203": "exists", "\u00ac": "neg", "\u2227": "wedge", "\u2228": "vee",
+    "\u221e": "infty", "\u2211": "sum", "\u220f": "prod", "\u222b": "int", "\u222c": "iint",
+    "\u222e": "oint", "\u2202": "partial", "\u2207": "nabla", "\u221a": "sqrt",
+    "\u00d7": "times", "\u00b7": "cdot", "\u22c5": "cdot", "\u00f7": "div", "\u00b1": "pm",
+    "\u2213": "mp", "\u2218": "circ", "\u2297": "otimes", "\u2295": "oplus",
+    "\u2299": "odot", "\u22a5": "perp", "\u2225": "parallel", "\u2223": "mid",
+    "\u2192": "to", "\u2190": "leftarrow", "\u2194": "leftrightarrow", "\u21d2": "Rightarrow",
+    "\u21d0": "Leftarrow", "\u21d4": "Leftrightarrow", "\u21a6": "mapsto",
+    "\u27e8": "langle", "\u27e9": "rangle", "\u2016": "Vert", "\u2026": "ldots",
+    "\u22ef": "cdots", "\u22ee": "vdots", "\u22f1": "ddots", "\u2113": "ell", "\u210f": "hbar",
+    "\u2235": "because", "\u2234": "therefore", "\u2020": "dagger",
+    "\u211d": "mathbb{R}", "\u2115": "mathbb{N}", "\u2124": "mathbb{Z}", "\u211a": "mathbb{Q}",
+    "\u2102": "mathbb{C}",
+}
+# characters written as plain TeX rather than a command
+UNICODE_MATH_PLAIN = {"\u2212": "-", "\u2032": "'", "\u2033": "''", "\u00b0": "^\\circ",
+                      "\u2217": "*"}

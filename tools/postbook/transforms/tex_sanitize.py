@@ -7,15 +7,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .tex_allowlist import (ALLOWED_COMMANDS, ALLOWED_ENVIRONMENTS, ALLOWED_SYMBOL_ESCAPES,
-                            FORBIDDEN_COMMANDS, REWRITES, TEXT_COMMANDS)
+                            FORBIDDEN_COMMANDS, REWRITES, TEXT_COMMANDS, UNICODE_MATH,
+                            UNICODE_MATH_PLAIN)
 
-TOKEN = re.compile(r"\\([A-Za-z]+)\*?|\\(.)|\^\^|[{}%#$`]|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+",
-                   re.S)
-CJK_RUN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
-# Without CJK there is no \text group to track, so braces need no visit.
-TOKEN_NO_CJK = re.compile(r"\\([A-Za-z]+)\*?|\\(.)|\^\^|[%#$`]", re.S)
+# Non-ASCII characters (Chinese above all) are text to LaTeX's math: they go into \text{...}
+# unless they are math symbols with a command (UNICODE_MATH).
+TOKEN = re.compile(r"\\([A-Za-z]+)\*?|\\(.)|\^\^|[{}%#$`]|[^\x00-\x7f]+", re.S)
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Without non-ASCII there is no \text group to track, so braces need no visit.
+TOKEN_ASCII = re.compile(r"\\([A-Za-z]+)\*?|\\(.)|\^\^|[%#$`]", re.S)
 # A formula with none of these (and no "^^") comes out of sanitise_formula unchanged.
-NEEDS_WORK = re.compile(r"[\\{}%#$`&\n\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+NEEDS_WORK = re.compile(r"[\\{}%#$`&\n\x80-\U0010ffff]")
+MATH_CHARS = re.compile("[%s]" % re.escape("".join({**UNICODE_MATH, **UNICODE_MATH_PLAIN})))
 MEMO_FORMULAS = 1 << 16  # distinct formulas remembered (a blog repeats $x$, $n$... a lot)
 BEGIN_END = re.compile(r"\\(begin|end)\s*(\{[A-Za-z*]{0,30}\})?")
 ESCAPED_CHAR = re.compile(r"\\.", re.S)
@@ -58,7 +61,7 @@ class _Walker:
 
     def run(self) -> str:
         pos = 0
-        tokens = TOKEN if CJK_RUN.search(self.tex) else TOKEN_NO_CJK
+        tokens = TOKEN if NON_ASCII.search(self.tex) else TOKEN_ASCII
         for m in tokens.finditer(self.tex):
             self.out.append(self.tex[pos:m.start()])
             self.token(m)
@@ -91,7 +94,21 @@ class _Walker:
         return bool(self.text_depths)
 
     def cjk(self, run: str) -> None:
-        self.out.append(run if self.in_text() else r"\text{" + run + "}")
+        """A run of non-ASCII characters: text inside \\text, math symbols as commands outside."""
+        if self.in_text():
+            self.out.append(run)
+            return
+        pos = 0
+        for m in MATH_CHARS.finditer(run):
+            self.text_run(run[pos:m.start()])
+            char = m.group(0)
+            self.out.append(UNICODE_MATH_PLAIN.get(char) or "\\" + UNICODE_MATH[char] + " ")
+            pos = m.end()
+        self.text_run(run[pos:])
+
+    def text_run(self, text: str) -> None:
+        if text:
+            self.out.append(r"\text{" + text + "}")
 
     def brace(self, tok: str) -> None:
         if tok == "{":

@@ -1,0 +1,149 @@
+"""LaTeX edition: every formula is compiled alone first; one XeLaTeX rejects is printed as its
+TeX source (and reported), instead of stopping the whole book at that formula.
+
+The converter already keeps what it can tell is broken as text, and normalises what MathJax
+accepts but LaTeX does not. This is the net under it: TeX itself decides, once per distinct
+formula, and the verdicts are kept in the build cache between runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx.util.math import wrap_displaymath
+from sphinx.util.texescape import escape
+
+from ..check.formula_compile import PREAMBLE, compile_formulas, xelatex_available
+from . import latex_glyphs
+from .cache import cache_dir, write_atomically
+from .texmath import star_environments
+
+logger = logging.getLogger(__name__)
+GATE_VERSION = "1"  # bump to compile every formula again
+CACHE_FILE = "latex-formulas.json"
+SOURCE_CLASS = "postbook-tex-source"  # set on a formula node whose TeX was replaced
+SOURCE_COMMAND = "postbooktexsource"  # defined in the preamble (latex_style): monospaced text
+
+
+# the book's text fonts and glyph fallbacks (a \\text{...} in a formula is set in them)
+BOOK_TEXT = r"""\setmainfont{FreeSerif}
+\setsansfont{FreeSans}
+\setmonofont{FreeMono}
+\providecommand\texorpdfstring[2]{#1}
+"""
+
+
+@lru_cache(maxsize=1)
+def gate_preamble() -> str:
+    return PREAMBLE + BOOK_TEXT + latex_glyphs.preamble()
+
+
+def latex_form(node: nodes.Element) -> str:
+    """The formula as the LaTeX writer will print it (without its \\label), its characters
+    the text fonts lack in their fallback font (latex_glyphs does the same to the whole book)."""
+    tex = node.astext()
+    if isinstance(node, nodes.math):
+        form = r"\(%s\)" % tex
+    elif node.get("no-wrap", node.get("nowrap", False)):
+        form = star_environments(tex)
+    else:
+        form = wrap_displaymath(tex, None, False)
+    return latex_glyphs.cover_glyphs(form)[0]
+
+
+def verdict_key(form: str) -> str:
+    data = f"{GATE_VERSION}\n{gate_preamble()}\n{form}"
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+
+
+def source_tex(tex: str, engine: str = "xelatex") -> str:
+    """A rejected formula's TeX as monospaced text that math mode can hold: nothing in it runs."""
+    return "\\%s{%s}" % (SOURCE_COMMAND, escape(" ".join(tex.split()), engine))
+
+
+class Verdicts:
+    """What XeLaTeX said of each formula ("" = compiles), remembered in the build cache."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            self.known: dict[str, str] = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self.known = {}
+        self.changed = False
+
+    def missing(self, forms: Iterable[str]) -> list[str]:
+        return sorted({f for f in forms if verdict_key(f) not in self.known})
+
+    def learn(self, forms: list[str]) -> None:
+        """Compile the forms not seen before (hundreds per XeLaTeX run) and keep the verdicts."""
+        progress = lambda message: logger.info("postbook: %s", message)  # noqa: E731
+        errors = compile_formulas(forms, progress, gate_preamble())
+        for index, form in enumerate(forms):
+            found = errors.get(index)
+            self.known[verdict_key(form)] = found[0].format() if found else ""
+        self.changed = bool(forms)
+
+    def rejection(self, form: str) -> str:
+        return self.known.get(verdict_key(form), "")
+
+    def save(self) -> None:
+        if self.changed:
+            data = json.dumps(self.known, ensure_ascii=False, sort_keys=True)
+            write_atomically(self.path, data.encode("utf-8"))
+
+
+def gate_formulas(builder: Any, tree: nodes.Node) -> int:
+    """Replace, in the assembled book, every formula XeLaTeX rejects; the number replaced."""
+    formulas = [n for n in tree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block)))]
+    if not formulas or not xelatex_available():  # (without XeLaTeX there is no PDF to save)
+        return 0
+    verdicts = Verdicts(cache_dir(builder.app) / CACHE_FILE)
+    forms = [latex_form(node) for node in formulas]
+    missing = verdicts.missing(forms)
+    if missing:
+        logger.info("postbook: checking %d new formula(s) with XeLaTeX", len(missing))
+        verdicts.learn(missing)
+        verdicts.save()
+    replaced = 0
+    for node, form in zip(formulas, forms):
+        reason = verdicts.rejection(form)
+        if reason:
+            report_as_source(node, builder.name, reason)
+            replace_tex(node, source_tex(node.astext(), builder.config.latex_engine))
+            replaced += 1
+    if replaced:
+        logger.info("postbook: %d formula(s) printed as their TeX source in the LaTeX edition",
+                    replaced, color="darkred")
+    return replaced
+
+
+EDITIONS = {"latex": "the LaTeX PDF", "epub": "the EPUB", "webpdf": "the web PDF"}
+
+
+def report_as_source(node: nodes.Element, builder_name: str, reason: str = "") -> None:
+    """A line naming the chapter file and line, the formula and what TeX said. Not a Sphinx
+    warning: the edition is complete (the formula is shown as its source), and `-W` must not
+    throw it away for one formula of a post."""
+    tex = " ".join(node.astext().split())
+    shown = tex if len(tex) <= 80 else tex[:77] + "..."
+    edition = EDITIONS.get(builder_name, builder_name)
+    logger.info("postbook: TeX rejects this formula; %s shows its source: %s%s", edition, shown,
+                f" ({reason})" if reason else "", location=node, color="darkred")
+
+
+def replace_tex(node: nodes.Element, tex: str) -> None:
+    """Give a formula node new TeX, keeping its label, number and place (references still work)."""
+    node.children = []
+    node.append(nodes.Text(tex))
+    node["classes"] = [*node.get("classes", []), SOURCE_CLASS]
+    if isinstance(node, nodes.math_block):
+        node["nowrap"] = False
+        node["no-wrap"] = False
