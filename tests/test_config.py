@@ -235,6 +235,17 @@ def test_find_config(tmp_path: Path) -> None:
         find_config(tmp_path)
 
 
+def test_a_linked_config_in_the_posts_folder_is_refused(tmp_path: Path) -> None:
+    """The posts folder's links are not followed: its content must not reach an error message."""
+    secret = write(tmp_path, "secret.txt", "root:SECRET:0:0\n")
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "postbook.yaml").symlink_to(secret)
+    with pytest.raises(ConfigError, match="symbolic link") as raised:
+        find_config(posts)
+    assert "SECRET" not in str(raised.value)
+
+
 def test_unknown_suffix(tmp_path: Path) -> None:
     assert "must be .yaml, .yml or .toml" in load_error(write(tmp_path, "postbook.json", "{}"))
 

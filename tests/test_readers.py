@@ -167,6 +167,27 @@ def test_titles_are_kept_as_data() -> None:
     assert [p.title for p in posts] == [title]
 
 
+@pytest.mark.parametrize("written", ["1:30", "0x1F", "010", "yes", "on", "1_000", ".inf", "1e3",
+                                     "2023-01-01", "true"])
+def test_front_matter_title_is_the_text_written(written: str) -> None:
+    """YAML 1.1 would read these as numbers, booleans or dates: the title is what was written."""
+    text = f"---\ntitle: {written}\ndate: 2023-01-02\nseries: s\nseries_index: 3\n---\n正文。\n"
+    posts = READERS["markdown"].parse(text, "x.md", Reporter(quiet=True))
+    assert [(p.title, p.series_index_hint) for p in posts] == [(written, 3.0)]
+
+
+def test_a_byline_with_a_malformed_date_still_starts_a_post() -> None:
+    text = ("第一篇\nBy 甲 | 2023-01-01 | 1位读者 | 引用正文一。\n\n"
+            "第二篇\nBy 甲 | 20230-01-01 | 1位读者 | 引用正文二。\n\n"
+            "第三篇\nBy 甲 | -001-01-01 | 引用正文三。\n")
+    report = Reporter(quiet=True)
+    posts = READERS["listing-b"].parse(text, "x", report)
+    assert [(p.title, p.date is None) for p in posts] == [
+        ("第一篇", False), ("第二篇", True), ("第三篇", True)]
+    assert [(d.code, d.source.line) for d in report.diagnostics] == [
+        ("reader.bad-date", 5), ("reader.bad-date", 8)]
+
+
 PIECES = ["中文", "。", ",", "$$", "$", "\\begin{align}", "\\end{align}", "\n", "\n\n", " ", "#",
           "## ", "---\n", "...\n", "By ", "|", " | ", "2020-01-01", "2020-02-30", "9位读者", "引用",
           "30 Nov", "31 Feb", "点击阅读全文...", "最近评论", "\x00", "\r", "\ufeff", "title: x\n",

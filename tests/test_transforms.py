@@ -76,3 +76,32 @@ def test_book_author_from_the_posts_when_the_config_has_none() -> None:
     named = structure.apply_config(Book(posts=posts), BookConfig(author="丙"), report)
     assert named.author == "丙"
     assert structure.apply_config(Book(posts=posts[3:4]), BookConfig(), report).author == ""
+
+
+def test_a_backtracking_series_pattern_is_stopped_and_ignored() -> None:
+    """re:^(a|a)*$ on a 37-letter title would backtrack for hours: stopped, reported, skipped."""
+    import time
+
+    from postbook.config import SeriesRule
+    from postbook.model import Post, SourceRef
+    posts = [Post(title="a" * 36 + "b", date=None, blocks=[], source=SourceRef("a.txt", 1)),
+             Post(title="漫谈(一)", date=None, blocks=[], source=SourceRef("a.txt", 5))]
+    rules = [SeriesRule(name="x", match="re:^(a|a)*$"), SeriesRule(name="漫谈", match="re:^漫谈")]
+    report = Reporter(stream=io.StringIO(), quiet=True)
+    start = time.perf_counter()
+    book = series.detect_series(Book(posts=posts), BookConfig(series=rules), report)
+    assert time.perf_counter() - start < 10
+    assert [d.code for d in report.diagnostics] == ["config.slow-pattern"]
+    assert [s.name for s in book.series] == ["漫谈"]
+
+
+@pytest.mark.parametrize("tex, safe", [
+    ("a ≤ b", r"a \leq  b"), ("α+β∈ℝ", r"\alpha +\beta \in \mathbb{R}"),
+    ("x′ − 1", "x' - 1"), ("x = 😀", r"x = \text{😀}"), ("最大 é", r"\text{最大} \text{é}"),
+    (r"\text{α≤é}", r"\text{α≤é}"), ("x^α", r"x^\alpha"),
+])
+def test_unicode_in_a_formula_is_math_or_text(tex: str, safe: str) -> None:
+    """LaTeX's math fonts have no ≤ or α: symbols become their commands, the rest \\text{}
+    (inside \\text{} everything stays as written)."""
+    from postbook.transforms.tex_sanitize import sanitise_formula
+    assert sanitise_formula(tex, inline=True).tex == safe

@@ -11,7 +11,7 @@ from typing import NoReturn
 from . import __version__
 from .check.results import EDITIONS, VALIDATORS
 from .config import ConfigError, find_config, load_config
-from .diagnostics import Reporter
+from .diagnostics import Reporter, one_line
 from .pipeline import ConvertOptions, convert
 from .readers import READERS
 
@@ -84,8 +84,9 @@ def add_live_parser(commands) -> None:
 
 def progress_printer(quiet: bool):
     def show(message: str) -> None:
+        """One line per message: a file name may hold a newline."""
         if not quiet:
-            print(f"postbook: {message}", file=sys.stderr, flush=True)
+            print(f"postbook: {one_line(message)}", file=sys.stderr, flush=True)
     return show
 
 
@@ -97,7 +98,7 @@ def read_config(args: argparse.Namespace, report: Reporter):
     try:
         return load_config(args.config or find_config(args.posts), report)
     except ConfigError as exc:
-        print(f"postbook: {exc}", file=sys.stderr)
+        print(f"postbook: {one_line(str(exc))}", file=sys.stderr)
         return None
 
 

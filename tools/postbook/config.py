@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+import regex as regex_module
 import yaml
 
 from .diagnostics import Diagnostic, Reporter
@@ -19,6 +20,7 @@ from .model import PostDate, SourceRef
 CONFIG_NAMES = ("postbook.yaml", "postbook.yml", "postbook.toml")
 DEFAULT_EXCERPT_NOTE = "本章只是文章开头的摘录\uff0c全文见博客原文。"
 REGEX_PREFIX = "re:"
+MATCH_SECONDS = 0.25  # a series pattern on one title; longer is runaway backtracking: ^(a|a)*$
 
 KeyPath = tuple  # ("posts", "<title>", "date"), ("series", 0, "match"): where a value sits in the file
 Field = Callable[["_Checker", Any, KeyPath], Any]  # checks and converts one value of the file
@@ -60,10 +62,11 @@ class SeriesRule:
         return self.rename or self.name
 
     @property
-    def regex(self) -> re.Pattern[str] | None:
-        """The compiled pattern when match is 're:...', else None (match is a title prefix)."""
+    def regex(self) -> regex_module.Pattern[str] | None:
+        """The compiled pattern when match is 're:...', else None (match is a title prefix).
+        The `regex` module (re's syntax) because its searches can be given a time limit."""
         if self.match and self.match.startswith(REGEX_PREFIX):
-            return re.compile(self.match[len(REGEX_PREFIX):])
+            return regex_module.compile(self.match[len(REGEX_PREFIX):])
         return None
 
 
@@ -108,6 +111,10 @@ def find_config(posts_dir: Path) -> Path | None:
     """postbook.yaml, .yml or .toml in the posts folder (None if absent; ConfigError if several)."""
     folder = posts_dir if posts_dir.is_dir() else posts_dir.parent
     found = [folder / name for name in CONFIG_NAMES if (folder / name).is_file()]
+    linked = [p for p in found if p.is_symlink()]
+    if linked:  # (the posts folder's links are not followed; --config FILE may name any file)
+        raise ConfigError(f"{linked[0]}: error: the config file is a symbolic link, which is not "
+                          "followed in the posts folder; pass it with --config [config.symlink]")
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise ConfigError(f"{folder}: error: several config files ({names}); keep one [config.ambiguous]")
@@ -436,7 +443,7 @@ def _series_rule(check: _Checker, value: Any, path: KeyPath) -> SeriesRule | Non
     rule = SeriesRule(**{"name": "", **fields})
     try:
         rule.regex
-    except re.error as exc:
+    except regex_module.error as exc:
         check.value_error(path + ("match",), f"{_dotted(path + ('match',))} is not a valid regex: {exc}")
     return rule
 

@@ -12,6 +12,9 @@ from .blocks import (SourceLine, cut_at_chrome, dump_blocks, is_chrome, paragrap
                      report_chrome_lines, split_lines, trailing_chrome)
 
 _DATE = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*")
+# a date field gone wrong (20230-01-01, -001-01-01): the line is still a meta line when a count
+# or 引用 follows it, so that the post is not lost into the one before
+_DATE_LIKE = re.compile(r"\s*[-\d][\d\s./-]{0,30}\s*")
 # the counts between the date and "引用": readers, and on some pages comments or views
 _COUNT = re.compile(r"\s*\d[\d,]*\s*(?:位读者|条评论|个评论|次阅读|次浏览|人阅读)\s*(?:\||$)")
 CITE_WORD = "引用"  # the "cite this post" link that ends the meta line
@@ -26,6 +29,7 @@ class Meta:
     month: int
     day: int
     glued: str  # text after "引用" (or after the last "|"): a first paragraph, or the next title
+    bad_date: str = ""  # the date field as written, when it is not a date
 
 
 @dataclass
@@ -44,13 +48,16 @@ def parse_meta(text: str) -> Meta | None:
         return None
     by, date, rest = text.split("|", 2)
     match = _DATE.fullmatch(date)
-    if match is None:
+    if match is None and not (_DATE_LIKE.fullmatch(date) and any(c.isdigit() for c in date)
+                              and (_COUNT.match(rest) or rest.strip().startswith(CITE_WORD))):
         return None
     while (count := _COUNT.match(rest)) is not None and count.end() > 0:
         rest = rest[count.end():]
     rest = rest.strip()
     if rest.startswith(CITE_WORD):
         rest = rest[len(CITE_WORD):].strip()
+    if match is None:
+        return Meta(by[3:].strip() or None, 0, 0, 0, rest, bad_date=date.strip())
     year, month, day = (int(g) for g in match.groups())
     return Meta(by[3:].strip() or None, year, month, day, rest)
 
@@ -153,6 +160,10 @@ def _body_lines(lines: list[SourceLine], entry: Entry, following: Entry | None) 
 
 
 def _date(meta: Meta, source_name: str, line: int, report: Reporter) -> PostDate | None:
+    if meta.bad_date:
+        report.warning("reader.bad-date", f"not a date (YYYY-MM-DD): {meta.bad_date[:40]!r}",
+                       SourceRef(source_name, line))
+        return None
     try:
         datetime.date(meta.year, meta.month, meta.day)
     except ValueError:

@@ -24,12 +24,17 @@ _UNPRINTABLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # C0 and C1 control
 
 
 class _NoTimestampLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings (so a bad date is one warning, not a lost file)."""
+    """SafeLoader that leaves plain scalars as the strings written: a date stays a string (so a
+    bad date is one warning, not a lost file), and so does a title such as 1:30, 0x1F, 010 or
+    .inf (YAML 1.1 reads them as numbers). Only null and true/false are typed (YAML 1.2's
+    spelling: a title "yes" or "on" stays a word)."""
 
 
 _NoTimestampLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_NoTimestampLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 @dataclass
@@ -70,7 +75,7 @@ def parse(text: str, source_name: str, report: Reporter) -> list[Post]:
     if not blocks:
         report.warning("reader.empty-body", "post has no text", source)
     return [Post(title=title, date=_date(front, source_name, report), blocks=blocks,
-                 source=source, excerpt=values.get("excerpt") is True,
+                 source=source, excerpt=_flag(values.get("excerpt")),
                  author=_text_field(front, "author", source_name, report),
                  tags=_tags(front, source_name, report),
                  series_hint=_text_field(front, "series", source_name, report),
@@ -78,6 +83,11 @@ def parse(text: str, source_name: str, report: Reporter) -> list[Post]:
 
 
 # ---- front matter ---------------------------------------------------------------------------
+def _flag(value: Any) -> bool:
+    """true, or a YAML 1.1 yes/on (read as words by the loader)."""
+    return value is True or (isinstance(value, str) and value.strip().lower() in ("yes", "on"))
+
+
 
 
 def read_front_matter(lines: list[SourceLine], source_name: str, report: Reporter) -> FrontMatter:
@@ -163,8 +173,10 @@ def _where(front: FrontMatter, key: str, source_name: str) -> SourceRef:
 
 def _text_field(front: FrontMatter, key: str, source_name: str, report: Reporter) -> str | None:
     value = front.values.get(key)
-    if value is None or isinstance(value, bool):
+    if value is None:
         return None
+    if isinstance(value, bool):  # title: true
+        value = str(value).lower()
     if isinstance(value, (str, int, float)):
         return _one_line(str(value), front, key, source_name, report) or None
     report.warning("reader.front-matter", f"{key}: expected text, got a {type(value).__name__}",

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from ..config import BookConfig, SeriesRule
+from ..config import MATCH_SECONDS, BookConfig, SeriesRule
 from ..diagnostics import Reporter
 from ..model import Book, Post, Series, SeriesRef
 from .text_keys import normalise_title
@@ -140,7 +140,12 @@ def _from_config_matches(posts: list[Post], free: set[int], config: BookConfig,
     for r, rule in enumerate(config.series):
         if not rule.match:
             continue
-        hits = [i for i, post in enumerate(posts) if post.title and _rule_matches(rule, post.title)]
+        hits, slow_on = _matching_posts(rule, posts)
+        if slow_on is not None:
+            report.warning("config.slow-pattern", f"series '{rule.name}' match {rule.match!r} "
+                           f"took more than {MATCH_SECONDS:g} s on the title {slow_on!r}"[:300]
+                           + "; the rule is ignored", config.where("series", r, "match"))
+            continue
         if not hits:
             report.warning("config.unmatched", f"series '{rule.name}' match {rule.match!r} "
                            "matches no post in the book", config.where("series", r, "match"))
@@ -154,10 +159,22 @@ def _from_config_matches(posts: list[Post], free: set[int], config: BookConfig,
     return claims
 
 
+def _matching_posts(rule: SeriesRule, posts: list[Post]) -> tuple[list[int], str | None]:
+    """The posts a rule's match takes, or the title its pattern backtracked on for too long."""
+    hits = []
+    for i, post in enumerate(posts):
+        try:
+            if post.title and _rule_matches(rule, post.title):
+                hits.append(i)
+        except TimeoutError:
+            return [], post.title
+    return hits, None
+
+
 def _rule_matches(rule: SeriesRule, title: str) -> bool:
     regex = rule.regex
     if regex is not None:
-        return regex.search(title) is not None
+        return regex.search(title, timeout=MATCH_SECONDS) is not None
     return normalise_title(title).startswith(normalise_title(rule.match or ""))
 
 
