@@ -108,6 +108,8 @@ def gate_formulas(builder: Any, tree: nodes.Node) -> int:
     verdicts = Verdicts(cache_dir(builder.app) / CACHE_FILE)
     forms = [latex_form(node) for node in formulas]
     missing = verdicts.missing(forms)
+    if missing and not setup_compiles():
+        return 0
     if missing:
         logger.info("postbook: checking %d new formula(s) with XeLaTeX", len(missing))
         verdicts.learn(missing)
@@ -126,6 +128,17 @@ def gate_formulas(builder: Any, tree: nodes.Node) -> int:
 
 
 EDITIONS = {"latex": "the LaTeX PDF", "epub": "the EPUB", "webpdf": "the web PDF"}
+
+
+@lru_cache(maxsize=1)
+def setup_compiles() -> bool:
+    """The check's own setup works here (fonts found): `x` compiles. Otherwise every formula
+    would fail, each in a run of its own; the book's LaTeX build will say what is missing."""
+    errors = compile_formulas([r"\(x\)"], preamble=gate_preamble())
+    if errors:
+        logger.info("postbook: formulas not checked: XeLaTeX cannot compile the check's setup "
+                    "(%s)", errors[0][0].format(), color="darkred")
+    return not errors
 
 
 def report_as_source(node: nodes.Element, builder_name: str, reason: str = "") -> None:
