@@ -169,14 +169,15 @@ def compile_batch(texts: list[str], budget: TimeBudget | None = None
 
 
 def compile_formulas(texts: list[str], progress: Callable[[str], None] = lambda _m: None,
-                     preamble: str = PREAMBLE) -> dict[int, list[TexError]]:
-    """Errors by index for every formula that XeLaTeX rejects (one run per BATCH_SIZE formulas)."""
+                     preamble: str = PREAMBLE, batch_size: int = BATCH_SIZE
+                     ) -> dict[int, list[TexError]]:
+    """Errors by index for every formula that XeLaTeX rejects (one run per batch_size formulas)."""
     errors: dict[int, list[TexError]] = {}
-    batches = range(0, len(texts), BATCH_SIZE)
+    batches = range(0, len(texts), batch_size)
     budget = TimeBudget(preamble=preamble)
     for number, start in enumerate(batches, 1):
         progress(f"[{number}/{len(batches)}] compiling formulas {start + 1}-"
-                 f"{min(start + BATCH_SIZE, len(texts))} of {len(texts)} with xelatex")
-        for index, errs in compile_batch(texts[start:start + BATCH_SIZE], budget).items():
+                 f"{min(start + batch_size, len(texts))} of {len(texts)} with xelatex")
+        for index, errs in compile_batch(texts[start:start + batch_size], budget).items():
             errors[start + index] = errs
     return errors
