@@ -55,27 +55,23 @@ FALLBACKS = (Fallback("FreeSerif", "postbookseriffont"), Fallback(CJK_FAMILY, "p
              Fallback(SYMBOL_FAMILY, "postbooksymbolfont"))
 
 
-def font_faces(family: str, style: str = "") -> list[tuple[str, int]]:
+@lru_cache(maxsize=None)
+def font_faces(family: str, style: str = "") -> tuple[tuple[str, int], ...]:
     """(file, index) of every installed face of a family (of one style), as fontconfig lists them."""
     if not shutil.which("fc-list"):
-        return []
+        return ()
     pattern = f":family={family}" + (f":style={style}" if style else "")
     try:
         listed = subprocess.run(["fc-list", "-f", "%{file}|%{index}\n", pattern],
                                 capture_output=True, text=True, timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
-        return []
+        return ()
     faces = []
     for line in sorted(set(listed.splitlines())):
         path, _, index = line.rpartition("|")
         if path and index.isdigit():
             faces.append((path, int(index)))
-    return faces
-
-
-@lru_cache(maxsize=None)
-def font_faces_cached(family: str, style: str = "") -> tuple[tuple[str, int], ...]:
-    return tuple(font_faces(family, style))
+    return tuple(faces)
 
 
 @lru_cache(maxsize=None)
@@ -91,7 +87,7 @@ def face_coverage(path: str, index: int) -> frozenset[int]:
 @lru_cache(maxsize=None)
 def family_coverage(family: str, style: str = "") -> frozenset[int]:
     """Code points that every face of a family (of one style) has."""
-    sets = [face_coverage(path, index) for path, index in font_faces_cached(family, style)]
+    sets = [face_coverage(path, index) for path, index in font_faces(family, style)]
     return frozenset.intersection(*sets) if sets else frozenset()
 
 
@@ -104,7 +100,7 @@ def text_coverage() -> frozenset[int]:
 
 def available_fallbacks() -> list[Fallback]:
     """The fallback fonts installed here (their \\newfontfamily goes into the preamble)."""
-    return [f for f in FALLBACKS if font_faces_cached(f.family, "Regular")]
+    return [f for f in FALLBACKS if font_faces(f.family, "Regular")]
 
 
 def preamble() -> str:
