@@ -196,7 +196,7 @@ def _report_dropped_text(kept: Post, copies: list[Post], report: Reporter) -> No
     """Text of another copy that the kept copy does not hold (a paragraph cut elsewhere, a
     sentence only one dump has) is left out of the chapter: say where, and what."""
     letters = "".join(block_letters(b) for b in kept.blocks)
-    known = shingles(letters)
+    known: set[str] = set()  # the kept text's shingles, made when a paragraph is not verbatim
     for copy in copies:
         if copy is kept:
             continue
@@ -214,6 +214,8 @@ def _holds(letters: str, known: set[str], paragraph: str) -> bool:
     report): SAME_POST of its shingles."""
     if paragraph in letters:
         return True
+    if not known:
+        known.update(shingles(letters))
     mine = shingles(paragraph)
     return bool(mine) and len(mine & known) >= SAME_POST * len(mine)
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from ..model import Book, DisplayMath, Paragraph, Post, Text
 from .escape import escape_myst_line
+from .jsonfile import readable_json
 from .myst import CHAPTER_DIR
 
 REFERENCES_TITLE = "参考文献"
@@ -69,4 +69,4 @@ def render_book_json(book: Book) -> str:
                   for p in book.parts],
         "citations": sorted(book.citations),
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return readable_json(data, levels=4)

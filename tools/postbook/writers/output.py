@@ -25,6 +25,7 @@ from typing import Protocol
 
 from ..diagnostics import Reporter
 from ..model import SourceRef
+from .jsonfile import readable_json
 
 MANIFEST = "_postbook/manifest.json"
 TEMP_PREFIX = ".postbook-"
@@ -72,7 +73,7 @@ class Manifest:
         data: dict[str, object] = {"files": dict(sorted(self.files.items()))}
         if self.pending:
             data["pending"] = {k: sorted(set(v)) for k, v in sorted(self.pending.items())}
-        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+        return readable_json(data, levels=2)
 
 
 def parse_manifest(text: str) -> Manifest:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from ..diagnostics import Reporter
 from ..model import Book, Cite, Paragraph, PostRef
+from .jsonfile import readable_json
 
 
 def link_counts(book: Book) -> dict[str, object]:
@@ -52,7 +51,7 @@ def report_data(book: Book, report: Reporter) -> dict[str, object]:
 
 
 def render_report_json(data: dict[str, object]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return readable_json(data, levels=3)
 
 
 def bullet_list(items: list[str]) -> list[str]:
