@@ -78,6 +78,12 @@ def table(results: dict) -> str:
                            f"{clean.get('system_seconds', '?')} s in the kernel"))
         lines.append(_line(f"convert n={row['n']} (nothing changed)", again["seconds"],
                            again["peak_rss_mb"], ""))
+        floor = row.get("write_floor")
+        if floor:
+            lines.append(_line(f"  its {floor['files']} files written plainly (write floor)",
+                               floor["write_seconds"], floor["process"]["peak_rss_mb"],
+                               f"{floor['write_system_seconds']} s in the kernel; open/write/"
+                               "close, no temporary file, rename or sync"))
     for row in results.get("html") or []:
         lines.append(_line(f"html n={row['n']} book config ({row['pages']} pages)",
                            row["book"]["seconds"], row["book"]["peak_rss_mb"],

@@ -80,7 +80,9 @@ def bench_convert(args: argparse.Namespace) -> list[dict]:
                          args.out / "logs" / "import.log", env=builds.python_env())
     rows = []
     for n in args.sizes_used["convert"]:
-        result = fresh_book(tree_for(args, n))
+        tree = tree_for(args, n)
+        result = fresh_book(tree)
+        result["write_floor"] = write_floor(args, tree)
         clean = result["clean"]
         result.update(n=n, posts_per_s=round(n / clean["seconds"], 1),
                       baseline_rss_mb=baseline.peak_rss_mb,
@@ -88,8 +90,23 @@ def bench_convert(args: argparse.Namespace) -> list[dict]:
                                               * 1000 / n, 2))
         rows.append(result)
         print(f"convert n={n}: {clean['seconds']} s ({clean['system_seconds']} s in the kernel), "
-              f"{result['posts_per_s']} posts/s, peak {clean['peak_rss_mb']} MB", flush=True)
+              f"{result['posts_per_s']} posts/s, peak {clean['peak_rss_mb']} MB; writing its "
+              f"files plainly: {result['write_floor']['write_seconds']} s", flush=True)
     return rows
+
+
+def write_floor(args: argparse.Namespace, tree: Tree) -> dict:
+    """The converted book's files written again by plain open/write/close in a new process
+    (write_floor.py): the part of the converter's time this machine's file system sets."""
+    dest = args.out / TRASH / f"write-floor-{tree.root.name}"
+    set_aside(dest, args.out / TRASH)
+    run = run_timed([sys.executable, str(HERE / "write_floor.py"), str(tree.book), str(dest)],
+                    tree.log("write-floor"))
+    found = dict(line.split(": ", 1) for line in Path(run.log).read_text().splitlines()
+                 if ": " in line)
+    return {"files": int(found.get("files", 0)), "write_seconds": float(found.get("write_seconds", 0)),
+            "write_system_seconds": float(found.get("write_system_seconds", 0)),
+            "process": run.as_dict()}
 
 
 def bench_html(args: argparse.Namespace) -> list[dict]:

@@ -24,6 +24,10 @@ def test_smoke_benchmark_writes_results(tmp_path: Path) -> None:
     assert [row["n"] for row in data["convert"]] == data["sizes"]["convert"]
     assert all(row["posts_per_s"] > 0 and row["clean"]["returncode"] == 0
                for row in data["convert"])
+    for row in data["convert"]:  # the converted book's files were written again plainly
+        floor = row["write_floor"]
+        assert floor["process"]["returncode"] == 0 and floor["files"] > row["n"] // 2
+        assert floor["write_seconds"] > 0
     for row in data["html"]:
         assert row["book"]["returncode"] == 0 and row["floor"]["returncode"] == 0
         assert row["pages"] > row["n"] and row["ratio_to_floor"] > 0
