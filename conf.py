@@ -63,6 +63,9 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "use_repository_button": False,
 }
+# light or dark as the reader's system says; unset, the theme logs an error on every page
+# ("Got invalid theme mode") before it falls back to the same
+html_context = {"default_mode": "auto"}
 # The whole book's navigation (every part and chapter) is rendered once into a shared script
 # (postbook-nav.html, postbook.sphinxext.shared_nav) instead of the theme's sbt-sidebar-nav.html,
 # which renders the global toctree into every page: quadratic in the number of chapters.

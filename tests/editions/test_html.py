@@ -118,6 +118,28 @@ def test_chinese_search_lists_the_chapter(site, page, html_edition):
     assert any(_html_name(record) in h for h in hrefs), (word, hrefs)
 
 
+def test_search_opened_from_disk_lists_results_without_console_errors(browser, html_edition):
+    """A reader opening the book's folder (file://): Sphinx's search would fetch() each result
+    for its summary, which the browser refuses from disk ("Failed to fetch" on the console)."""
+    word, record = _search_word(html_edition.book)
+    context = browser.new_context()
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                  else route.abort())
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    try:
+        page.goto((html_edition.outdir / "search.html").as_uri() + f"?q={word}")
+        page.wait_for_selector("#search-results ul li a", timeout=20000)
+        page.wait_for_timeout(500)  # the summaries' fetches (now not made) would have failed by now
+        hrefs = page.locator("#search-results ul li a").evaluate_all("e => e.map(a => a.href)")
+    finally:
+        context.close()
+    assert any(_html_name(record) in h for h in hrefs), (word, hrefs)
+    assert not problems, problems
+
+
 def test_search_index_keeps_title_words_whole(html_edition):
     text = (html_edition.outdir / "searchindex.js").read_text(encoding="utf-8")
     index = json.loads(text[text.index("(") + 1:text.rindex(")")])

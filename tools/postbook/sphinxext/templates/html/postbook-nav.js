@@ -3,6 +3,11 @@
    Text goes in as text (never as HTML); links are made relative to this page. */
 (function () {
   "use strict";
+  /* Opened from disk (file://), the browser refuses the fetch() that Sphinx's search makes for
+     each result's summary ("Failed to fetch" per result, on the console): list results without. */
+  if (window.location.protocol === "file:" && typeof DOCUMENTATION_OPTIONS === "object") {
+    DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
+  }
   var data = window.POSTBOOK_NAV;
   var holder = document.getElementById("postbook-nav");
   if (!data || !holder) {
