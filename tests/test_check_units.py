@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from postbook.check import compare
 from postbook.check.compare import coverage, missing_titles, stray_tex
 from postbook.check.expected import read_expected
 from postbook.check.formula_compile import TimeBudget, compile_batch, compile_formulas
+from postbook.check.latex_edition import tex_chapters
 from postbook.check.links import PageStore, broken_links, parse_page
 from postbook.check.pdftext import Position, Word, split_chapters
 from postbook.config import find_config, load_config
@@ -66,6 +68,31 @@ def test_titles_survive_line_breaks_and_hyphenation() -> None:
     pdf = "见《Denois- ing Diffusion Prob-\nabilistic Models》[3] 与《概率漫步(二):期望\n的线性性》"
     titles = ["Denoising Diffusion Probabilistic Models", "概率漫步（二）:期望的线性性", "不在这里"]
     assert missing_titles(titles, pdf) == ["不在这里"]
+
+
+def test_latex_quotes_and_dashes_do_not_hide_a_title() -> None:
+    pdf = "见《What Does BERT Look At? An Analysis of BERT\u2019s Attention》与《A \u201cB\u201d\u2013C》"
+    titles = ["What Does BERT Look At? An Analysis of BERT's Attention", 'A "B"--C']
+    assert missing_titles(titles, pdf) == []
+
+
+def test_edition_ngrams_are_counted_once_per_length(monkeypatch) -> None:
+    calls = []
+    real = compare.ngrams
+    monkeypatch.setattr(compare, "ngrams", lambda chars, n: calls.append(n) or real(chars, n))
+    text = "从零推导卡尔曼滤波的每一步都可以写成矩阵的形式" * 20
+    assert coverage(text, text).percent == 100.0
+    assert len(calls) == len(set(calls)) <= 4  # not once per n-gram of the post (quadratic)
+
+
+def test_displays_are_counted_wherever_sphinx_puts_them_on_a_line(tmp_path: Path) -> None:
+    tex = tmp_path / "book.tex"
+    tex.write_text("\\chapter{T}\n\\label{\\detokenize{chapters/p1::doc}}\n"
+                   "\\begin{equation}a\\end{equation}\\begin{equation}b\n\\end{equation}\n"
+                   "x\\label{\\detokenize{chapters/p1:id1}}\\begin{equation*}c\\end{equation*}\n"
+                   "\\chapter{U}\n", encoding="utf-8")
+    [chapter] = tex_chapters(tex)
+    assert chapter.display == 3
 
 
 # ---- PDF text cut into chapters ------------------------------------------------------------

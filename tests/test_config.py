@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import os
 from pathlib import Path
 
 import pytest
@@ -174,7 +175,8 @@ def test_unknown_key_in_toml_names_file_and_line(tmp_path: Path, text: str, line
     ("posts:\n  某篇:\n    series_index: .nan\n", 3, "must be a number below 1e9, not nan"),
     ("posts:\n  某篇:\n    series_index: -.inf\n", 3, "must be a number below 1e9, not -inf"),
     ('language: "zh\\"><script>"\n', 1, "is not a language tag such as zh-CN"),
-    ("a: &a [*a]\n", 1, "an alias that contains itself"),
+    ("a: &a [*a]\n", 1, "aliases (&name, *name) are not supported"),
+    ("a: &a [1, 2]\nb: [*a, *a]\ntitle: x\n", 1, "aliases (&name, *name) are not supported"),
     ("x: " + "[" * 3000 + "]" * 3000 + "\n", 1, "nested too deeply"),
 ])
 def test_wrong_value_names_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:
@@ -224,6 +226,15 @@ def test_missing_bibliography_is_a_warning(tmp_path: Path) -> None:
     assert config.bibliography == tmp_path / "none.bib"
     assert [d.format() for d in report.warnings] == [
         f"{path}:2: warning: bibliography file none.bib not found [config.bibliography-missing]"]
+
+
+def test_a_bibliography_that_is_not_a_file_is_not_read(tmp_path: Path) -> None:
+    """/dev/zero or a FIFO was warned about as missing, then read forever."""
+    os.mkfifo(tmp_path / "pipe.bib")
+    path = write(tmp_path, "postbook.yaml", "title: 书\nbibliography: pipe.bib\n")
+    report = quiet()
+    assert load_config(path, report).bibliography is None
+    assert [d.code for d in report.warnings] == ["config.bibliography-missing"]
 
 
 def test_find_config(tmp_path: Path) -> None:

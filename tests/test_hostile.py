@@ -66,7 +66,7 @@ HOSTILE_TITLES = ["../../../etc/passwd", "/etc/passwd", "CON", "NUL.txt", "aux",
 BLOCK_TOKENS = {"front_matter", "myst_target", "heading_open", "heading_close", "paragraph_open",
                 "paragraph_close", "inline", "math_block", "math_block_label", "fence"}
 INLINE_TOKENS = {"text", "softbreak", "math_inline", "myst_role", "link_open", "link_close"}
-FENCES = {"{figure} ../_assets/lost-figure.png", "{admonition} 摘录", "{toctree}",
+FENCES = {"{figure} ../_assets/lost-figure.png", "{admonition} 摘录", "{toctree}", "{only} not latex",
           "{bibliography}"}
 ROLES = {"eq", "cite:p"}
 PWNED = Path("/tmp/postbook-pwned")  # what md-yaml-python.md's !!python/object would create

@@ -222,3 +222,36 @@ def test_read_file_reports_unreadable(tmp_path: Path) -> None:
     report = Reporter(quiet=True)
     posts, record = read_file(tmp_path / "missing.txt", "missing.txt", report)
     assert posts == [] and record.skipped == "unreadable"
+
+
+def test_a_folder_tree_too_deep_is_cut_with_a_warning(tmp_path: Path) -> None:
+    """pathlib's recursive glob died with RecursionError (a traceback) at about 1,000 levels;
+    the walk has no recursion and stops at MAX_DEPTH (100 levels here: pytest's own clean-up of
+    old temporary folders recurses too)."""
+    from postbook.config import BookConfig
+    from postbook.pipeline import ConvertOptions, convert
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "a.txt").write_text("标题一\nBy 某人 | 2021-05-05 | 1位读者 | 引用 正文。\n", encoding="utf-8")
+    folder = posts
+    for _ in range(100):
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "deep.txt").write_text("标题二\nBy 某人 | 2021-05-06 | 1位读者 | 引用 正文。\n",
+                                     encoding="utf-8")
+    report = Reporter(quiet=True)
+    result = convert(ConvertOptions(posts, tmp_path / "book"), BookConfig(), report)
+    assert [p.title for p in result.book.posts] == ["标题一"]
+    assert [d.code for d in report.warnings] == ["reader.too-deep"]
+
+
+def test_a_sphinx_build_inside_the_posts_folder_is_not_read(tmp_path: Path) -> None:
+    """make html BUILD=posts/_build: the theme's *.LICENSE.txt were read as posts next time."""
+    from postbook.readers import input_files, walk
+    posts = tmp_path / "posts"
+    (posts / "_build" / "html" / "_static").mkdir(parents=True)
+    (posts / "_build" / "html" / ".buildinfo").write_text("# Sphinx build info\n")
+    (posts / "_build" / "html" / "_static" / "x.LICENSE.txt").write_text("license\n")
+    (posts / "a.txt").write_text("标题\n", encoding="utf-8")
+    assert input_files(posts) == [posts / "a.txt"]
+    assert walk(posts).builds == [posts / "_build" / "html"]

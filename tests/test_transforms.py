@@ -105,3 +105,56 @@ def test_unicode_in_a_formula_is_math_or_text(tex: str, safe: str) -> None:
     (inside \\text{} everything stays as written)."""
     from postbook.transforms.tex_sanitize import sanitise_formula
     assert sanitise_formula(tex, inline=True).tex == safe
+
+
+@pytest.mark.parametrize("tex, safe", [
+    (r"\mu_A\boxplus\mu_B", r"\mu_A\boxplus\mu_B"), (r"a\lt b\gt c", "a< b> c"),
+    (r"{\rm d}x", r"{\rm d}x"), (r"\Bbb R", r"\mathbb R"), (r"\mathbbm{1}_A", r"\mathbb{1}_A"),
+    (r"A\xleftrightarrow{f}B", r"A\xleftrightarrow{f}B"), (r"\varPhi\nleq\lhd", r"\varPhi\nleq\lhd"),
+])
+def test_commands_mathjax_and_latex_both_know_are_kept(tex: str, safe: str) -> None:
+    """They were written as operator names ("boxplus", "rm d") in every edition."""
+    from postbook.transforms.tex_sanitize import sanitise_formula
+    result = sanitise_formula(tex, inline=True)
+    assert (result.tex, result.problems) == (safe, [])
+
+
+@pytest.mark.parametrize("preamble, columns", [
+    ("*{100}{*{100}{*{100}{c}}}", 10_000), ("*{3}{c}|*{40}{c}", 40), ("*{10}{*{10}{c}}", 100),
+    ("*{10}{*{11}{c}}", 110), ("*{5}c*{7}{c}", 7),
+])
+def test_nested_column_repeats_multiply(preamble: str, columns: int) -> None:
+    """*{100}{*{100}{*{100}{c}}} passed as 100 columns; LaTeX then ran for ten minutes."""
+    from postbook.transforms.tex_sanitize import MAX_REPEAT, column_repeats, sanitise_formula
+    tex = "\\begin{array}{" + preamble + "}x\\end{array}"
+    assert column_repeats(tex) == columns or (columns > MAX_REPEAT < column_repeats(tex))
+    assert (sanitise_formula(tex, inline=False).tex is None) == (columns > MAX_REPEAT)
+
+
+def _math_pieces(raw: str) -> list:
+    from postbook.transforms.math import prepare_paragraph
+    return [p for p in prepare_paragraph(raw).pieces if p.kind != "text"]
+
+
+def test_a_tag_is_kept_as_text_where_it_cannot_number() -> None:
+    """\\tag{...} vanished with its text (inline), or became an automatic number (display)."""
+    [inline] = _math_pieces("行内 $x \\tag{重要结论} + y$ 结束")
+    assert "重要结论" in inline.tex and inline.problems == ()
+    [display] = _math_pieces("\\begin{equation}E=mc^2\\tag{质能}\\end{equation}")
+    assert "质能" in display.tex and not display.numbered
+    [labelled] = _math_pieces("\\begin{equation}E=mc^2\\tag{质能}\\label{eq:e}\\end{equation}")
+    assert labelled.numbered and [c for c, _m in labelled.problems] == ["math.tag-replaced"]
+
+
+def test_a_reference_inside_a_formula_is_its_name_with_a_warning() -> None:
+    """LaTeX printed ?? and the build failed; no edition can link from inside math."""
+    pieces = _math_pieces("引用 $a=\\ref{zzz}+1$ 与 $b=\\eqref{eq:y_1}$,单独的 $\\eqref{eq:y}$。")
+    assert [p.kind for p in pieces] == ["inline", "inline", "eqref"]
+    assert pieces[0].tex == "a=\\text{zzz}+1" and pieces[1].tex == "b=\\text{(eq:y1)}"
+    assert all(c == "math.ref-in-formula" for p in pieces[:2] for c, _m in p.problems)
+
+
+def test_labels_sharing_one_number_are_reported() -> None:
+    [display] = _math_pieces("\\begin{align}a&=b\\label{f1}\\\\&=c\\label{f2}\\end{align}")
+    assert display.names == ("f1", "f2")
+    assert [c for c, _m in display.problems] == ["math.labels-merged"]

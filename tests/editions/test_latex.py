@@ -43,6 +43,14 @@ def test_a_cjk_font_is_embedded(latex_edition):
     assert any("CJK" in row and " yes " in row for row in rows), rows
 
 
+def test_nothing_stands_alone_between_the_contents_and_the_first_part(latex_edition):
+    """The index page's text (the author) came out as a page of its own after the contents."""
+    tex = (latex_edition.outdir / "book.tex").read_text(encoding="utf-8")
+    between = tex[tex.index("\\sphinxtableofcontents"):tex.index("\\part{")].splitlines()[1:]
+    text = [line for line in between if line.strip() and not line.lstrip().startswith(("\\", "%", "}"))]
+    assert text == []
+
+
 def test_log_has_no_missing_glyph_or_undefined_reference(latex_edition):
     problems = find_problems(latex_edition.outdir / "book.log")
     assert problems == []

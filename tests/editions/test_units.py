@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import SimpleNamespace
@@ -80,6 +81,54 @@ def test_log_checker_fails_on_missing_glyphs_and_undefined_references(tmp_path, 
     assert "book.log:2: error:" in capsys.readouterr().err
     log.write_text("all fine\n", encoding="utf-8")
     assert latex_log.main([str(log)]) == 0
+
+
+@pytest.mark.parametrize("colour, css", [
+    ("orange", "#ff8000"), ("red!50", "#ff8080"), ("cyan", "#00ffff"), ("#ABC", "#abc"),
+    ("red!30!blue", "#4c00b2"), ("red;background:url(javascript:x)", None), ("nosuch", None),
+])
+def test_xcolor_colours_become_css_hex(colour, css):
+    """MathML's mathcolor takes #rrggbb (or 16 names): epubcheck refused orange, red!50..."""
+    from postbook.sphinxext.mathml import css_colour
+    assert css_colour(colour) == css
+
+
+@pytest.mark.editions
+def test_svg_chinese_in_a_formula_sits_inside_its_box(tmp_path):
+    """dvisvgm (before 3.1) set Noto CJK glyphs a third of an em low from XeTeX's XDV: the web
+    PDF showed the top half of every Chinese character in a formula. The drawing's bounding box
+    (measured by Chromium, unclipped) must lie inside the image's box."""
+    from postbook.sphinxext.svgmath import SvgMathRenderer, tools_available
+
+    from .support import CHROMIUM
+    if not tools_available() or not CHROMIUM.is_file():
+        pytest.skip("xelatex, dvisvgm or chromium not installed")
+    found = SvgMathRenderer(tmp_path).render(r"\text{损失函数} = L", False)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                             args=["--headless", "--no-sandbox"])
+        page = browser.new_page()
+        page.set_content(found.path.read_text(encoding="utf-8").split("?>", 1)[-1])
+        box, view = page.evaluate("""() => { const svg = document.querySelector('svg');
+            const b = svg.querySelector('g').getBBox(); const v = svg.viewBox.baseVal;
+            return [[b.x, b.y, b.width, b.height], [v.x, v.y, v.width, v.height]]; }""")
+        browser.close()
+    assert view[1] - 0.5 <= box[1] and box[1] + box[3] <= view[1] + view[3] + 0.5, (box, view)
+
+
+@pytest.mark.editions
+def test_svg_renderer_leaves_out_a_formula_that_loops(tmp_path, monkeypatch):
+    """A formula TeX loops on (nested column repeats) ran 10 minutes, then a traceback."""
+    from postbook.sphinxext import svgmath
+
+    if not svgmath.tools_available():
+        pytest.skip("xelatex or dvisvgm not installed")
+    monkeypatch.setattr(svgmath, "RUN_SECONDS", 8)
+    loop = (r"\begin{array}{*{1000}{*{1000}{*{1000}{c}}}}x\end{array}", False)
+    good = [(r"\sqrt{2}", False), (r"x^2", True)]
+    result = svgmath.SvgMathRenderer(tmp_path).render_many([good[0], loop, good[1]])
+    assert result[loop] is None and all(result[f] is not None for f in good)
 
 
 @pytest.mark.editions

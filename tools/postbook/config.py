@@ -186,6 +186,10 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, dict[KeyPath, int]]:
     lines: dict[KeyPath, int] = {(): 1}
     duplicates: list[KeyPath] = []
     if node is not None:
+        shared = _shared_node(node)
+        if shared is not None:  # a: &a [...] then b: [*a, *a, ...] nine deep: a billion items
+            raise _syntax_error(name, shared.start_mark.line + 1, "anchors and aliases (&name, "
+                                "*name) are not supported in a book's config; write the values out")
         try:
             _yaml_lines(node, (), lines, duplicates)
         except RecursionError:  # an alias inside itself (a: &a [*a]), or thousands of levels
@@ -196,6 +200,24 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, dict[KeyPath, int]]:
                             SourceRef(name, line)) for p, line in duplicates]
         raise ConfigError("\n".join(d.format() for d in diags), diags)
     return data, lines
+
+
+def _shared_node(root: yaml.Node) -> yaml.Node | None:
+    """The first collection reached twice (through an alias), walking without recursion."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            continue
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(value for _key, value in node.value)
+        else:
+            stack.extend(node.value)
+    return None
 
 
 def _yaml_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int],
@@ -470,9 +492,14 @@ def _build(where: _Located, data: Any, path: Path, report: Reporter) -> BookConf
     return BookConfig(**values, path=where.path, locations=locations)
 
 
-def _bibliography(config_path: Path, value: str, where: _Located, report: Reporter) -> Path:
+def _bibliography(config_path: Path, value: str, where: _Located,
+                  report: Reporter) -> Path | None:
     bib = config_path.parent / value
-    if not bib.is_file():
+    if not bib.exists():
         report.warning("config.bibliography-missing", f"bibliography file {value} not found",
                        where.ref(("bibliography",)))
+    elif not bib.is_file():  # a device or a FIFO would be read forever
+        report.warning("config.bibliography-missing", f"bibliography {value} is not a regular "
+                       "file; not read", where.ref(("bibliography",)))
+        return None
     return bib

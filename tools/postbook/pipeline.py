@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from .config import BookConfig
 from .diagnostics import Reporter
 from .model import Book, SourceRef
-from .readers import book_folders, input_files, read_file, skipped_links
+from .readers import MAX_DEPTH, input_files, read_file, skipped_links, walk
 from .transforms import run_transforms
 from .writers import WriteStats, write_book
 from .writers.output import OutputError
@@ -68,11 +68,18 @@ def read_all(options: ConvertOptions, report: Reporter, show: Callable[[str], No
 
 def report_skipped_folders(options: ConvertOptions, base: Path, report: Reporter) -> None:
     """Say which links and book folders under the posts folder were not read, and why."""
-    for folder in book_folders(options.posts):
+    found = walk(options.posts)
+    for folder in found.books:
         expected = folder.resolve() == options.out.resolve() != options.posts.resolve()
         say = report.info if expected else report.warning  # --out inside the posts: no news
         say("reader.book-folder", "a book written by postbook (it has _postbook/manifest.json): "
             "its files are output, not posts; not read", SourceRef(_relative(folder, base), 1))
+    for folder in found.builds:
+        report.info("reader.build-folder", "a Sphinx build (it has .buildinfo): its files are "
+                    "output, not posts; not read", SourceRef(_relative(folder, base), 1))
+    for folder in found.too_deep:
+        report.warning("reader.too-deep", f"more than {MAX_DEPTH} folder levels below the posts "
+                       "folder; not read", SourceRef(_relative(folder, base), 1))
     for link in skipped_links(options.posts):
         report.warning("reader.symlink", "symbolic link not followed (it may lead outside the "
                        "posts folder); not read", SourceRef(_relative(link, base), 1))

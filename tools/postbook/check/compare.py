@@ -15,6 +15,9 @@ NGRAM = 4  # characters per n-gram: a deleted run of text is found missing, a mo
 # TeX that must never be visible as text: math delimiters, environments and commands
 TEX_TOKEN = re.compile(r"\$|\\(?:begin|end)\{|\\[A-Za-z]+|\\[()\[\]]")
 IGNORED_IN_TITLES = re.compile(r"[\s\-\u00ad\u2010\u2011]+")  # line breaks and hyphenation
+# LaTeX sets ' and " as curly quotes, and -- as a dash: the same title either way
+TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                             "\u2013": "-", "\u2014": "-"})
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,9 @@ class NgramPools:
 
     def take(self, gram: str) -> bool:
         """True (and one fewer left) when the edition still has this n-gram."""
-        pool = self.pools.setdefault(len(gram), ngrams(self.chars, len(gram)))
+        pool = self.pools.get(len(gram))
+        if pool is None:  # (made once per length: a setdefault would count them on every call)
+            pool = self.pools[len(gram)] = ngrams(self.chars, len(gram))
         if pool[gram] <= 0:
             return False
         pool[gram] -= 1
@@ -102,7 +107,8 @@ def stray_tex(expected: str, found: str) -> dict[str, int]:
 
 def title_key(text: str) -> str:
     """A title as compared: NFKC, case-folded, no white space or hyphens (PDF line breaks)."""
-    return IGNORED_IN_TITLES.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    text = unicodedata.normalize("NFKC", text).translate(TYPOGRAPHIC)
+    return IGNORED_IN_TITLES.sub("", text).casefold()
 
 
 def missing_titles(titles: list[str], found: str) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Callable
 # The math setup of the LaTeX edition (amsmath, amssymb, bm, xcolor, a CJK text font) and of the
 # SVG renderer; \tracinglostchars=3 makes a glyph the math font lacks (Chinese in math) an error.
 PREAMBLE = r"""\documentclass{article}
-\usepackage{amsmath,amssymb,amstext,bm}
+\usepackage{amsmath,amssymb,amstext,bm,mathtools}
 \usepackage{xcolor}
 \usepackage{xeCJK}
 \setCJKmainfont{Noto Serif CJK SC}

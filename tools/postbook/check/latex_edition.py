@@ -17,7 +17,8 @@ DOC_LABEL = re.compile(r"\\label\{\\detokenize\{chapters/([^:{}]+)::doc\}\}")
 CHAPTER_END = re.compile(r"^\\(?:chapter|part)\{|^\\begin\{sphinxthebibliography\}"
                          r"|^\\end\{document\}")
 INLINE_MATH = re.compile(r"(?<!\\)\\\(")
-DISPLAY_MATH = re.compile(r"^\\begin\{(?:equation|align)\*?\}", re.M)
+# (anywhere on a line: Sphinx writes \end{equation}\begin{equation} or a label and one together)
+DISPLAY_MATH = re.compile(r"\\begin\{(?:equation|align)\*?\}")
 TEX_SOURCE = re.compile(r"\\postbooktexsource\{")  # a formula XeLaTeX rejected, printed as text
 # \newlabel{chapters/<id>::doc}{{number}{page}{title}{chapter.3}{}}: the hyperref anchor
 AUX_ANCHOR = re.compile(r"^\\newlabel\{chapters/([^:{}]+)::doc\}"

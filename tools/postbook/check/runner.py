@@ -89,8 +89,10 @@ def run_check(options: CheckOptions, progress: Callable[[str], None]) -> CheckRe
     problems = book_problems(options.layout, ids) + [
         p for e in editions.values() for p in e.problems] + [
         p for v in checks.values() for p in v.problems]
-    cells = {(post.id, name): judge(post, edition, problems, options.min_coverage)
-             for post in expected.posts for name, edition in editions.items()}
+    progress(f"comparing {len(expected.posts)} posts with {len(editions)} editions")
+    cells = timer.run("compare", lambda: {
+        (post.id, name): judge(post, edition, problems, options.min_coverage)
+        for post in expected.posts for name, edition in editions.items()})
     known = {id(p) for p in problems}
     problems += [p for cell in cells.values() for p in cell.problems if id(p) not in known]
     return CheckResult(expected.posts, editions, cells, checks, problems, options.min_coverage,

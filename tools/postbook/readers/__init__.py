@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
@@ -76,32 +78,69 @@ def read_data(data: bytes, source_name: str, report: Reporter,
 def input_files(posts_dir: Path) -> list[Path]:
     """The input files of a posts folder (or a single file), sorted for a deterministic run.
 
-    Never read: hidden files and folders, symbolic links (they may lead anywhere), and folders
-    holding a book this converter wrote (book_folders).
+    Never read: hidden files and folders, symbolic links (they may lead anywhere), folders
+    holding a book this converter wrote or a Sphinx build (not_read_folders), and folders more
+    than MAX_DEPTH levels down.
     """
     if posts_dir.is_file():
         return [posts_dir]
-    books = book_folders(posts_dir)
     found = [p for p in visible_entries(posts_dir)
              if p.is_file() and not p.is_symlink() and p.suffix.lower() in INPUT_SUFFIXES
-             and p.stem.lower() not in NOT_POSTS and not any(b in p.parents for b in books)]
+             and p.stem.lower() not in NOT_POSTS]
     return sorted(found, key=lambda p: p.relative_to(posts_dir).as_posix())
 
 
-def visible_entries(posts_dir: Path) -> list[Path]:
-    """Everything under the folder (symbolic links to folders not followed), hidden parts left out."""
-    return [p for p in posts_dir.rglob("*")
-            if not any(part.startswith(".") for part in p.relative_to(posts_dir).parts)]
+MAX_DEPTH = 64  # folder levels below the posts folder that are read
+BUILD_MARKER = ".buildinfo"  # in a folder Sphinx built (html, epub): output, not posts
 
 
-def book_folders(posts_dir: Path) -> list[Path]:
-    """Folders (the posts folder itself included) that hold a book postbook wrote: its chapters
-    and report are output, never posts (`--out` inside the posts folder)."""
+@dataclass
+class Walk:
+    """What is under a posts folder: its visible entries, and the folders not read."""
+
+    entries: list[Path] = field(default_factory=list)  # files, folders and links, not hidden
+    books: list[Path] = field(default_factory=list)  # a book postbook wrote (BOOK_MARKER)
+    builds: list[Path] = field(default_factory=list)  # a Sphinx build (BUILD_MARKER)
+    too_deep: list[Path] = field(default_factory=list)  # MAX_DEPTH levels down: not entered
+
+
+def walk(posts_dir: Path) -> Walk:
+    """Every visible entry under the folder, without recursion (a tree thousands of levels deep
+    is no problem) and without following symbolic links; the folders left out, and why."""
+    found = Walk()
     if not posts_dir.is_dir():
-        return []
-    folder, name = BOOK_MARKER
-    return sorted({m.parent.parent for m in posts_dir.rglob(name)
-                   if m.parent.name == folder and not m.is_symlink()})
+        return found
+    stack: list[tuple[Path, int]] = [(posts_dir, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        if (folder / BOOK_MARKER[0] / BOOK_MARKER[1]).is_file():
+            found.books.append(folder)
+            continue
+        if folder != posts_dir and (folder / BUILD_MARKER).is_file():
+            found.builds.append(folder)
+            continue
+        if depth >= MAX_DEPTH:
+            found.too_deep.append(folder)
+            continue
+        try:
+            children = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:  # unreadable: nothing under it is read
+            continue
+        for child in children:
+            if child.name.startswith("."):
+                continue
+            path = folder / child.name
+            found.entries.append(path)
+            if child.is_dir(follow_symlinks=False):
+                stack.append((path, depth + 1))
+    found.books.sort()
+    found.builds.sort()
+    return found
+
+
+def visible_entries(posts_dir: Path) -> list[Path]:
+    """Everything under the folder that is read or reported (see walk)."""
+    return walk(posts_dir).entries
 
 
 def skipped_links(posts_dir: Path) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sphinx.application import Sphinx
+from sphinx.builders.latex.constants import XELATEX_DEFAULT_FONTPKG
 from sphinx.config import Config
 
 from . import latex_glyphs
@@ -40,10 +41,16 @@ BOOKMARKS = r"""
 
 MATH_PACKAGES = r"""
 \usepackage{amssymb}
+\usepackage{mathtools}
 \usepackage{bm}
 % a formula XeLaTeX rejects, printed as its (escaped) TeX source (formula_gate)
 \newcommand\postbooktexsource[1]{\text{\ttfamily #1}}
 """
+
+
+# fontspec gives the text fonts TeX's input ligatures: " became a closing curly quote, ` and ''
+# curly quotes, so "Why..." read ”Why... and `ls` read ‘ls‘. Posts are printed as written.
+TEXT_AS_WRITTEN = "\\defaultfontfeatures[\\rmfamily,\\sffamily]{Ligatures=TeXOff}\n"
 
 
 def latex_elements() -> dict[str, str]:
@@ -56,6 +63,7 @@ def latex_elements() -> dict[str, str]:
         "polyglossia": "",
         "fontenc": CTEX,
         "fncychap": "",
+        "fontpkg": TEXT_AS_WRITTEN + XELATEX_DEFAULT_FONTPKG,
         "preamble": MATH_PACKAGES + NUMBERING + BOOKMARKS + latex_glyphs.preamble(),
         "printindex": "",
         "makeindex": "",

@@ -43,6 +43,7 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
     if _has_leftover_tex(root):
         return None
     styled_letters(root)
+    safe_colours(root)
     if display:
         limits_below(root)
     return _serialise(root)
@@ -98,6 +99,46 @@ def _operator_name(element: ET.Element) -> str:
     while len(element) == 1 and element.tag == f"{{{MATHML_NS}}}mrow":
         element = element[0]
     return "" if len(element) else (element.text or "").strip()
+
+
+# xcolor's base colours; MathML (and epubcheck) take #rrggbb or only the 16 HTML 4 names
+XCOLOR = {"black": (0, 0, 0), "white": (255, 255, 255), "red": (255, 0, 0), "green": (0, 255, 0),
+          "blue": (0, 0, 255), "cyan": (0, 255, 255), "magenta": (255, 0, 255),
+          "yellow": (255, 255, 0), "gray": (128, 128, 128), "darkgray": (64, 64, 64),
+          "lightgray": (191, 191, 191), "brown": (191, 128, 64), "lime": (191, 255, 0),
+          "olive": (128, 128, 0), "orange": (255, 128, 0), "pink": (255, 191, 191),
+          "purple": (191, 0, 64), "teal": (0, 128, 128), "violet": (128, 0, 128)}
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+_MIX = re.compile(r"([a-z]+)!(\d{1,3})(?:!([a-z]+))?")  # red!50, red!30!blue (xcolor mixing)
+COLOUR_ATTRIBUTES = ("mathcolor", "mathbackground", "color", "background")
+
+
+def css_colour(value: str) -> str | None:
+    """An xcolor colour (a name, name!percent, name!percent!name, #hex) as #rrggbb; None if not."""
+    value = value.strip().lower()
+    if _HEX.fullmatch(value):
+        return value
+    if value in XCOLOR:
+        return "#%02x%02x%02x" % XCOLOR[value]
+    mix = _MIX.fullmatch(value)
+    if mix and mix.group(1) in XCOLOR and (mix.group(3) or "white") in XCOLOR:
+        share = min(int(mix.group(2)), 100) / 100
+        first, second = XCOLOR[mix.group(1)], XCOLOR[mix.group(3) or "white"]
+        return "#%02x%02x%02x" % tuple(round(a * share + b * (1 - share))
+                                       for a, b in zip(first, second))
+    return None
+
+
+def safe_colours(root: ET.Element) -> None:
+    """Colour attributes as #rrggbb; a colour that is not one (a typo, CSS smuggled in) goes."""
+    for element in root.iter():
+        for name in COLOUR_ATTRIBUTES:
+            if name in element.attrib:
+                colour = css_colour(element.attrib[name])
+                if colour is None:
+                    del element.attrib[name]
+                else:
+                    element.attrib[name] = colour
 
 
 def _has_leftover_tex(root: ET.Element) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -13,10 +14,13 @@ from pathlib import Path
 from .texmath import normalise
 
 FONT_SIZE_PT = 12.0  # the TeX document's size: 1em in the page = 12pt in the SVG
-RENDERER_VERSION = "1"  # bump to invalidate every cached image
+RENDERER_VERSION = "2"  # bump to invalidate every cached image
+BATCH = 1000  # formulas per TeX run (a few seconds of work)
+RUN_SECONDS = 120  # one run longer than this has a formula that loops (it is left out)
 
 PREAMBLE = r"""\documentclass[12pt]{article}
-\usepackage{amsmath,amssymb,amsfonts,bm}
+\usepackage{amsmath,amssymb,amsfonts,bm,mathtools}
+\usepackage{xcolor}
 \usepackage{xeCJK}
 \setCJKmainfont{Noto Serif CJK SC}
 \pagestyle{empty}
@@ -47,8 +51,8 @@ class SvgFormula:
 
 
 def formula_key(tex: str, display: bool) -> str:
-    """The cache key: a hash of the renderer version, the mode and the normalised TeX."""
-    data = f"{RENDERER_VERSION}\n{'display' if display else 'inline'}\n{normalise(tex)}"
+    """The cache key: a hash of the renderer version and preamble, the mode and the TeX."""
+    data = f"{RENDERER_VERSION}\n{PREAMBLE}\n{'display' if display else 'inline'}\n{normalise(tex)}"
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
 
 
@@ -84,13 +88,18 @@ class SvgMathRenderer:
     def render_many(self, formulas: list[tuple[str, bool]]) -> dict[tuple[str, bool], SvgFormula | None]:
         """Render every (tex, display) not cached yet in one TeX run; None for those TeX rejects."""
         missing = sorted({f for f in formulas if self.cached(*f) is None})
-        if missing:
-            self._render_halving(missing)
+        for start in range(0, len(missing), BATCH):
+            self._render_halving(missing[start:start + BATCH])
         return {f: self.cached(*f) for f in formulas}
 
     def _render_halving(self, formulas: list[tuple[str, bool]]) -> None:
-        """Render a batch; when TeX rejects it, render each half again, down to the bad formulas."""
-        if self._render_batch(formulas) or len(formulas) == 1:
+        """Render a batch; when TeX rejects it, render each half again, down to the bad formulas;
+        when TeX runs too long on one formula (one that loops), render the others without it."""
+        done = self._render_batch(formulas)
+        if done is True or len(formulas) == 1:
+            return
+        if type(done) is int and done < len(formulas):  # formula number `done` never ended
+            self._render_halving(formulas[:done] + formulas[done + 1:])
             return
         middle = len(formulas) // 2
         self._render_halving(formulas[:middle])
@@ -100,20 +109,28 @@ class SvgMathRenderer:
         """Render one formula (cached)."""
         return self.render_many([(tex, display)])[(tex, display)]
 
-    def _render_batch(self, formulas: list[tuple[str, bool]]) -> bool:
-        """Run xelatex + dvisvgm on formulas (one page each); store the SVGs; False on a TeX error."""
+    def _render_batch(self, formulas: list[tuple[str, bool]]) -> bool | int:
+        """Run xelatex + dvisvgm on formulas (one PDF page each); store the SVGs; False on a TeX error."""
         with tempfile.TemporaryDirectory(prefix="postbook-math-") as tmp:
             work = Path(tmp)
             source = PREAMBLE + "\\begin{document}\n"
             source += "".join(tex_body(tex, display) for tex, display in formulas)
             (work / "math.tex").write_text(source + "\\end{document}\n", encoding="utf-8")
-            if not _run(["xelatex", "-no-pdf", "-interaction=nonstopmode", "-halt-on-error",
-                         "math.tex"], work):
-                return False
+            try:
+                if not _run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", "math.tex"],
+                            work, output=work / "xelatex.out"):
+                    return False
+            except subprocess.TimeoutExpired:  # the formula after the last box never ended
+                return len(_BOX.findall((work / "xelatex.out").read_text(errors="replace")))
             boxes = _BOX.findall((work / "math.log").read_text(encoding="utf-8", errors="replace"))
-            if len(boxes) != len(formulas) or not _run(
-                    ["dvisvgm", "--page=1-", "--no-fonts", "--bbox=papersize",
-                     "--output=page-%p.svg", "math.xdv"], work):
+            # from the PDF, not the XDV: dvisvgm before 3.1 sets the glyphs of fonts with vertical
+            # metrics (Noto CJK, Fandol) a third of an em low from an XDV, clipping Chinese in \text
+            try:
+                if len(boxes) != len(formulas) or not _run(
+                        ["dvisvgm", "--pdf", "--page=1-", "--no-fonts", "--output=page-%p.svg",
+                         "math.pdf"], work):
+                    return False
+            except subprocess.TimeoutExpired:
                 return False
             for number, (formula, box) in enumerate(zip(formulas, boxes), start=1):
                 self._store(work / _page_name(number, len(formulas)), formula, box)
@@ -135,8 +152,10 @@ def _page_name(number: int, total: int) -> str:
     return "page-%0*d.svg" % (len(str(total)), number)
 
 
-def _run(command: list[str], cwd: Path) -> bool:
-    """Run a TeX tool quietly; True on success."""
-    result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, timeout=600)
+def _run(command: list[str], cwd: Path, output: Path | None = None) -> bool:
+    """Run a TeX tool quietly (its terminal output to `output`); True on success. Raises
+    subprocess.TimeoutExpired after RUN_SECONDS."""
+    with open(output or os.devnull, "wb") as out:
+        result = subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, timeout=RUN_SECONDS)
     return result.returncode == 0

@@ -23,6 +23,8 @@ OPENER = re.compile(r"\$\$|\\\[|\\\(|\$|\\begin\{(" + ENV_ALTERNATION + r")(\*?)
 LABEL = re.compile(r"\\label\s*\{([^{}]{0,80})\}")
 NUMBERING_OFF = re.compile(r"\\(nonumber|notag)(?![A-Za-z])|\\tag\*?\s*\{[^{}]{0,40}\}")
 REF_ONLY = re.compile(r"\(?\s*\\(?:eq)?ref\s*\{([^{}]{1,80})\}\s*\)?")
+REF_INSIDE = re.compile(r"\\(eq)?ref\s*\{([^{}]{0,80})\}")
+TAG = re.compile(r"\\tag(\*?)\s*\{([^{}]{0,40})\}")
 # Sentence punctuation (full-width, or ASCII next to a Chinese character) never sits in a formula:
 # "$20 左右,又 $5" is two prices, not math.
 NOT_MATH_PUNCT = re.compile("[\u3002\uff0c\uff1b\uff1a\uff01\uff1f]"
@@ -245,18 +247,46 @@ def prepare_piece(piece: Piece, lines: LineIndex) -> PreparedPiece:
     if piece.kind in ("text", "eqref"):
         return PreparedPiece(piece.kind, piece.content)
     line = lines.at(piece.offset).line
+    problems: list[tuple[str, str]] = []
     if piece.kind == "display":
         inner, numbered = unwrap_display(piece.content, piece.env)
         names = tuple(n.strip() for n in LABEL.findall(inner))
-        result = sanitise_formula(NUMBERING_OFF.sub("", LABEL.sub("", inner)), inline=False)
-        return PreparedPiece("display", piece.content, line, result.tex, tuple(result.problems),
-                             names, numbered)
+        if TAG.search(inner) and names:
+            problems.append(("math.tag-replaced", "\\tag replaced by the book's equation number "
+                             "(the formula has a \\label that references use)"))
+        elif TAG.search(inner):  # the blog's own mark, kept as text after its row
+            inner, numbered = TAG.sub(_tag_text, inner), False
+        if len(names) > 1:
+            problems.append(("math.labels-merged", f"{len(names)} labels in one display share "
+                             "its one number: " + ", ".join(names)))
+        tex = _refs_as_text(NUMBERING_OFF.sub("", LABEL.sub("", inner)), problems)
+        result = sanitise_formula(tex, inline=False)
+        return PreparedPiece("display", piece.content, line, result.tex,
+                             tuple(problems + result.problems), names, numbered)
     ref = REF_ONLY.fullmatch(piece.content.strip())
     if ref:
         return PreparedPiece("eqref", ref.group(1))
-    tex = LABEL.sub("", NUMBERING_OFF.sub("", piece.content)).replace("\n", " ")
+    tex = TAG.sub(_tag_text, piece.content)  # (a tag in running text numbers nothing)
+    tex = _refs_as_text(LABEL.sub("", NUMBERING_OFF.sub("", tex)), problems).replace("\n", " ")
     result = sanitise_formula(tex, inline=True)
-    return PreparedPiece("inline", piece.content, line, result.tex, tuple(result.problems))
+    return PreparedPiece("inline", piece.content, line, result.tex,
+                         tuple(problems + result.problems))
+
+
+def _tag_text(m: re.Match[str]) -> str:
+    """\\tag{X} as "(X)" set after a space, \\tag*{X} as "X": seen, numbering nothing."""
+    return "\\qquad " + (m.group(2) if m.group(1) else "(" + m.group(2) + ")")
+
+
+def _refs_as_text(tex: str, problems: list[tuple[str, str]]) -> str:
+    """\\ref and \\eqref inside a larger formula: no edition can link from inside math (and
+    LaTeX would print ?? for the post's own names): their name as text, with a warning."""
+    def text(m: re.Match[str]) -> str:
+        name = re.sub(r"[^A-Za-z0-9:. -]", "", m.group(2)).strip() or "?"
+        problems.append(("math.ref-in-formula", f"\\{m.group(1) or ''}ref{{{m.group(2)}}} inside "
+                         "a formula cannot link to the equation; written as its name"))
+        return "\\text{(" + name + ")}" if m.group(1) else "\\text{" + name + "}"
+    return REF_INSIDE.sub(text, tex)
 
 
 def _below(source: SourceRef, lines: int) -> SourceRef:

@@ -60,7 +60,39 @@ colon vdots cdotp ldotp because therefore
 color textcolor
 tag nonumber notag label eqref ref
 substack
+boxplus boxminus boxtimes boxdot intercal lhd rhd unlhd unrhd bowtie ltimes rtimes leftthreetimes
+rightthreetimes curlywedge curlyvee barwedge doublebarwedge circledast circledcirc circleddash
+centerdot dotplus divideontimes smallsetminus Cap Cup land lor
+leqq geqq lessgtr gtrless lesseqgtr gtreqless nleq ngeq nless ngtr nleqslant ngeqslant lneqq gneqq
+lnsim gnsim lessapprox gtrapprox approxeq eqsim backsim backsimeq thicksim thickapprox subseteqq
+supseteqq Subset Supset sqsubset sqsupset sqsubseteq sqsupseteq nsubseteq nsupseteq subsetneqq
+supsetneqq varsubsetneq varsupsetneq vartriangleleft vartriangleright trianglelefteq
+trianglerighteq ntriangleleft ntriangleright ntrianglelefteq ntrianglerighteq preccurlyeq
+succcurlyeq curlyeqprec curlyeqsucc precsim succsim precapprox succapprox nprec nsucc npreceq
+nsucceq precneqq succneqq vDash Vdash Vvdash nvdash nvDash nVdash nVDash smile frown smallsmile
+smallfrown shortmid shortparallel nshortmid nshortparallel pitchfork between bumpeq Bumpeq circeq
+eqcirc fallingdotseq risingdotseq doteqdot multimap varpropto blacktriangleleft
+blacktriangleright lll ggg llless gggtr lessdot gtrdot lesseqqgtr gtreqqless eqslantless
+eqslantgtr lvertneqq gvertneqq
+leftrightarrows rightleftarrows leftleftarrows rightrightarrows upuparrows downdownarrows
+Lleftarrow Rrightarrow twoheadrightarrow twoheadleftarrow leftarrowtail rightarrowtail
+looparrowleft looparrowright curvearrowleft curvearrowright circlearrowleft circlearrowright Lsh
+Rsh upharpoonleft upharpoonright downharpoonleft downharpoonright leftharpoondown
+rightharpoondown leftrightharpoons rightsquigarrow leftrightsquigarrow nleftarrow nrightarrow
+nLeftarrow nRightarrow nleftrightarrow nLeftrightarrow
+xleftrightarrow xLeftarrow xRightarrow xLeftrightarrow xmapsto xhookleftarrow xhookrightarrow
+lbrace rbrace lbrack rbrack llcorner lrcorner ulcorner urcorner lgroup rgroup lmoustache
+rmoustache
+varGamma varDelta varTheta varLambda varXi varPi varSigma varUpsilon varPhi varPsi varOmega
+mho eth Finv Game complement diagup diagdown hslash vartriangle triangledown blacktriangle
+blacktriangledown lozenge blacklozenge bigstar sphericalangle measuredangle circledS Bbbk gimel
+daleth backepsilon bigtriangleup bigtriangledown triangleleft triangleright
+negmedspace negthickspace injlim projlim varinjlim varprojlim varliminf varlimsup
+sideset dotsi dotso idotsint iiiint mathclap mathllap mathrlap underbracket overbracket
+rm bf it sf tt cal Large large LARGE huge Huge normalsize small scriptsize tiny hline
 """.split()) | TEXT_COMMANDS
+# (the commands from boxplus on: amssymb, amsmath and mathtools, all known to MathJax; checked by
+# compiling each with the book's packages and typesetting it with the vendored MathJax)
 
 # Single-character escapes that are always fine: \, \; \! \: \  \{ \} \| \% \# \& \_ \\ \>
 ALLOWED_SYMBOL_ESCAPES = frozenset(",;!: {}|%#&_\\>")
@@ -78,7 +110,9 @@ REWRITES = {"bm": "boldsymbol", "pmb": "boldsymbol", "mathscr": "mathcal", "colo
             "lesssim": "precsim", "gtrsim": "succsim", "leqslant": "leq", "geqslant": "geq",
             "implies": "Longrightarrow", "impliedby": "Longleftarrow", "checkmark": "surd",
             "square": "Box", "varnothing": "emptyset", "omicron": "mathit{o}",
-            "cancel": "overline", "textcolor": "color"}
+            "cancel": "overline", "textcolor": "color", "Bbb": "mathbb", "mathbbm": "mathbb"}
+# MathJax-only commands for characters LaTeX takes as they are
+PLAIN_REWRITES = {"lt": "<", "gt": ">"}
 
 # Unicode characters typed into formulas (MathJax takes them; LaTeX's math fonts lack them) and
 # the commands LaTeX knows them by. Every other non-ASCII character goes into \text{...}.

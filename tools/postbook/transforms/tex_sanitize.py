@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .tex_allowlist import (ALLOWED_COMMANDS, ALLOWED_ENVIRONMENTS, ALLOWED_SYMBOL_ESCAPES,
-                            FORBIDDEN_COMMANDS, REWRITES, TEXT_COMMANDS, UNICODE_MATH,
-                            UNICODE_MATH_PLAIN)
+                            FORBIDDEN_COMMANDS, PLAIN_REWRITES, REWRITES, TEXT_COMMANDS,
+                            UNICODE_MATH, UNICODE_MATH_PLAIN)
 
 # Non-ASCII characters (Chinese above all) are text to LaTeX's math: they go into \text{...}
 # unless they are math symbols with a command (UNICODE_MATH).
@@ -137,6 +137,8 @@ class _Walker:
             self.problem("math.forbidden-command", f"TeX command '\\{name}' is not allowed; removed")
         elif name in REWRITES:
             self.out.append("\\" + REWRITES[name])
+        elif name in PLAIN_REWRITES:
+            self.out.append(PLAIN_REWRITES[name])
         elif name in ALLOWED_COMMANDS:
             self.out.append(tok)
             self.pending_text_group = name in TEXT_COMMANDS
@@ -245,6 +247,38 @@ MAX_REPEAT = 100  # columns a *{n}{...} in an array preamble may repeat
 COLUMN_REPEAT = re.compile(r"\*\s*\{\s*(\d{1,12})\s*\}")
 
 
+def column_repeats(tex: str) -> int:
+    """The most columns one *{n}{...} of an array preamble makes, nested repeats multiplied
+    (*{100}{*{100}{c}} is 10,000 columns)."""
+    most = 0
+    open_groups: list[tuple[int, int]] = []  # (end of the repeated group, columns per item in it)
+    for m in COLUMN_REPEAT.finditer(tex):
+        while open_groups and m.start() >= open_groups[-1][0]:
+            open_groups.pop()
+        times = int(m.group(1)) * (open_groups[-1][1] if open_groups else 1)
+        most = max(most, times)
+        if most > MAX_REPEAT:
+            break
+        open_groups.append((_group_end(tex, m.end()), times))
+    return most
+
+
+def _group_end(tex: str, pos: int) -> int:
+    """Where the {...} group starting at pos (after white space) ends; len(tex) if it does not."""
+    depth = 0
+    for i in range(pos, len(tex)):
+        char = tex[i]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth <= 0:
+                return i + 1
+        elif depth == 0 and not char.isspace():
+            return i  # no group: a single token follows
+    return len(tex)
+
+
 @lru_cache(maxsize=MEMO_FORMULAS)
 def _sanitise_memo(tex: str, inline: bool) -> Sanitised:
     walker = _Walker(tex)
@@ -252,7 +286,7 @@ def _sanitise_memo(tex: str, inline: bool) -> Sanitised:
     problems = walker.problems
     if not braces_balanced(safe):
         return Sanitised(None, problems + [("math.unbalanced", "unbalanced braces in formula")])
-    if any(int(m.group(1)) > MAX_REPEAT for m in COLUMN_REPEAT.finditer(safe)):
+    if column_repeats(safe) > MAX_REPEAT:
         return Sanitised(None, problems + [("math.too-large", f"an array column repeated more "
                                             f"than {MAX_REPEAT} times (LaTeX would run for "
                                             "hours); kept as text")])

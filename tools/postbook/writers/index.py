@@ -26,8 +26,8 @@ def toctree(title: str, entries: list[str]) -> str:
 
 def render_index(book: Book) -> str:
     parts = [f"# {escape_myst_line(book.title)}"]
-    if book.author:
-        parts.append(escape_myst_line(book.author))
+    if book.author:  # (the LaTeX edition has it on the title page; here it made a page alone)
+        parts.append("```{only} not latex\n" + escape_myst_line(book.author) + "\n```")
     for part in book.parts:
         parts.append(toctree(part.title, [f"{CHAPTER_DIR}/{pid}" for pid in part.post_ids]))
     if book.citations:
