@@ -154,7 +154,20 @@ def test_a_reference_inside_a_formula_is_its_name_with_a_warning() -> None:
     assert all(c == "math.ref-in-formula" for p in pieces[:2] for c, _m in p.problems)
 
 
-def test_labels_sharing_one_number_are_reported() -> None:
-    [display] = _math_pieces("\\begin{align}a&=b\\label{f1}\\\\&=c\\label{f2}\\end{align}")
-    assert display.names == ("f1", "f2")
+def test_each_labelled_row_of_an_alignment_gets_its_own_number() -> None:
+    """Two \\labels in one align got one number: \\eqref{f2} showed f1's number, silently."""
+    rows = ("\\begin{align}f(x) &= (x+1)^2 \\label{f1}\\\\ &= x^2 + 2x + 1 \\label{f2}\\\\"
+            " &\\geq 0 \\nonumber\\end{align}")
+    first, second = _math_pieces(rows)
+    assert (first.names, second.names) == (("f1",), ("f2",)) and first.numbered and second.numbered
+    assert "\\geq 0" in second.tex and "\\geq" not in first.tex
+    nested = _math_pieces("$$\\begin{align}a&=\\begin{cases}1\\\\2\\end{cases}\\label{a}\\\\"
+                          "b&=c\\label{b}\\end{align}$$")
+    assert [p.names for p in nested] == [("a",), ("b",)] and "cases" in nested[0].tex
+
+
+def test_labels_that_must_share_one_number_are_reported() -> None:
+    [display] = _math_pieces("\\begin{equation}\\begin{aligned}a&=b\\label{p}\\\\c&=d\\label{q}"
+                             "\\end{aligned}\\end{equation}")
+    assert display.names == ("p", "q")
     assert [c for c, _m in display.problems] == ["math.labels-merged"]

@@ -83,6 +83,15 @@ def test_log_checker_fails_on_missing_glyphs_and_undefined_references(tmp_path, 
     assert latex_log.main([str(log)]) == 0
 
 
+def test_arrow_labels_keep_their_own_size():
+    """latex2mathml's width="+0.833em" and negative height (MathJax's relative sizes, unknown
+    to MathML Core) clipped \\xrightarrow's label to its first character in the EPUB."""
+    root = ET.fromstring(tex_to_mathml(r"A\xrightarrow{\text{转置}}B", False))
+    ns = "{http://www.w3.org/1998/Math/MathML}"
+    assert [p.attrib for p in root.iter(ns + "mpadded")] == [{}]
+    assert [o.get("stretchy") for o in root.iter(ns + "mo")] == ["true"]
+
+
 @pytest.mark.parametrize("colour, css", [
     ("orange", "#ff8000"), ("red!50", "#ff8080"), ("cyan", "#00ffff"), ("#ABC", "#abc"),
     ("red!30!blue", "#4c00b2"), ("red;background:url(javascript:x)", None), ("nosuch", None),

@@ -44,6 +44,7 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
         return None
     styled_letters(root)
     safe_colours(root)
+    arrow_labels(root)
     if display:
         limits_below(root)
     return _serialise(root)
@@ -139,6 +140,21 @@ def safe_colours(root: ET.Element) -> None:
                     del element.attrib[name]
                 else:
                     element.attrib[name] = colour
+
+
+def arrow_labels(root: ET.Element) -> None:
+    """\\xrightarrow{label}: latex2mathml pads the label with MathJax's relative sizes
+    (width="+0.833em", a negative height); MathML Core has no relative sizes, so readers clipped
+    the label to its first character. The label keeps its own size; the arrow stretches to it."""
+    for parent in root.iter():
+        if parent.tag not in (f"{{{MATHML_NS}}}mover", f"{{{MATHML_NS}}}munder",
+                              f"{{{MATHML_NS}}}munderover"):
+            continue
+        for child in list(parent)[1:]:
+            if child.tag == f"{{{MATHML_NS}}}mpadded":
+                child.attrib.clear()
+                for arrow in parent[0].iter(f"{{{MATHML_NS}}}mo"):
+                    arrow.set("stretchy", "true")
 
 
 def _has_leftover_tex(root: ET.Element) -> bool:

@@ -238,9 +238,57 @@ def prepare_paragraph(raw: str) -> PreparedParagraph:
 def _prepare(raw: str) -> PreparedParagraph:
     pieces, unclosed = split_pieces(raw)
     lines = LineIndex(SourceRef("", 0), raw)
-    prepared = [prepare_piece(piece, lines) for piece in pieces]
+    prepared = [prepare_piece(part, lines) for piece in pieces for part in split_rows(piece)]
     return PreparedParagraph(tuple(prepared), len(unclosed),
                              lines.at(unclosed[0]).line if unclosed else 0)
+
+
+ROW_TOKEN = re.compile(r"\\(begin|end)\s*\{[^{}]*\}|\\\\(?:\s*\[[^\]]{0,20}\])?|\\.|[{}]", re.S)
+ROW_ENVS = ("align", "align*", "eqnarray", "eqnarray*", "flalign", "flalign*", "gather",
+            "gather*", "multline", "multline*", "alignat", "alignat*")
+
+
+def split_rows(piece: Piece) -> list[Piece]:
+    """A display whose rows carry two or more \\labels, as one display per labelled row (the
+    unlabelled rows join the labelled row before them, or the first): each label then gets a
+    number of its own, as the blog's MathJax numbers each row; the rows are aligned within
+    their display only. Any other piece as it is."""
+    if piece.kind != "display" or len(LABEL.findall(piece.content)) < 2:
+        return [piece]
+    env = piece.env
+    content = piece.content
+    inner = re.fullmatch(r"\s*\\begin\{(" + ENV_ALTERNATION + r")(\*?)\}(.*)\\end\{\1\2\}\s*",
+                         content, re.S)
+    if inner:  # $$\begin{align}...\end{align}$$
+        env, content = inner.group(1) + inner.group(2), inner.group(3)
+    if env not in ROW_ENVS:
+        return [piece]
+    groups: list[list[str]] = [[]]
+    for row in _top_rows(content):
+        groups[-1].append(row)
+        if LABEL.search(row):
+            groups.append([])
+    if not groups[-1]:
+        groups.pop()
+    elif len(groups) > 1:
+        groups[-2].extend(groups.pop())  # rows after the last label: with it
+    return [Piece("display", "\\\\".join(rows), piece.offset, env) for rows in groups]
+
+
+def _top_rows(tex: str) -> list[str]:
+    """The rows of an alignment: split at \\\\ outside braces and inner environments."""
+    rows, depth, start = [], 0, 0
+    for m in ROW_TOKEN.finditer(tex):
+        token = m.group(0)
+        if m.group(1) == "begin" or token == "{":
+            depth += 1
+        elif m.group(1) == "end" or token == "}":
+            depth -= 1
+        elif token.startswith("\\\\") and depth == 0:
+            rows.append(tex[start:m.start()])
+            start = m.end()
+    rows.append(tex[start:])
+    return [r for r in rows if r.strip()]
 
 
 def prepare_piece(piece: Piece, lines: LineIndex) -> PreparedPiece:
