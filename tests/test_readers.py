@@ -255,3 +255,18 @@ def test_a_sphinx_build_inside_the_posts_folder_is_not_read(tmp_path: Path) -> N
     (posts / "a.txt").write_text("标题\n", encoding="utf-8")
     assert input_files(posts) == [posts / "a.txt"]
     assert walk(posts).builds == [posts / "_build" / "html"]
+
+
+def test_a_list_on_lines_of_its_own_is_one_paragraph_per_item() -> None:
+    """listing-a: "1. …" "2. …" on consecutive lines were joined into one run-on paragraph."""
+    from postbook.readers.blocks import SourceLine, blank_separated
+
+    def groups(text: str) -> list[list[str]]:
+        lines = [SourceLine(n, t) for n, t in enumerate(text.split("\n"), 1)]
+        return [[line.text for line in group] for group in blank_separated(lines)]
+
+    assert groups("三条:\n1. 函数尽量短\n2. 注释写为什么\n\n下一段") == [
+        ["三条:"], ["1. 函数尽量短"], ["2. 注释写为什么"], ["下一段"]]
+    assert groups("(1) 甲\n接着甲\n(2) 乙") == [["(1) 甲", "接着甲"], ["(2) 乙"]]
+    assert groups("版本\n2.0 发布了,\n这是一段话") == [["版本", "2.0 发布了,", "这是一段话"]]
+    assert groups("只有\n1. 一项") == [["只有", "1. 一项"]]

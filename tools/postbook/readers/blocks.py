@@ -106,18 +106,37 @@ def report_chrome_lines(lines: list[SourceLine], source_name: str, report: Repor
 
 
 def blank_separated(lines: list[SourceLine]) -> list[list[SourceLine]]:
-    """Runs of non-blank lines: the paragraphs of a blank-line separated text."""
+    """Runs of non-blank lines: the paragraphs of a blank-line separated text (a run that is a
+    list, "1、…" "2、…" on lines of their own, one paragraph per item)."""
     groups: list[list[SourceLine]] = []
     current: list[SourceLine] = []
     for line in lines:
         if line.text.strip():
             current.append(line)
         elif current:
-            groups.append(current)
+            groups.extend(list_items(current))
             current = []
     if current:
-        groups.append(current)
+        groups.extend(list_items(current))
     return groups
+
+
+# "1." "2、" "3)" "(4)" "- " "• " at the start of a line: an item of a list
+LIST_ITEM = re.compile(r"\s*(?:\d{1,3}[.\u3001)\uff09](?!\d)|[(\uff08]\d{1,3}[)\uff09]|[-*\u2022\u00b7]\s)")
+
+
+def list_items(group: list[SourceLine]) -> list[list[SourceLine]]:
+    """A run of lines with two or more list items, cut before each item (the lines between
+    items stay with the item above); any other run as it is. Joined, the items read as one
+    sentence."""
+    if len(group) < 2 or sum(1 for line in group if LIST_ITEM.match(line.text)) < 2:
+        return [group]
+    items: list[list[SourceLine]] = [[]]
+    for line in group:
+        if LIST_ITEM.match(line.text) and items[-1]:
+            items.append([])
+        items[-1].append(line)
+    return items
 
 
 def one_per_line(lines: list[SourceLine]) -> list[list[SourceLine]]:
