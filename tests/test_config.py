@@ -237,6 +237,18 @@ def test_a_bibliography_that_is_not_a_file_is_not_read(tmp_path: Path) -> None:
     assert [d.code for d in report.warnings] == ["config.bibliography-missing"]
 
 
+@pytest.mark.parametrize("value", ["/etc/passwd", "../../../../etc/passwd", "link.bib"])
+def test_a_bibliography_outside_the_config_folder_is_not_read(tmp_path: Path, value: str) -> None:
+    """A dump's postbook.yaml could name /etc/passwd: pybtex's errors then quoted its lines."""
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "link.bib").symlink_to("/etc/passwd")
+    path = write(folder, "postbook.yaml", f"title: 书\nbibliography: {value}\n")
+    report = quiet()
+    assert load_config(path, report).bibliography is None
+    assert [d.code for d in report.warnings] == ["config.bibliography-outside"]
+
+
 def test_find_config(tmp_path: Path) -> None:
     assert find_config(tmp_path) is None
     write(tmp_path, "postbook.toml", 'title = "书"\n')

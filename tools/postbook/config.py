@@ -495,6 +495,11 @@ def _build(where: _Located, data: Any, path: Path, report: Reporter) -> BookConf
 def _bibliography(config_path: Path, value: str, where: _Located,
                   report: Reporter) -> Path | None:
     bib = config_path.parent / value
+    folder = config_path.parent.resolve()
+    if not bib.resolve().is_relative_to(folder):  # a dump's config must not read /etc/shadow
+        report.warning("config.bibliography-outside", f"bibliography {value} is outside the "
+                       "config's folder; not read (copy it there)", where.ref(("bibliography",)))
+        return None
     if not bib.exists():
         report.warning("config.bibliography-missing", f"bibliography file {value} not found",
                        where.ref(("bibliography",)))
