@@ -265,8 +265,17 @@ def test_a_list_on_lines_of_its_own_is_one_paragraph_per_item() -> None:
         lines = [SourceLine(n, t) for n, t in enumerate(text.split("\n"), 1)]
         return [[line.text for line in group] for group in blank_separated(lines)]
 
-    assert groups("三条:\n1. 函数尽量短\n2. 注释写为什么\n\n下一段") == [
-        ["三条:"], ["1. 函数尽量短"], ["2. 注释写为什么"], ["下一段"]]
-    assert groups("(1) 甲\n接着甲\n(2) 乙") == [["(1) 甲", "接着甲"], ["(2) 乙"]]
+    assert groups("三条:\n1. 函数尽量短\n2. 注释写为什么\n其他写法:\n\n下一段") == [
+        ["三条:"], ["1. 函数尽量短"], ["2. 注释写为什么"], ["其他写法:"], ["下一段"]]
+    assert groups("(1) 甲\n(2) 乙") == [["(1) 甲"], ["(2) 乙"]]
     assert groups("版本\n2.0 发布了,\n这是一段话") == [["版本", "2.0 发布了,", "这是一段话"]]
     assert groups("只有\n1. 一项") == [["只有", "1. 一项"]]
+
+
+def test_a_short_list_item_is_not_taken_for_a_heading() -> None:
+    """Alone on its line, "1. 函数尽量短" looked like a section heading (short, no full stop)."""
+    from postbook.readers.blocks import SourceLine, blank_separated, dump_blocks
+    from postbook.model import Paragraph
+    lines = [SourceLine(n, t) for n, t in enumerate(["三条:", "1. 函数尽量短", "2. 注释写为什么"], 1)]
+    blocks = dump_blocks(blank_separated(lines), "a.txt")
+    assert [type(b) for b in blocks] == [Paragraph] * 3

@@ -109,7 +109,8 @@ def test_unicode_in_a_formula_is_math_or_text(tex: str, safe: str) -> None:
 
 @pytest.mark.parametrize("tex, safe", [
     (r"\mu_A\boxplus\mu_B", r"\mu_A\boxplus\mu_B"), (r"a\lt b\gt c", "a< b> c"),
-    (r"{\rm d}x", r"{\rm d}x"), (r"\Bbb R", r"\mathbb R"), (r"\mathbbm{1}_A", r"\mathbb{1}_A"),
+    (r"{\rm d}x", r"{\rm d}x"), (r"\Bbb R", r"\mathbb R"), (r"\mathbbm{1}_A", r"\mathbf{1}_A"),
+    (r"a\veebar b\owns c", r"a\veebar b\owns c"),
     (r"A\xleftrightarrow{f}B", r"A\xleftrightarrow{f}B"), (r"\varPhi\nleq\lhd", r"\varPhi\nleq\lhd"),
 ])
 def test_commands_mathjax_and_latex_both_know_are_kept(tex: str, safe: str) -> None:
@@ -171,3 +172,13 @@ def test_labels_that_must_share_one_number_are_reported() -> None:
                              "\\end{aligned}\\end{equation}")
     assert display.names == ("p", "q")
     assert [c for c, _m in display.problems] == ["math.labels-merged"]
+
+
+@pytest.mark.parametrize("tex, safe", [
+    (r"\kern2pt x", r"\,  x"), (r"a\hskip 1em plus 1fil b", r"a\,  b"), (r"a\mkern-3mu b", r"a\!  b"),
+])
+def test_explicit_spacing_is_a_thin_space_not_its_dimension_as_text(tex: str, safe: str) -> None:
+    """\\kern was removed as forbidden and left "2pt" printed in the formula."""
+    from postbook.transforms.tex_sanitize import sanitise_formula
+    result = sanitise_formula(tex, inline=True)
+    assert result.tex == safe and [c for c, _m in result.problems] == ["math.normalised"]

@@ -92,6 +92,14 @@ def test_arrow_labels_keep_their_own_size():
     assert [o.get("stretchy") for o in root.iter(ns + "mo")] == ["true"]
 
 
+@pytest.mark.parametrize("tex", [r"x \mathrel{:}= 1", r"\mathop{\rm Var}(X)"])
+def test_no_token_element_holds_elements(tex):
+    """<mo><mrow>...</mrow></mo>: MathML allows only text in tokens; epubcheck refused it."""
+    root = ET.fromstring(tex_to_mathml(tex, False))
+    tokens = [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] in ("mi", "mn", "mo", "mtext")]
+    assert tokens and all(len(e) == 0 for e in tokens)
+
+
 @pytest.mark.parametrize("colour, css", [
     ("orange", "#ff8000"), ("red!50", "#ff8080"), ("cyan", "#00ffff"), ("#ABC", "#abc"),
     ("red!30!blue", "#4c00b2"), ("red;background:url(javascript:x)", None), ("nosuch", None),
@@ -242,6 +250,13 @@ def test_a_rejected_formula_becomes_text_nothing_in_it_runs():
     inner = tex[len("\\postbooktexsource{"):-1]
     assert "\\input" not in inner and "\\def" not in inner and "\n" not in inner
     assert "\\textbackslash{}input\\{/etc/passwd\\}" in inner and "\\%" in inner
+
+
+def test_a_long_rejected_formula_is_cut():
+    """3,200 characters of source in one box: "Dimension too large", and no PDF."""
+    from postbook.sphinxext.formula_gate import SOURCE_SHOWN, source_tex
+    tex = source_tex("x^1^2 + a_{1} " * 250)
+    assert len(tex) < SOURCE_SHOWN * 5 and "3259 more characters" in tex
 
 
 def test_characters_the_text_fonts_lack_get_a_fallback():

@@ -15,7 +15,7 @@ from typing import Callable
 # SVG renderer; \tracinglostchars=3 makes a glyph the math font lacks (Chinese in math) an error.
 PREAMBLE = r"""\documentclass{article}
 \usepackage{amsmath,amssymb,amstext,bm,mathtools}
-\usepackage{xcolor}
+\usepackage[dvipsnames]{xcolor}
 \usepackage{xeCJK}
 \setCJKmainfont{Noto Serif CJK SC}
 \tracinglostchars=3

@@ -126,17 +126,11 @@ LIST_ITEM = re.compile(r"\s*(?:\d{1,3}[.\u3001)\uff09](?!\d)|[(\uff08]\d{1,3}[)\
 
 
 def list_items(group: list[SourceLine]) -> list[list[SourceLine]]:
-    """A run of lines with two or more list items, cut before each item (the lines between
-    items stay with the item above); any other run as it is. Joined, the items read as one
-    sentence."""
+    """A run of lines with two or more list items: one paragraph per line (joined, the items
+    and the lines around them read as one sentence); any other run as it is."""
     if len(group) < 2 or sum(1 for line in group if LIST_ITEM.match(line.text)) < 2:
         return [group]
-    items: list[list[SourceLine]] = [[]]
-    for line in group:
-        if LIST_ITEM.match(line.text) and items[-1]:
-            items.append([])
-        items[-1].append(line)
-    return items
+    return [[line] for line in group]
 
 
 def one_per_line(lines: list[SourceLine]) -> list[list[SourceLine]]:
@@ -254,8 +248,8 @@ def marked_heading(text: str) -> str | None:
 
 def looks_like_heading(text: str) -> bool:
     """A short line without sentence punctuation or math: probably a section heading."""
-    if not 0 < len(text) <= MAX_HEADING_CHARS or "\n" in text:
-        return False
+    if not 0 < len(text) <= MAX_HEADING_CHARS or "\n" in text or LIST_ITEM.match(text):
+        return False  # (a list item is no heading, however short)
     if "$" in text or "\\" in text or "://" in text or "|" in text:
         return False
     if any(ch in SENTENCE_PUNCTUATION for ch in text):

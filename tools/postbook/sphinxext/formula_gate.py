@@ -19,6 +19,7 @@ from typing import Any, Iterable
 from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.math import wrap_displaymath
+from sphinx.util import texescape
 from sphinx.util.texescape import escape
 
 from ..check.formula_compile import PREAMBLE, compile_formulas, xelatex_available
@@ -66,9 +67,19 @@ def verdict_key(form: str) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
 
 
+texescape.init()  # (Sphinx fills the escape tables when an application starts; until then
+#                    escape() returns its text unchanged: source_tex must never depend on that)
+SOURCE_SHOWN = 240  # characters of a rejected formula printed (one unbreakable line in math)
+
+
 def source_tex(tex: str, engine: str = "xelatex") -> str:
-    """A rejected formula's TeX as monospaced text that math mode can hold: nothing in it runs."""
-    return "\\%s{%s}" % (SOURCE_COMMAND, escape(" ".join(tex.split()), engine))
+    """A rejected formula's TeX as monospaced text that math mode can hold: nothing in it runs.
+    A long one is cut (its whole text is in the build's report): 3,000 characters in one box
+    are wider than TeX's largest dimension, and the book stopped there."""
+    text = " ".join(tex.split())
+    if len(text) > SOURCE_SHOWN:
+        text = f"{text[:SOURCE_SHOWN]} … [{len(text) - SOURCE_SHOWN} more characters]"
+    return "\\%s{%s}" % (SOURCE_COMMAND, escape(text, engine))
 
 
 class Verdicts:

@@ -63,6 +63,8 @@ def latex_elements() -> dict[str, str]:
         "polyglossia": "",
         "fontenc": CTEX,
         "fncychap": "",
+        # \color{Orange}, {ForestGreen}...: the dvips names MathJax knows, for LaTeX too
+        "passoptionstopackages": "\\PassOptionsToPackage{dvipsnames}{xcolor}",
         "fontpkg": TEXT_AS_WRITTEN + XELATEX_DEFAULT_FONTPKG,
         "preamble": MATH_PACKAGES + NUMBERING + BOOKMARKS + latex_glyphs.preamble(),
         "printindex": "",

@@ -45,6 +45,7 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
     styled_letters(root)
     safe_colours(root)
     arrow_labels(root)
+    tokens_hold_text(root)
     if display:
         limits_below(root)
     return _serialise(root)
@@ -155,6 +156,24 @@ def arrow_labels(root: ET.Element) -> None:
                 child.attrib.clear()
                 for arrow in parent[0].iter(f"{{{MATHML_NS}}}mo"):
                     arrow.set("stretchy", "true")
+
+
+TOKENS = {f"{{{MATHML_NS}}}{name}" for name in ("mi", "mn", "mo", "mtext", "ms")}
+
+
+def tokens_hold_text(root: ET.Element) -> None:
+    """A token element holding elements (\\mathrel{:}= and \\mathop{\\rm Var} give
+    <mo><mrow>...</mrow></mo>) becomes the row it holds: MathML allows text only in tokens,
+    and epubcheck refused the EPUB."""
+    for element in root.iter():
+        if element.tag in TOKENS and len(element):
+            text = (element.text or "").strip()
+            if text:  # its own text, kept as a token of its kind before the children
+                first = ET.Element(element.tag)
+                first.text = text
+                element.insert(0, first)
+            element.tag, element.text = f"{{{MATHML_NS}}}mrow", None
+            element.attrib.clear()
 
 
 def _has_leftover_tex(root: ET.Element) -> bool:

@@ -20,7 +20,7 @@ RUN_SECONDS = 120  # one run longer than this has a formula that loops (it is le
 
 PREAMBLE = r"""\documentclass[12pt]{article}
 \usepackage{amsmath,amssymb,amsfonts,bm,mathtools}
-\usepackage{xcolor}
+\usepackage[dvipsnames]{xcolor}
 \usepackage{xeCJK}
 \setCJKmainfont{Noto Serif CJK SC}
 \pagestyle{empty}

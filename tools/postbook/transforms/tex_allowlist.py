@@ -90,6 +90,11 @@ daleth backepsilon bigtriangleup bigtriangledown triangleleft triangleright
 negmedspace negthickspace injlim projlim varinjlim varprojlim varliminf varlimsup
 sideset dotsi dotso idotsint iiiint mathclap mathllap mathrlap underbracket overbracket
 rm bf it sf tt cal Large large LARGE huge Huge normalsize small scriptsize tiny hline
+veebar smallint intop diamond bigcirc owns Join mathbin mathrel mathord mathopen mathclose
+mathinner bigm Bigm biggm Biggm underleftrightarrow ddddot circledR yen maltese dashrightarrow
+dashleftarrow restriction doublecap doublecup nleqq nsubseteqq nsupseteqq varsubsetneqq
+varsupsetneqq precnapprox succnapprox lnapprox gnapprox precnsim succnsim xrightleftharpoons
+eqqcolon Coloneqq coloneq brace brack
 """.split()) | TEXT_COMMANDS
 # (the commands from boxplus on: amssymb, amsmath and mathtools, all known to MathJax; checked by
 # compiling each with the book's packages and typesetting it with the vendored MathJax)

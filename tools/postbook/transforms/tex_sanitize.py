@@ -247,6 +247,25 @@ MAX_REPEAT = 100  # columns a *{n}{...} in an array preamble may repeat
 COLUMN_REPEAT = re.compile(r"\*\s*\{\s*(\d{1,12})\s*\}")
 
 
+_NUMBER = r"-?\s*(?:\d+\.?\d*|\.\d+)"
+# explicit spacing with its dimension (\kern2pt, \mkern-3mu, \hskip 1em plus 1fil): the command
+# alone was removed as forbidden and its "2pt" printed; a thin space says what it meant
+SPACING = re.compile(r"\\(kern|hskip|vskip|mkern|mskip)(?![A-Za-z])\s*(" + _NUMBER +
+                     r")?\s*(?:pt|em|ex|mu|cm|mm|in|bp|pc|sp|dd|cc)?(?:\s*(?:plus|minus)\s*"
+                     + _NUMBER + r"\s*(?:pt|em|ex|mu|fil{1,3}))*")
+
+
+# \mathbbm{1} (the indicator function): MathJax draws a double-struck 1, LaTeX's amssymb has no
+# double-struck digits (\mathbb{1} printed another symbol): a bold 1 in every edition
+DOUBLE_STRUCK_DIGIT = re.compile(r"\\mathbbm?\s*\{\s*(\d)\s*\}")
+
+
+def _spacing(m: re.Match[str]) -> str:
+    if m.group(1) == "vskip" or not m.group(2):
+        return " "
+    return "\\! " if m.group(2).replace(" ", "").startswith("-") else "\\, "
+
+
 def column_repeats(tex: str) -> int:
     """The most columns one *{n}{...} of an array preamble makes, nested repeats multiplied
     (*{100}{*{100}{c}} is 10,000 columns)."""
@@ -281,9 +300,14 @@ def _group_end(tex: str, pos: int) -> int:
 
 @lru_cache(maxsize=MEMO_FORMULAS)
 def _sanitise_memo(tex: str, inline: bool) -> Sanitised:
+    tex, spacings = SPACING.subn(_spacing, tex)
+    tex = DOUBLE_STRUCK_DIGIT.sub(r"\\mathbf{\1}", tex)
     walker = _Walker(tex)
     safe = walker.run()
     problems = walker.problems
+    if spacings:
+        problems.insert(0, ("math.normalised", "\\kern, \\hskip, \\mkern... written as a thin "
+                            "space (\\, or \\! when negative)"))
     if not braces_balanced(safe):
         return Sanitised(None, problems + [("math.unbalanced", "unbalanced braces in formula")])
     if column_repeats(safe) > MAX_REPEAT:
