@@ -182,3 +182,12 @@ def test_explicit_spacing_is_a_thin_space_not_its_dimension_as_text(tex: str, sa
     from postbook.transforms.tex_sanitize import sanitise_formula
     result = sanitise_formula(tex, inline=True)
     assert result.tex == safe and [c for c, _m in result.problems] == ["math.normalised"]
+
+
+def test_a_row_of_thousands_of_columns_is_kept_as_text() -> None:
+    """A 5,000-column matrix made XeLaTeX crash (segmentation fault): no PDF at all."""
+    from postbook.transforms.tex_sanitize import MAX_COLUMNS, sanitise_formula
+    wide = "\\begin{matrix}" + "&".join(["x"] * 5000) + "\\end{matrix}"
+    assert [c for c, _m in sanitise_formula(wide, inline=False).problems] == ["math.too-large"]
+    fits = "\\begin{matrix}" + "&".join(["x"] * MAX_COLUMNS) + "\\\\" + "&".join(["y"] * 3) + "\\end{matrix}"
+    assert sanitise_formula(fits, inline=False).tex == fits

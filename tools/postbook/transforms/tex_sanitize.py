@@ -244,6 +244,7 @@ def sanitise_formula(tex: str, inline: bool) -> Sanitised:
 
 
 MAX_REPEAT = 100  # columns a *{n}{...} in an array preamble may repeat
+MAX_COLUMNS = 200  # & in one row of a matrix or alignment
 COLUMN_REPEAT = re.compile(r"\*\s*\{\s*(\d{1,12})\s*\}")
 
 
@@ -310,6 +311,9 @@ def _sanitise_memo(tex: str, inline: bool) -> Sanitised:
                             "space (\\, or \\! when negative)"))
     if not braces_balanced(safe):
         return Sanitised(None, problems + [("math.unbalanced", "unbalanced braces in formula")])
+    if max(row.count("&") for row in LINE_BREAK.split(safe) if row) > MAX_COLUMNS:
+        return Sanitised(None, problems + [("math.too-large", f"a row of more than {MAX_COLUMNS} "
+                                            "columns (XeLaTeX crashed on 5,000); kept as text")])
     if column_repeats(safe) > MAX_REPEAT:
         return Sanitised(None, problems + [("math.too-large", f"an array column repeated more "
                                             f"than {MAX_REPEAT} times (LaTeX would run for "
