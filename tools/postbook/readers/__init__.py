@@ -79,8 +79,8 @@ def input_files(posts_dir: Path) -> list[Path]:
     """The input files of a posts folder (or a single file), sorted for a deterministic run.
 
     Never read: hidden files and folders, symbolic links (they may lead anywhere), folders
-    holding a book this converter wrote or a Sphinx build (not_read_folders), and folders more
-    than MAX_DEPTH levels down.
+    holding a book this converter wrote or a Sphinx build, and folders more than MAX_DEPTH
+    levels down (walk).
     """
     if posts_dir.is_file():
         return [posts_dir]
@@ -113,7 +113,8 @@ def walk(posts_dir: Path) -> Walk:
     stack: list[tuple[Path, int]] = [(posts_dir, 0)]
     while stack:
         folder, depth = stack.pop()
-        if (folder / BOOK_MARKER[0] / BOOK_MARKER[1]).is_file():
+        marker = folder / BOOK_MARKER[0] / BOOK_MARKER[1]
+        if marker.is_file() and not marker.is_symlink():
             found.books.append(folder)
             continue
         if folder != posts_dir and (folder / BUILD_MARKER).is_file():
