@@ -26,8 +26,9 @@ extensions = [
     "postbook.sphinxext",
 ]
 
-# -- MyST: math only; nothing that turns post text into HTML -----------------------------
+# -- MyST: math; the converter writes the rest (post text is escaped, never markup) -----------------------------
 myst_enable_extensions = ["dollarmath", "amsmath"]
+smartquotes = False  # the author's " and -- are printed as written, in every edition
 myst_heading_anchors = 0
 myst_html_meta = {}
 

@@ -18,7 +18,7 @@ def postbook(*args: str) -> subprocess.CompletedProcess[str]:
 def test_summary_and_success_reach_the_caller(tmp_path: Path) -> None:
     result = postbook("convert", str(ROOT / "sample-posts"), "--out", str(tmp_path / "book"))
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "15 chapters" in result.stdout.splitlines()[-1]
+    assert "17 chapters" in result.stdout.splitlines()[-1]
     assert "transform: citations" in result.stderr
     assert (tmp_path / "book" / "_postbook" / "manifest.json").is_file()
 

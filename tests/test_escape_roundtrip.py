@@ -19,7 +19,7 @@ from postbook.diagnostics import Reporter
 from postbook.model import Book, Paragraph, Post, PostDate, SourceRef, Text
 from postbook.pipeline import ConvertOptions, convert
 from postbook.transforms import run_transforms
-from postbook.transforms.math import OPENER
+from postbook.readers.inline_scan import OPENER
 from postbook.writers.escape import escape_myst, escape_myst_line
 from postbook.writers.myst import render_chapter
 

@@ -277,5 +277,5 @@ def test_a_short_list_item_is_not_taken_for_a_heading() -> None:
     from postbook.readers.blocks import SourceLine, blank_separated, dump_blocks
     from postbook.model import Paragraph
     lines = [SourceLine(n, t) for n, t in enumerate(["三条:", "1. 函数尽量短", "2. 注释写为什么"], 1)]
-    blocks = dump_blocks(blank_separated(lines), "a.txt")
+    blocks = dump_blocks(blank_separated(lines), "a.txt", Reporter(quiet=True))
     assert [type(b) for b in blocks] == [Paragraph] * 3

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from postbook.diagnostics import Reporter
-from postbook.model import Heading, Paragraph, Post
+from postbook.model import DisplayMath, Heading, Paragraph, Post, plain_text
 from postbook.readers import read_file
 from postbook.readers.listing_b import parse_meta
 
@@ -31,8 +31,9 @@ def read_seeds(seeds_dir: Path) -> dict[str, tuple[list[Post], str, Reporter]]:
     return found
 
 
-def block_text(block: Paragraph | Heading) -> str:
-    return block.text if isinstance(block, Heading) else "".join(i.text for i in block.inlines)
+def block_text(block: Paragraph | Heading | DisplayMath) -> str:
+    """The block as written in the dump (formulas with their delimiters)."""
+    return block.raw if isinstance(block, DisplayMath) else plain_text(block.inlines)
 
 
 def test_seed_formats_and_counts(seeds_dir: Path) -> None:

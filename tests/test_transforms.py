@@ -133,8 +133,22 @@ def test_nested_column_repeats_multiply(preamble: str, columns: int) -> None:
 
 
 def _math_pieces(raw: str) -> list:
-    from postbook.transforms.math import prepare_paragraph
-    return [p for p in prepare_paragraph(raw).pieces if p.kind != "text"]
+    """The formulas of a paragraph as the reader finds and the math transform prepares them."""
+    from postbook.model import DisplayMath, EqRef, InlineMath, SourceRef
+    from postbook.readers.inline_scan import Piece, TextScanner
+    from postbook.transforms.math import PreparedPiece, prepare, split_rows
+    out = []
+    for block in TextScanner(Reporter(quiet=True)).blocks(raw, SourceRef("t", 1)):
+        if isinstance(block, DisplayMath):
+            rows = split_rows(Piece("display", block.tex, 0, block.env))
+            out += [prepare("display", row.content, row.env) for row in rows]
+            continue
+        for inline in block.inlines:
+            if isinstance(inline, InlineMath):
+                out.append(prepare("inline", inline.tex))
+            elif isinstance(inline, EqRef):
+                out.append(PreparedPiece("eqref", inline.name))
+    return out
 
 
 def test_a_tag_is_kept_as_text_where_it_cannot_number() -> None:

@@ -37,7 +37,7 @@ def test_titles_that_differ(a: str, b: str) -> None:
 
 
 def test_fingerprint_keeps_letters_and_digits_only() -> None:
-    post = Post("t", None, [Heading("第 1 节", HERE), Paragraph([Text("Ｈｅｌｌｏ, 世界!$x^2$")], HERE)],
+    post = Post("t", None, [Heading([Text("第 1 节")], HERE), Paragraph([Text("Ｈｅｌｌｏ, 世界!$x^2$")], HERE)],
                 HERE)
     assert body_fingerprint(post) == "第1节hello世界x2"
     assert len(body_fingerprint(body("字" * 500))) == 200

@@ -88,6 +88,9 @@ class BookConfig:
         "help": "a detected series needs this many posts in the book to become a part"})
     excerpt_note: str = field(default=DEFAULT_EXCERPT_NOTE, metadata={
         "help": "note shown in chapters that hold only the start of a post"})
+    site_url: str | None = field(default=None, metadata={
+        "help": "the blog's address (https://...): a relative link that names no post of the "
+                "book links there"})
     path: str | None = field(default=None, metadata={"help": "the file this was read from"})
     locations: dict[KeyPath, SourceRef] = field(default_factory=dict, repr=False, compare=False)
 
@@ -407,6 +410,16 @@ def _language(check: _Checker, value: Any, path: KeyPath) -> str | None:
     return text
 
 
+def _site_url(check: _Checker, value: Any, path: KeyPath) -> str | None:
+    """An http(s) address with a host; a trailing slash added (relative links resolve under it)."""
+    text = _text(check, value, path)
+    if text is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", text.strip()):
+        check.value_error(path, f"{_dotted(path)} must be an http(s) address such as "
+                          f"https://blog.example.org/, not {text!r}")
+        return None
+    return None if text is None else text.strip().rstrip("/") + "/"
+
+
 def _min_posts(check: _Checker, value: Any, path: KeyPath) -> int | None:
     number = check.typed(value, path, (int,), "an integer")
     if number is not None and number < 1:
@@ -473,7 +486,7 @@ def _series_rule(check: _Checker, value: Any, path: KeyPath) -> SeriesRule | Non
 TOP_LEVEL: dict[str, Field] = {
     "title": _text, "author": _text, "language": _language, "bibliography": _text,
     "series": _series, "posts": _posts, "exclude": _texts,
-    "min_series_posts": _min_posts, "excerpt_note": _text,
+    "min_series_posts": _min_posts, "excerpt_note": _text, "site_url": _site_url,
 }
 SERIES_FIELDS: dict[str, Field] = {"name": _text, "match": _text, "posts": _texts, "rename": _text}
 POST_FIELDS: dict[str, Field] = {"title": _text, "date": _date, "exclude": _flag,

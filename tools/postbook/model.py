@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any, Union
+from typing import Any, Iterator, Union
 
 
 @dataclass(frozen=True, order=True)
@@ -40,21 +40,92 @@ class PostDate:
         return (self.year if self.year is not None else 9999, self.month, self.day)
 
 
-# ---- inline content of a paragraph -------------------------------------------------------
+# ---- inlines: pandoc's Inline, plus the nodes Postbook resolves ----------------------------
+# Every reader produces these; every writer renders each of them. Text is data: every writer
+# escapes it. A container's children are inlines again (emphasis in a link in a strong...).
 
 
 @dataclass
 class Text:
-    """Plain text from the post: data, escaped by every writer."""
+    """Plain text from the post (pandoc Str/Space/SoftBreak: a soft line break is "\\n")."""
 
     text: str
 
 
 @dataclass
+class Emph:
+    children: list[Inline]
+
+
+@dataclass
+class Strong:
+    children: list[Inline]
+
+
+@dataclass
+class Strikeout:
+    children: list[Inline]
+
+
+@dataclass
+class Superscript:
+    children: list[Inline]
+
+
+@dataclass
+class Subscript:
+    children: list[Inline]
+
+
+@dataclass
+class Code:
+    """Inline code: its text exactly as written, never scanned for math or 《titles》."""
+
+    text: str
+
+
+@dataclass
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+@dataclass
+class Link:
+    """A link. url as written (absolute http/https/mailto once the reader checked it, or relative
+    to the post); target/anchor set by transforms.xrefs when the url names a chapter of the
+    book (then every edition links to the chapter, and to the heading the anchor names)."""
+
+    children: list[Inline]
+    url: str
+    title: str = ""
+    target: str | None = None  # Post.id of the chapter the url names
+    anchor: str | None = None  # the label of the heading in that chapter, when the url names one
+
+
+@dataclass
+class Image:
+    """An image inside a paragraph (a paragraph holding only an image is a Figure)."""
+
+    src: str
+    alt: str = ""
+    title: str = ""
+
+
+@dataclass
+class Note:
+    """A footnote: its blocks, where it is referred to (pandoc's Note); numbered per chapter."""
+
+    blocks: list[Block]
+    label: str = ""  # the post's own name for it ([^label]): two references to one note share it
+
+
+@dataclass
 class InlineMath:
-    """$...$ inside a paragraph (TeX already sanitised by transforms.math)."""
+    """$...$ inside a paragraph. The reader sets raw (as written, with its delimiters) and tex (the
+    formula inside them); transforms.math replaces tex with its sanitised form."""
 
     tex: str
+    raw: str = ""
 
 
 @dataclass
@@ -81,10 +152,12 @@ class Cite:
     key: str
 
 
-Inline = Union[Text, InlineMath, EqRef, PostRef, Cite]
+Inline = Union[Text, Emph, Strong, Strikeout, Superscript, Subscript, Code, LineBreak, Link, Image,
+               Note, InlineMath, EqRef, PostRef, Cite]
+CONTAINERS = (Emph, Strong, Strikeout, Superscript, Subscript, Link)  # inlines holding inlines
 
 
-# ---- blocks of a post body ---------------------------------------------------------------
+# ---- blocks: pandoc's Block, plus Postbook's formulas and lost figures ------------------------
 
 
 @dataclass
@@ -95,31 +168,226 @@ class Paragraph:
 
 @dataclass
 class Heading:
-    """A section heading inside a post (level 2 under the chapter title)."""
+    """A section heading inside a post; level 2 is a section of the chapter, 3 a subsection..."""
+
+    inlines: list[Inline]
+    source: SourceRef
+    level: int = 2
+    anchor: str = ""  # the post's own id for it (#anchor links), when the input gives one
+    label: str | None = None  # a book-unique label, set when a link points at the heading
+
+    @property
+    def text(self) -> str:
+        """The heading as plain text (formulas as written)."""
+        return plain_text(self.inlines)
+
+
+@dataclass
+class CodeBlock:
+    """A code block: its text exactly as written (never scanned for math or 《titles》)."""
 
     text: str
+    source: SourceRef
+    language: str = ""  # as the post names it (python, sh...); "" when it names none
+
+
+@dataclass
+class ListItem:
+    blocks: list[Block]
+
+
+@dataclass
+class BulletList:
+    items: list[ListItem]
+    source: SourceRef
+    tight: bool = True  # items hold plain lines, no paragraphs apart (pandoc Plain vs Para)
+
+
+@dataclass
+class OrderedList:
+    items: list[ListItem]
+    source: SourceRef
+    start: int = 1
+    tight: bool = True
+
+
+@dataclass
+class BlockQuote:
+    blocks: list[Block]
+    source: SourceRef
+
+
+@dataclass
+class TableCell:
+    blocks: list[Block]
+
+
+@dataclass
+class Table:
+    """A table: header rows, body rows, one alignment per column ("" left as the edition likes,
+    "left", "center", "right")."""
+
+    head: list[list[TableCell]]
+    body: list[list[TableCell]]
+    source: SourceRef
+    aligns: list[str] = field(default_factory=list)
+    caption: list[Inline] = field(default_factory=list)
+
+
+@dataclass
+class HorizontalRule:
     source: SourceRef
 
 
 @dataclass
 class DisplayMath:
-    """A displayed formula; labels are the post's own names, label is the book-unique one."""
+    """A displayed formula; names are the post's own labels, label is the book-unique one."""
 
     tex: str
     source: SourceRef
     names: list[str] = field(default_factory=list)  # \label{...} names found in the formula
     label: str | None = None  # book-unique label (set by transforms.math when names exist)
+    raw: str = ""  # as written, with its delimiters (the reader sets it)
+    env: str = ""  # the display environment it was written in ("" for $$ or \[)
 
 
 @dataclass
 class Figure:
-    """An image the dump lost, known only by its caption (written as a numbered placeholder)."""
+    """A figure: an image with its caption, or an image the dump lost, known only by its caption
+    (src "", written as a numbered placeholder)."""
 
     caption: str
     source: SourceRef
+    src: str = ""  # the image as the post names it (path or URL); "" for a lost image
+    alt: str = ""
+    title: str = ""
+    width: str = ""  # as the post gives it (300px, 50%), "" when it gives none
+    caption_inlines: list[Inline] = field(default_factory=list)  # the caption with its markup
 
 
-Block = Union[Paragraph, Heading, DisplayMath, Figure]
+Block = Union[Paragraph, Heading, CodeBlock, BulletList, OrderedList, BlockQuote, Table,
+              HorizontalRule, DisplayMath, Figure]
+
+
+# ---- walking the tree --------------------------------------------------------------------------
+
+
+def child_blocks(block: Block) -> Iterator[Block]:
+    """The blocks directly inside a block (list items, quotes, table cells), in order."""
+    if isinstance(block, BlockQuote):
+        yield from block.blocks
+    elif isinstance(block, (BulletList, OrderedList)):
+        for item in block.items:
+            yield from item.blocks
+    elif isinstance(block, Table):
+        for row in block.head + block.body:
+            for cell in row:
+                yield from cell.blocks
+
+
+def walk_blocks(blocks: list[Block]) -> Iterator[Block]:
+    """Every block, depth first, nested ones after their container (footnotes included)."""
+    stack = list(reversed(blocks))
+    while stack:
+        block = stack.pop()
+        yield block
+        nested = list(child_blocks(block))
+        for inline in own_inlines(block):
+            if isinstance(inline, Note):
+                nested.extend(inline.blocks)
+        stack.extend(reversed(nested))
+
+
+def block_lists(blocks: list[Block]) -> Iterator[list[Block]]:
+    """The list itself and every list of blocks nested in it (items, quotes, cells, footnotes),
+    in document order, to edit in place."""
+    stack = [blocks]
+    while stack:
+        current = stack.pop()
+        yield current
+        nested: list[list[Block]] = []
+        for block in current:
+            if isinstance(block, BlockQuote):
+                nested.append(block.blocks)
+            elif isinstance(block, (BulletList, OrderedList)):
+                nested += [item.blocks for item in block.items]
+            elif isinstance(block, Table):
+                nested += [cell.blocks for row in block.head + block.body for cell in row]
+            nested += [i.blocks for i in own_inlines(block) if isinstance(i, Note)]
+        stack.extend(reversed(nested))
+
+
+def own_inlines(block: Block) -> Iterator[Inline]:
+    """Every inline of the block itself (not of nested blocks), containers' children included."""
+    if isinstance(block, (Paragraph, Heading)):
+        top = block.inlines
+    elif isinstance(block, Table):
+        top = block.caption
+    elif isinstance(block, Figure):
+        top = block.caption_inlines
+    else:
+        return
+    stack = list(reversed(top))
+    while stack:
+        inline = stack.pop()
+        yield inline
+        if isinstance(inline, CONTAINERS):
+            stack.extend(reversed(inline.children))
+
+
+def all_inlines(blocks: list[Block]) -> Iterator[Inline]:
+    """Every inline of the blocks, nested blocks and footnotes included."""
+    for block in walk_blocks(blocks):
+        yield from own_inlines(block)
+
+
+def inline_lists(block: Block) -> Iterator[list[Inline]]:
+    """The block's own lists of inlines (top level and inside containers), to edit in place."""
+    if isinstance(block, (Paragraph, Heading)):
+        tops = [block.inlines]
+    elif isinstance(block, Table):
+        tops = [block.caption]
+    elif isinstance(block, Figure):
+        tops = [block.caption_inlines]
+    else:
+        return
+    stack = tops
+    while stack:
+        inlines = stack.pop()
+        yield inlines
+        stack.extend(i.children for i in inlines if isinstance(i, CONTAINERS))
+
+
+def joined(inlines: list[Inline]) -> list[Inline]:
+    """Adjacent Text inlines as one."""
+    out: list[Inline] = []
+    for inline in inlines:
+        if type(inline) is Text and out and type(out[-1]) is Text:
+            out[-1] = Text(out[-1].text + inline.text)
+        else:
+            out.append(inline)
+    return out
+
+
+def plain_text(inlines: list[Inline]) -> str:
+    """What the inlines say as plain text: formulas as written, 《titles》 with their marks."""
+    out: list[str] = []
+    for inline in inlines:
+        if isinstance(inline, (Text, Code)):
+            out.append(inline.text)
+        elif isinstance(inline, CONTAINERS):
+            out.append(plain_text(inline.children))
+        elif isinstance(inline, InlineMath):
+            out.append(inline.raw or f"${inline.tex}$")
+        elif isinstance(inline, (PostRef, Cite)):
+            out.append(f"《{inline.title}》")
+        elif isinstance(inline, EqRef):
+            out.append(f"\\eqref{{{inline.name}}}")
+        elif isinstance(inline, Image):
+            out.append(inline.alt)
+        elif isinstance(inline, LineBreak):
+            out.append("\n")
+    return "".join(out)
 
 
 @dataclass
@@ -147,6 +415,9 @@ class Post:
     sources: list[SourceRef] = field(default_factory=list)  # every copy merged into this post
     id: str = ""  # stable id, used for file names and labels (transforms.identify)
     series: SeriesRef | None = None
+    reader: str = ""  # the input format it was read from (readers.READERS: "markdown"...)
+    title_inlines: list[Inline] = field(default_factory=list)  # the title with its formulas
+    # typeset (set by transforms.math when the title has one; else the title is plain text)
 
 
 @dataclass

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
-from ..model import (Block, Book, Cite, DisplayMath, EqRef, Figure, Heading, InlineMath,
-                     Paragraph, Post, PostRef, Text)
+from ..model import (CONTAINERS, Block, Book, Cite, Code, CodeBlock, DisplayMath, EqRef, Figure,
+                     Heading, InlineMath, Paragraph, Post, PostRef, Table, Text, all_inlines,
+                     own_inlines, walk_blocks)
 from ..pipeline import ConvertOptions, read_all
 from ..transforms import PIPELINE
 from .raw_math import RawFormula, raw_formulas
@@ -45,42 +46,46 @@ class ExpectedBook:
 
 def inline_text(inline: object) -> str:
     """The text an inline shows: math shows none, links and citations their 《title》."""
-    if isinstance(inline, Text):
+    if isinstance(inline, (Text, Code)):
         return inline.text
     if isinstance(inline, (PostRef, Cite)):
         return f"《{inline.title}》"
     if isinstance(inline, EqRef) and inline.label is None:
         return f"({inline.name})"
+    if isinstance(inline, CONTAINERS):
+        return "".join(inline_text(i) for i in inline.children)
     return ""
 
 
 def block_text(block: Block) -> str:
-    """The text a block shows (a displayed formula shows none)."""
-    if isinstance(block, Paragraph):
+    """The text a block shows itself (a displayed formula shows none; nested blocks apart)."""
+    if isinstance(block, (Paragraph, Heading)):
         return "".join(inline_text(i) for i in block.inlines)
-    if isinstance(block, Heading):
-        return block.text
     if isinstance(block, Figure):
         return block.caption
+    if isinstance(block, CodeBlock):
+        return block.text
+    if isinstance(block, Table):
+        return "".join(inline_text(i) for i in block.caption)
     return ""
 
 
 def count_math(post: Post) -> tuple[int, int]:
-    """(inline formulas, displayed formulas) of a transformed post."""
-    inline = sum(isinstance(i, InlineMath) for b in post.blocks if isinstance(b, Paragraph)
-                 for i in b.inlines)
-    return inline, sum(isinstance(b, DisplayMath) for b in post.blocks)
+    """(inline formulas, displayed formulas) of a transformed post, its title's included."""
+    blocks = list(walk_blocks(post.blocks))
+    inline = sum(type(i) is InlineMath for b in blocks for i in own_inlines(b))
+    inline += sum(type(i) is InlineMath for i in post.title_inlines)
+    return inline, sum(isinstance(b, DisplayMath) for b in blocks)
 
 
 def link_titles(post: Post) -> list[str]:
     """The titles inside 《》 that became links or citations."""
-    return [i.title for b in post.blocks if isinstance(b, Paragraph) for i in b.inlines
-            if isinstance(i, (PostRef, Cite))]
+    return [i.title for i in all_inlines(post.blocks) if isinstance(i, (PostRef, Cite))]
 
 
 def expected_post(post: Post) -> ExpectedPost:
     """The expectations for one transformed post."""
-    texts = [post.title or ""] + [block_text(b) for b in post.blocks]
+    texts = [post.title or ""] + [block_text(b) for b in walk_blocks(post.blocks)]
     inline, display = count_math(post)
     return ExpectedPost(post.id, post.title or "", str(post.source),
                         "\n".join(t for t in texts if t), inline, display, link_titles(post))

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from sphinx.util.math import wrap_displaymath
 
 from ..diagnostics import Reporter
-from ..model import Book, DisplayMath, InlineMath, Paragraph, Post, SourceRef, Text
-from ..transforms.math import LineIndex, Piece, PostMath, prepare_piece, split_pieces
-
-CLOSERS = {"$$": "$$", "\\[": "\\]", "\\(": "\\)", "$": "$"}
+from ..model import (Book, DisplayMath, InlineMath, Paragraph, Post, SourceRef, Text, own_inlines,
+                     walk_blocks)
+from ..transforms.math import PostMath, prepare
 
 
 @dataclass(frozen=True)
@@ -24,23 +23,6 @@ class RawFormula:
     written: str  # the formula with its delimiters, exactly as in the dump
     display: bool
     latex: str | None  # what the LaTeX edition writes for it; None: the converter kept it as text
-
-
-def opener(raw: str, piece: Piece) -> str:
-    """The delimiter the formula was opened with in the dump."""
-    if piece.env:
-        return f"\\begin{{{piece.env}}}"
-    for token in ("$$", "\\[", "\\(", "$"):
-        if raw.startswith(token, piece.offset):
-            return token
-    return "$"
-
-
-def written_form(raw: str, piece: Piece) -> str:
-    """The formula with the delimiters it has in the dump."""
-    start = opener(raw, piece)
-    end = f"\\end{{{piece.env}}}" if piece.env else CLOSERS[start]
-    return start + piece.content + end
 
 
 def latex_form(result: object) -> str | None:
@@ -61,29 +43,23 @@ class PostFormulas:
 
     def formulas(self) -> list[RawFormula]:
         found: list[RawFormula] = []
-        for block in self.post.blocks:
-            if isinstance(block, Paragraph) and len(block.inlines) == 1 \
-                    and isinstance(block.inlines[0], Text):
-                found.extend(self.paragraph(block.inlines[0].text, block.source))
+        for block in walk_blocks(self.post.blocks):
+            if isinstance(block, DisplayMath):  # (as written: its rows not split)
+                result = self.math.display(prepare("display", block.tex, block.env), block)
+                found.append(self.formula(block.raw or block.tex, block.source, True, result))
+            for inline in own_inlines(block):
+                if type(inline) is InlineMath:
+                    result = self.math.inline(inline, block.source)
+                    found.append(self.formula(inline.raw or inline.tex, block.source, False,
+                                              result))
         return found
 
-    def paragraph(self, raw: str, source: SourceRef) -> list[RawFormula]:
-        found = []
-        lines = LineIndex(SourceRef("", 0), raw)
-        for piece in split_pieces(raw)[0]:
-            if piece.kind not in ("inline", "display"):
-                continue
-            prepared = prepare_piece(piece, lines)  # what the math transform makes of it
-            if prepared.kind == "eqref":
-                continue
-            where = SourceRef(source.path, source.line + prepared.line)
-            display = piece.kind == "display"
-            result = (self.math.display(prepared, where) if display
-                      else self.math.inline(prepared, where))
-            if isinstance(result, (InlineMath, DisplayMath, Paragraph, Text)):
-                found.append(RawFormula(self.post.id, self.post.title or "", where,
-                                        written_form(raw, piece), display, latex_form(result)))
-        return found
+    def formula(self, written: str, where: SourceRef, display: bool,
+                result: object) -> RawFormula:
+        if not isinstance(result, (InlineMath, DisplayMath, Paragraph, Text)):
+            result = None
+        return RawFormula(self.post.id, self.post.title or "", where, written, display,
+                          latex_form(result))
 
 
 def raw_formulas(book: Book) -> list[RawFormula]:

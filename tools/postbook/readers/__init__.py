@@ -70,6 +70,8 @@ def read_data(data: bytes, source_name: str, report: Reporter,
                        "no reader recognises this file (empty, or only page chrome); skipped", where)
         return [], FileRecord(source_name, "?", encoding, 0, skipped="unknown format")
     posts = READERS[fmt].parse(text, source_name, report)
+    for post in posts:
+        post.reader = fmt
     if not posts:
         report.warning("reader.no-posts", f"read as {fmt} but found no posts; skipped", where)
     return posts, FileRecord(source_name, fmt, encoding, len(posts))

@@ -1,4 +1,4 @@
-"""Turn the lines of a post body into Paragraph and Heading blocks (shared by every reader)."""
+"""Turn the lines of a dump's post body into Paragraph, Heading and DisplayMath blocks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..diagnostics import Reporter
-from ..model import Block, Heading, Paragraph, SourceRef, Text
+from ..model import Block, Heading, SourceRef
+from .inline_scan import TextScanner
 
 MAX_MATH_LINES = 40  # a display formula left open longer than this is reported, not swallowed
 MAX_HEADING_CHARS = 25  # longer lines are never guessed to be section headings
@@ -234,10 +235,6 @@ def group_text(group: list[SourceLine]) -> str:
     return "\n".join(line.text.strip() for line in group)
 
 
-def paragraph(text: str, source_name: str, line: int) -> Paragraph:
-    return Paragraph([Text(text)], SourceRef(source_name, line))
-
-
 def marked_heading(text: str) -> str | None:
     """The heading text of a "Section title #" line, or None."""
     if not text.endswith(" #"):
@@ -257,20 +254,23 @@ def looks_like_heading(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
-def dump_blocks(groups: list[list[SourceLine]], source_name: str) -> list[Block]:
-    """Blocks of a dump body: "Title #" lines (else short standalone lines) become headings."""
+def dump_blocks(groups: list[list[SourceLine]], source_name: str,
+                report: Reporter) -> list[Block]:
+    """Blocks of a dump body: "Title #" lines (else short standalone lines) become headings;
+    the formulas, equation references and 《titles》 of the text are found here."""
     texts = [group_text(group) for group in groups]
     marked = [marked_heading(text) for text in texts]
     guess = not any(marked)  # a post that marks its headings ("Title #") marks all of them
+    scan = TextScanner(report)
     blocks: list[Block] = []
     for i, (group, text) in enumerate(zip(groups, texts)):
         where = SourceRef(source_name, group[0].number)
         if marked[i] is not None:
-            blocks.append(Heading(marked[i], where))
+            blocks.append(Heading(scan.inlines(marked[i], where), where))
         elif guess and _is_guessed_heading(texts, i):
-            blocks.append(Heading(text, where))
+            blocks.append(Heading(scan.inlines(text, where), where))
         else:
-            blocks.append(Paragraph([Text(text)], where))
+            blocks += scan.blocks(text, where)
     return blocks
 
 

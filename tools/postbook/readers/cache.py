@@ -2,7 +2,7 @@
 
 An entry holds one file's posts, its FileRecord, the diagnostics reading it gave (replayed in
 order, so a cached run reports exactly what a fresh one does) and the prepared math of its
-paragraphs (transforms.math). Its key is a digest of the file's bytes, its name, the forced
+formulas (transforms.math). Its key is a digest of the file's bytes, its name, the forced
 format and the converter's code: a changed file, another version of postbook or another
 Python is a miss, never a stale hit.
 
@@ -24,12 +24,12 @@ from pathlib import Path
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Reporter
-from ..model import FileRecord, Paragraph, Post, Text
-from ..transforms.math import prepared_paragraphs
+from ..model import FileRecord, Post
+from ..transforms.math import formula_keys, prepared_formulas
 from . import read_bytes, read_data
 
 CACHE_DIR = ("_postbook", "cache")
-FORMAT = "postbook-read-cache-1"
+FORMAT = "postbook-read-cache-2"
 SUFFIX = ".pickle"
 TEMP_PREFIX = ".postbook-"  # as writers.output names its temporary files (removed if left)
 _CODE_VERSION: str | None = None
@@ -42,8 +42,8 @@ class _Entry:
     posts: bytes
     record: FileRecord
     diagnostics: list[Diagnostic]
-    paragraphs: list[str]  # the raw text of each paragraph (for their prepared math)
-    prepared: dict = field(default_factory=dict)  # raw text -> transforms.math PreparedParagraph
+    formulas: list[tuple[str, str, str]]  # the keys of its formulas (for their prepared math)
+    prepared: dict = field(default_factory=dict)  # key -> transforms.math PreparedPiece
 
 
 _MEMORY: dict[str, _Entry] = {}  # key -> entry, the entries of the last run in this process
@@ -92,10 +92,10 @@ class ReadCache:
             collected = Reporter(quiet=True)
             posts, record = read_data(data, source_name, collected, force_format)
             entry = _Entry(pickle.dumps(posts, pickle.HIGHEST_PROTOCOL), record,
-                           collected.diagnostics, _paragraph_texts(posts))
+                           collected.diagnostics, formula_keys(posts))
             self.new[key] = entry
         else:
-            prepared_paragraphs().update(entry.prepared)
+            prepared_formulas().update(entry.prepared)
         report.replay(entry.diagnostics)
         return posts, entry.record
 
@@ -116,9 +116,9 @@ class ReadCache:
 
     def save(self) -> None:
         """Keep this run's entries (in memory, and in the book when enabled); drop the others."""
-        prepared = prepared_paragraphs()
+        prepared = prepared_formulas()
         for key, entry in self.new.items():
-            entry.prepared = {raw: prepared[raw] for raw in entry.paragraphs if raw in prepared}
+            entry.prepared = {key: prepared[key] for key in entry.formulas if key in prepared}
             self.entries[key] = entry
         _MEMORY.clear()
         _MEMORY.update(self.entries)
@@ -144,10 +144,7 @@ class ReadCache:
                 os.unlink(entry.path)
 
 
-def _paragraph_texts(posts: list[Post]) -> list[str]:
-    return [block.inlines[0].text for post in posts for block in post.blocks
-            if type(block) is Paragraph and len(block.inlines) == 1
-            and type(block.inlines[0]) is Text]
+
 
 
 def _cache_folder(out: Path) -> Path | None:

@@ -147,7 +147,7 @@ def entry_post(entry: Entry, source_name: str, report: Reporter) -> Post | None:
         report.info("reader.untitled", "entry has no title line (its first paragraph is text)",
                     source)
     return Post(title=title, date=entry_date(entry, source_name, report),
-                blocks=dump_blocks(groups, source_name), source=source,
+                blocks=dump_blocks(groups, source_name, report), source=source,
                 excerpt=True, sources=[source])
 
 

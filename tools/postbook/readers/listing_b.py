@@ -130,7 +130,8 @@ def entry_post(lines: list[SourceLine], entry: Entry, following: Entry | None,
         following is None or following.title_index != entry.meta_index)
     if glued_is_body:
         body.insert(0, SourceLine(meta_line, entry.meta.glued))
-    blocks = dump_blocks(paragraph_groups(body, source_name, report, per_line=True), source_name)
+    blocks = dump_blocks(paragraph_groups(body, source_name, report, per_line=True), source_name,
+                         report)
     if not blocks:
         report.warning("reader.empty-body", "post has no text (the dump lists only its title)",
                        source)

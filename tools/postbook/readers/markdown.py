@@ -11,7 +11,8 @@ import yaml
 
 from ..diagnostics import Reporter
 from ..model import Block, Heading, Post, PostDate, SourceRef
-from .blocks import SourceLine, paragraph, paragraph_groups, split_lines
+from .blocks import SourceLine, split_lines
+from .markdown_body import MarkdownBody
 
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 KNOWN_KEYS = ("title", "date", "tags", "series", "series_index", "author", "excerpt")
@@ -19,7 +20,6 @@ _KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?")
 _PARTIAL_DATE = re.compile(r"--(\d{1,2})-(\d{1,2})")
 _ATX_START = re.compile(r"^ {0,3}#", re.M)  # where a line atx_heading() accepts may start
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls, not white space
 
 
@@ -66,7 +66,7 @@ def parse(text: str, source_name: str, report: Reporter) -> list[Post]:
     check_keys(front, source_name, report)
     title, title_line, body = take_title(_text_field(front, "title", source_name, report),
                                          front, lines[front.body_start:])
-    blocks = markdown_blocks(body, source_name, report)
+    blocks = markdown_blocks(body, source_name, report, uses_kramdown_math(source_name))
     if title is None and not blocks and not values:
         return []
     source = SourceRef(source_name, title_line)
@@ -74,7 +74,8 @@ def parse(text: str, source_name: str, report: Reporter) -> list[Post]:
         report.warning("reader.no-title", "no title (front matter or first # heading)", source)
     if not blocks:
         report.warning("reader.empty-body", "post has no text", source)
-    return [Post(title=title, date=_date(front, source_name, report), blocks=blocks,
+    date = _date(front, source_name, report) or file_name_date(source_name)
+    return [Post(title=title, date=date, blocks=blocks,
                  source=source, excerpt=_flag(values.get("excerpt")),
                  author=_text_field(front, "author", source_name, report),
                  tags=_tags(front, source_name, report),
@@ -288,42 +289,34 @@ def atx_heading(text: str) -> tuple[int, str] | None:
     return (level, content) if content else None
 
 
-def markdown_blocks(body: list[SourceLine], source_name: str, report: Reporter) -> list[Block]:
-    """Headings, fenced code (one paragraph each, raw) and blank-line separated paragraphs."""
-    blocks: list[Block] = []
-    plain: list[SourceLine] = []
-    i = 0
-    while i < len(body):
-        line = body[i]
-        heading = atx_heading(line.text)
-        fence = _FENCE.match(line.text)
-        if heading is None and fence is None:
-            plain.append(line)
-            i += 1
-            continue
-        blocks += _plain_blocks(plain, source_name, report)
-        plain = []
-        if heading is not None:
-            blocks.append(Heading(heading[1], SourceRef(source_name, line.number)))
-            i += 1
-        else:
-            end = _fence_end(body, i, fence.group(1))
-            text = "\n".join(fenced.text.rstrip() for fenced in body[i:end])
-            blocks.append(paragraph(text, source_name, line.number))
-            i = end
-    return blocks + _plain_blocks(plain, source_name, report)
+def markdown_blocks(body: list[SourceLine], source_name: str, report: Reporter,
+                    double_dollar_inline: bool = False) -> list[Block]:
+    """The body read by markdown-it-py (readers.markdown_body), its headings made sections of
+    the chapter: the highest level in the post is 2, and none is more than one below the one
+    before it (Sphinx needs a section before a subsection)."""
+    blocks = MarkdownBody(body, source_name, report, double_dollar_inline).read()
+    headings = [b for b in blocks if isinstance(b, Heading)]
+    if headings:
+        shift = min(h.level for h in headings) - 2
+        previous = 1
+        for heading in headings:
+            heading.level = min(heading.level - shift, previous + 1, 6)
+            previous = heading.level
+    return blocks
 
 
-def _fence_end(body: list[SourceLine], start: int, marker: str) -> int:
-    """Index just after the line closing the fence opened at start (the end of the body if none)."""
-    for j in range(start + 1, len(body)):
-        stripped = body[j].text.strip()
-        if stripped.startswith(marker) and not stripped.strip(marker[0]):
-            return j + 1
-    return len(body)
+# _posts/2019-02-26-slug.md: Jekyll's (and many a Hexo blog's) file name carries the date
+FILE_DATE = re.compile(r"(?:^|/)(\d{4})-(\d{1,2})-(\d{1,2})-[^/]*$")
 
 
-def _plain_blocks(lines: list[SourceLine], source_name: str, report: Reporter) -> list[Block]:
-    groups = paragraph_groups(lines, source_name, report)
-    return [paragraph("\n".join(line.text.rstrip() for line in group), source_name,
-                      group[0].number) for group in groups]
+def file_name_date(source_name: str) -> PostDate | None:
+    """The date a YYYY-MM-DD-slug file name gives, when it is a calendar date."""
+    found = FILE_DATE.search(source_name)
+    return parse_date("-".join(found.groups())) if found else None
+
+
+def uses_kramdown_math(source_name: str) -> bool:
+    """A Jekyll post (in a _posts folder; Hexo's are in source/_posts and read $$ as MathJax
+    does): Jekyll's kramdown reads $$…$$ inside a sentence as inline math."""
+    path = "/" + source_name
+    return "/_posts/" in path and "/source/_posts/" not in path

@@ -8,7 +8,7 @@ from sphinx.application import Sphinx
 
 from . import (bib_cache, bib_filter, bookinfo, epub_builder, equation_numbers, figure_numbers,
                html_downloads, html_math, html_titles, latex_parts, latex_style, latex_translator,
-               offline_mathjax, pdf_builder, removed_pages, search_words, search_zh, shared_nav,
+               markup, offline_mathjax, pdf_builder, removed_pages, search_words, search_zh, shared_nav,
                small_builds, source_guard, template_cache, toctree_parents)
 
 
@@ -25,6 +25,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", bib_cache.save_formatted_entries, priority=900)
     # every edition: which entries the bibliography lists, in one pass over the citations
     bib_filter.register(app)
+    # every edition: the converter's inline roles ({pb-strong}...), strikeout, hard breaks
+    markup.setup(app)
     # every edition: post text stays text (raw HTML/TeX in a source is reported)
     app.connect("doctree-read", source_guard.neutralise_raw_markup)
     # every edition: only labelled displays are numbered, 1, 2, ... in each chapter

@@ -48,6 +48,16 @@ MATH_PACKAGES = r"""
 """
 
 
+# struck-out text (sphinxext.markup): xeCJK's own strikeout breaks lines between CJK
+# characters as the text around it does; ulem's would not
+TEXT_MARKUP = r"""
+\makeatletter
+\@ifpackageloaded{xeCJK}{\usepackage{xeCJKfntef}\newcommand\postbooksout{\CJKsout}}%
+  {\usepackage[normalem]{ulem}\newcommand\postbooksout{\sout}}
+\makeatother
+"""
+
+
 # fontspec gives the text fonts TeX's input ligatures: " became a closing curly quote, ` and ''
 # curly quotes, so "Why..." read ”Why... and `ls` read ‘ls‘. Posts are printed as written.
 TEXT_AS_WRITTEN = "\\defaultfontfeatures[\\rmfamily,\\sffamily]{Ligatures=TeXOff}\n"
@@ -66,7 +76,7 @@ def latex_elements() -> dict[str, str]:
         # \color{Orange}, {ForestGreen}...: the dvips names MathJax knows, for LaTeX too
         "passoptionstopackages": "\\PassOptionsToPackage{dvipsnames}{xcolor}",
         "fontpkg": TEXT_AS_WRITTEN + XELATEX_DEFAULT_FONTPKG,
-        "preamble": MATH_PACKAGES + NUMBERING + BOOKMARKS + latex_glyphs.preamble(),
+        "preamble": MATH_PACKAGES + TEXT_MARKUP + NUMBERING + BOOKMARKS + latex_glyphs.preamble(),
         "printindex": "",
         "makeindex": "",
         "releasename": "",

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
-from ..model import Book, Citation, Cite, Paragraph, PostRef, SourceRef, Text
+from ..model import (Book, Citation, Cite, Inline, PostRef, SourceRef, Text, inline_lists,
+                     walk_blocks)
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 WORD = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'’-]*")
@@ -77,21 +78,21 @@ def collect_citations(book: Book, config: BookConfig, report: Reporter) -> Book:
     by_paper: dict[str, Citation] = {}
     taken: dict[str, str] = {}
     for post in book.posts:
-        for block in post.blocks:
-            if isinstance(block, Paragraph):
-                cite_in_paragraph(block, post.id, by_paper, taken, user)
+        for block in walk_blocks(post.blocks):
+            for inlines in inline_lists(block):
+                cite_in_inlines(inlines, post.id, by_paper, taken, user)
     for citation in by_paper.values():
         citation.cited_by = sorted(set(citation.cited_by))
     book.citations = {c.key: c for c in sorted(by_paper.values(), key=lambda c: c.key)}
     return book
 
 
-def cite_in_paragraph(block: Paragraph, post_id: str, by_paper: dict[str, Citation],
-                      taken: dict[str, str], user: dict) -> None:
-    for i, inline in enumerate(block.inlines):
+def cite_in_inlines(inlines: list[Inline], post_id: str, by_paper: dict[str, Citation],
+                    taken: dict[str, str], user: dict) -> None:
+    for i, inline in enumerate(inlines):
         if not isinstance(inline, PostRef) or inline.target is not None:
             continue
-        before = block.inlines[i - 1] if i else None
+        before = inlines[i - 1] if i else None
         context = before.text[-12:] if isinstance(before, Text) else ""
         if not looks_like_paper(inline.title, context):
             continue
@@ -103,4 +104,4 @@ def cite_in_paragraph(block: Paragraph, post_id: str, by_paper: dict[str, Citati
             taken[key] = pkey
             by_paper[pkey] = Citation(key, inline.title.strip(), dict(fields))
         by_paper[pkey].cited_by.append(post_id)
-        block.inlines[i] = Cite(inline.title, by_paper[pkey].key)
+        inlines[i] = Cite(inline.title, by_paper[pkey].key)

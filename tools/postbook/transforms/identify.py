@@ -8,7 +8,7 @@ import unicodedata
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
-from ..model import Book, Paragraph, Post, Text
+from ..model import Book, DisplayMath, Paragraph, Post, plain_text
 from .text_keys import normalise_title
 
 SLUG_MAX = 32
@@ -27,8 +27,9 @@ def slugify(title: str, limit: int = SLUG_MAX) -> str:
 
 
 def body_text(post: Post) -> str:
-    return "".join(i.text for b in post.blocks if isinstance(b, Paragraph)
-                   for i in b.inlines if isinstance(i, Text))
+    """The post's paragraphs and displays as written (formulas with their delimiters)."""
+    return "".join(plain_text(b.inlines) if isinstance(b, Paragraph) else b.raw
+                   for b in post.blocks if isinstance(b, (Paragraph, DisplayMath)))
 
 
 def title_for_untitled(post: Post) -> str:

@@ -15,7 +15,8 @@ import re
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
-from ..model import Block, Book, Heading, Inline, Paragraph, Text
+from ..model import (CONTAINERS, Block, Book, Heading, Inline, Paragraph, Text, block_lists,
+                     inline_lists, joined)
 
 MAX_PARAGRAPH_CHARS = 10_000
 MAX_HEADING_CHARS = 1_000
@@ -30,6 +31,8 @@ SENTENCE_END = re.compile(r"[\u3002!\uff01?\uff1f\u2026;\uff1b]+[\u300d\u300f\u2
 def inline_length(inline: Inline) -> int:
     if type(inline) is Text:
         return len(inline.text)
+    if isinstance(inline, CONTAINERS):
+        return sum(map(inline_length, inline.children)) + len(getattr(inline, "url", ""))
     return sum(len(v) for v in vars(inline).values() if isinstance(v, str))
 
 
@@ -81,17 +84,6 @@ def _items(inlines: list[Inline]) -> list[tuple[Inline, bool]]:
     return items
 
 
-def joined(inlines: list[Inline]) -> list[Inline]:
-    """Adjacent Text inlines as one."""
-    out: list[Inline] = []
-    for inline in inlines:
-        if isinstance(inline, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + inline.text)
-        else:
-            out.append(inline)
-    return out
-
-
 def break_long_words(text: str) -> tuple[str, int]:
     """The text with a space every MAX_WORD_CHARS characters of each over-long word; how many."""
     return LONG_WORD.subn(lambda m: " ".join(m.group(0)[i:i + MAX_WORD_CHARS] for i in
@@ -101,13 +93,11 @@ def break_long_words(text: str) -> tuple[str, int]:
 def break_words_in(block: Block, report: Reporter) -> Block:
     """The block with its over-long words broken (a warning says where)."""
     found = 0
-    if isinstance(block, Heading):
-        block.text, found = break_long_words(block.text)
-    elif isinstance(block, Paragraph):
-        for i, inline in enumerate(block.inlines):
-            if isinstance(inline, Text):
+    for inlines in inline_lists(block):
+        for i, inline in enumerate(inlines):
+            if type(inline) is Text:
                 text, count = break_long_words(inline.text)
-                block.inlines[i], found = Text(text), found + count
+                inlines[i], found = Text(text), found + count
     if found:
         report.warning("text.long-word", f"{found} run(s) of over {MAX_WORD_CHARS} characters "
                        f"without a space: a space put every {MAX_WORD_CHARS} (XeTeX cannot set "
@@ -119,10 +109,10 @@ def split_block(block: Block, report: Reporter) -> list[Block]:
     """The block (its long words broken), or the paragraphs it is cut into."""
     if is_short(block):
         return [block]  # no run of text in it can be a long word: nothing to do
-    if isinstance(block, Heading) and len(block.text) > MAX_HEADING_CHARS:
+    if isinstance(block, Heading) and sum(map(inline_length, block.inlines)) > MAX_HEADING_CHARS:
         report.warning("text.long-heading", f"heading of {len(block.text)} characters "
                        "written as a paragraph", block.source)
-        block = Paragraph([Text(block.text)], block.source)
+        block = Paragraph(block.inlines, block.source)
     block = break_words_in(block, report)
     if not isinstance(block, Paragraph):
         return [block]
@@ -138,11 +128,9 @@ def split_block(block: Block, report: Reporter) -> list[Block]:
 
 def is_short(block: Block) -> bool:
     """All the text of the block is at most MAX_WORD_CHARS long (most blocks are)."""
-    if type(block) is Paragraph:
-        return sum(map(inline_length, block.inlines)) <= MAX_WORD_CHARS
-    if type(block) is Heading:
-        return len(block.text) <= MAX_WORD_CHARS
-    return not isinstance(block, (Paragraph, Heading))  # formulas, figures: never cut
+    if type(block) in (Paragraph, Heading):
+        return sum(map(inline_length, block.inlines)) <= MAX_WORD_CHARS  # type: ignore[union-attr]
+    return not isinstance(block, (Paragraph, Heading))  # formulas, figures, code: never cut
 
 
 def shorten_title(title: str) -> str:
@@ -159,5 +147,6 @@ def split_long_text(book: Book, config: BookConfig, report: Reporter) -> Book:
             report.warning("text.long-word", f"the title has a run of over {MAX_WORD_CHARS} "
                            "characters without a space: a space put in it", post.source)
             post.title = break_long_words(post.title)[0]
-        post.blocks = [piece for block in post.blocks for piece in split_block(block, report)]
+        for blocks in block_lists(post.blocks):
+            blocks[:] = [piece for block in blocks for piece in split_block(block, report)]
     return book

@@ -7,7 +7,8 @@ import unicodedata
 from collections.abc import Iterator
 
 from ..memo import Memo
-from ..model import DisplayMath, Figure, Heading, InlineMath, Paragraph, Post, Text
+from ..model import (CONTAINERS, Code, CodeBlock, DisplayMath, EqRef, Figure, Image, InlineMath,
+                     Post, Text, own_inlines, walk_blocks)
 
 FINGERPRINT_CHARS = 200  # letters and digits of the body kept in a fingerprint
 SHINGLE = 6  # length of the substrings compared by fingerprint_overlap
@@ -37,21 +38,24 @@ def normalise_title(title: str) -> str:
 
 
 def text_pieces(post: Post) -> Iterator[str]:
-    """Every piece of text in the body, in order (paragraphs, headings, math, captions)."""
+    """Every piece of text in the body, in order (paragraphs, headings, math, captions, code,
+    the blocks of lists, quotes, tables and footnotes)."""
     for block in post.blocks:
         yield from block_pieces(block)
 
 
 def block_pieces(block: object) -> Iterator[str]:
-    """The pieces of text of one block."""
-    if isinstance(block, Paragraph):
-        yield from (_inline_text(i) for i in block.inlines)
-    elif isinstance(block, Heading):
-        yield block.text
-    elif isinstance(block, DisplayMath):
-        yield block.tex
-    elif isinstance(block, Figure):
-        yield block.caption
+    """The pieces of text of one block and the blocks inside it, formulas as written."""
+    for inner in walk_blocks([block]):  # type: ignore[list-item]
+        if isinstance(inner, DisplayMath):
+            yield inner.raw or inner.tex
+        elif isinstance(inner, Figure):
+            yield inner.caption
+        elif isinstance(inner, CodeBlock):
+            yield inner.text
+        else:
+            yield from (_inline_text(i) for i in own_inlines(inner)
+                        if not isinstance(i, CONTAINERS))
 
 
 def body_text(post: Post) -> str:
@@ -59,10 +63,14 @@ def body_text(post: Post) -> str:
 
 
 def _inline_text(inline: object) -> str:
-    if isinstance(inline, Text):
+    if isinstance(inline, (Text, Code)):
         return inline.text
     if isinstance(inline, InlineMath):
-        return inline.tex
+        return inline.raw or inline.tex
+    if isinstance(inline, EqRef):
+        return f"\\eqref{{{inline.name}}}"
+    if isinstance(inline, Image):
+        return inline.alt
     return getattr(inline, "title", "")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Book, DisplayMath, Paragraph, Post, Text
+from ..model import Book, DisplayMath, Paragraph, Post, Text, own_inlines, walk_blocks
 from .escape import escape_myst_line
 from .jsonfile import readable_json
 from .myst import CHAPTER_DIR
@@ -41,8 +41,9 @@ def render_references() -> str:
 
 def chapter_facts(post: Post) -> dict[str, object]:
     """What the editions and `postbook check` need to know about one chapter."""
-    text = "".join(i.text for b in post.blocks if isinstance(b, Paragraph)
-                   for i in b.inlines if isinstance(i, Text))
+    blocks = list(walk_blocks(post.blocks))
+    text = "".join(i.text for b in blocks if isinstance(b, Paragraph)
+                   for i in own_inlines(b) if isinstance(i, Text))
     return {
         "id": post.id,
         "title": post.title,
@@ -52,8 +53,8 @@ def chapter_facts(post: Post) -> dict[str, object]:
         "series_index": post.series.index if post.series else None,
         "excerpt": post.excerpt,
         "sources": [str(s) for s in (post.sources or [post.source])],
-        "displays": sum(isinstance(b, DisplayMath) for b in post.blocks),
-        "numbered": sum(isinstance(b, DisplayMath) and b.label is not None for b in post.blocks),
+        "displays": sum(isinstance(b, DisplayMath) for b in blocks),
+        "numbered": sum(isinstance(b, DisplayMath) and b.label is not None for b in blocks),
         "cjk_chars": sum(map(len, CJK_RUNS.findall(text + (post.title or "")))),
     }
 

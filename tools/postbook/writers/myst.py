@@ -1,12 +1,25 @@
-"""One MyST Markdown chapter per post: front matter, title, escaped text, labelled math, links."""
+"""One MyST Markdown chapter per post: front matter, title, every block and inline of the post.
+
+Post text is escaped (writers.escape): the only markup in a chapter is what this module writes.
+Emphasis is written as `*…*`/`**…**` where CommonMark's flanking rules are sure to read it back
+(the text inside starts and ends with a letter or digit), else as one of the extension's roles
+(`{pb-strong}` `…`, whose content MyST parses again): `**粗体：**后面` is no emphasis to CommonMark.
+"""
 
 from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import yaml
 
 from ..memo import Memo
-from ..model import (Block, Cite, DisplayMath, EqRef, Figure, Heading, Inline, InlineMath,
-                     Paragraph, Post, PostRef, Text)
+from ..model import (Block, BlockQuote, BulletList, Cite, Code, CodeBlock, DisplayMath, Emph,
+                     EqRef, Figure, Heading, HorizontalRule, Image, Inline, InlineMath, LineBreak,
+                     Link, ListItem, Note, OrderedList, Paragraph, Post, PostRef, Strikeout, Strong,
+                     Subscript, Superscript, Table, TableCell, Text)
 from .escape import escape_inline, escape_myst, escape_myst_line
 
 CHAPTER_DIR = "chapters"
@@ -20,6 +33,12 @@ _FRONT_MATTER: Memo[tuple, str] = Memo(1 << 16)
 DEFAULT_EXCERPT_NOTE = "本章只是文章开头的摘录\uff0c全文见博客原文。"
 TITLE_ONLY_NOTE = "转储中只有这篇文章的标题\uff0c没有正文。"
 LOST_FIGURE = "\uff08图片缺失\uff09"  # alt text, and after the caption: the placeholder is no picture
+# the extension's roles for inline markup whose delimiters CommonMark would not read back
+ROLES = {Emph: "pb-em", Strong: "pb-strong", Strikeout: "pb-del", Superscript: "pb-sup",
+         Subscript: "pb-sub"}
+DELIMITERS = {Emph: "*", Strong: "**"}
+URL_UNSAFE = re.compile(r"[\s<>\\()\x00-\x1f\x7f]")
+MAX_LIST_DEPTH = 4  # LaTeX nests lists (and quotes) at most six deep: deeper items are flattened
 
 
 def chapter_path(post: Post) -> str:
@@ -58,24 +77,160 @@ def _dump_front_matter(data: dict[str, object]) -> str:
     return f"---\n{dumped}---"
 
 
-def render_inline(inline: Inline) -> str:
-    if isinstance(inline, Text):
+# ---- inlines --------------------------------------------------------------------------------
+
+
+@dataclass
+class Chapter:
+    """What rendering one chapter keeps track of: its footnotes and figures, in order."""
+
+    post: Post
+    notes: dict[str, int] = field(default_factory=dict)  # note label -> its number
+    note_texts: list[str] = field(default_factory=list)  # the definitions, numbered from 1
+    figures: int = 0
+    in_link: bool = False
+    flipped: dict[int, bool] = field(default_factory=dict)  # id(list) -> written with * or 1)
+
+    def list_marker_flip(self, before: Block) -> bool:
+        """Whether the list after `before` (a list of its kind) takes the other marker."""
+        return not self.flipped.get(id(before), False)
+
+
+def render_inlines(inlines: list[Inline], chapter: Chapter) -> str:
+    """The inlines as MyST, each piece joined so that it reads back as written."""
+    out = ""
+    for inline in inlines:
+        out += render_inline(inline, chapter, out[-1:])
+    return out
+
+
+def render_inline(inline: Inline, chapter: Chapter, before: str = "") -> str:
+    """One inline; `before` is the last character written before it (delimiters must not run
+    into each other: `$a$$b$`, `` `a``b` ``, `*a***b**`)."""
+    kind = type(inline)
+    if kind is Text:
         return _ESCAPED.get(inline.text, escape_inline)
-    if isinstance(inline, InlineMath):
-        return f"${inline.tex.strip()}$"
-    if isinstance(inline, EqRef):
+    if kind is InlineMath:
+        tex = inline.tex.strip()
+        return role("math", tex) if before == "$" else f"${tex}$"
+    if kind in ROLES:
+        return render_markup(inline, chapter, before)
+    if kind is Code:
+        return render_code(inline.text, before)
+    if kind is Link:
+        return render_link(inline, chapter)
+    if kind is LineBreak:
+        return "\\\n"
+    if kind is Note:
+        return render_note(inline, chapter)
+    if kind is Image:
+        return escape_inline(inline.alt or inline.title)
+    if kind is EqRef:
         return f"{{eq}}`{inline.label}`" if inline.label else escape_myst(f"({inline.name})")
-    if isinstance(inline, PostRef):
+    if kind is PostRef:
         text = escape_myst_line(f"《{inline.title}》")
-        return f"[{text}]({inline.target}.md)" if inline.target else text
-    if isinstance(inline, Cite):
+        return f"[{text}]({inline.target}.md)" if inline.target and not chapter.in_link else text
+    if kind is Cite:
         return escape_myst_line(f"《{inline.title}》") + f"{{cite:p}}`{inline.key}`"
     raise TypeError(f"unknown inline {inline!r}")
 
 
-def render_paragraph(block: Paragraph) -> str:
-    text = "".join(render_inline(i) for i in block.inlines)
+def render_markup(inline: Emph | Strong | Strikeout | Superscript | Subscript, chapter: Chapter,
+                  before: str) -> str:
+    """Emphasis and the like: delimiters when they surely read back, else the extension's role."""
+    inner = render_inlines(inline.children, chapter).strip()
+    if not inner:
+        return ""
+    marks = DELIMITERS.get(type(inline))
+    if marks and before != "*" and _word_char(inner[0]) and _word_char(inner[-1]):
+        return f"{marks}{inner}{marks}"
+    # (a role's content is one line: a hard break in it is a space)
+    return role(ROLES[type(inline)], inner.replace("\\\n", " ").replace("\n", " "))
+
+
+def _word_char(char: str) -> bool:
+    """A letter, digit or ideograph: emphasis delimiters beside it are always read as such."""
+    return unicodedata.category(char)[0] in "LN"
+
+
+def role(name: str, content: str) -> str:
+    """{name}`content`, with a backtick run longer than any inside (the role strips the one
+    space put around content that starts or ends with a backtick or a space)."""
+    ticks = "`" * (max((len(run) for run in re.findall("`+", content)), default=0) + 1)
+    if content[:1] in ("`", " ") or content[-1:] in ("`", " "):
+        content = f" {content} "
+    return f"{{{name}}}{ticks}{content}{ticks}"
+
+
+def render_code(text: str, before: str) -> str:
+    """Inline code exactly as written (CommonMark code span rules; a role after a backtick)."""
+    text = text.replace("\n", " ")
+    if not text:
+        return ""
+    if before == "`":
+        return role("code", text)
+    ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    if text[0] == "`" or text[-1] == "`" or (text[0] == " " and text[-1] == " " and text.strip()):
+        text = f" {text} "
+    return f"{ticks}{text}{ticks}"
+
+
+def link_target(url: str) -> str:
+    """A URL as a link destination: characters that end or confuse it escaped or encoded."""
+    return URL_UNSAFE.sub(lambda m: "\\" + m.group(0) if m.group(0) in "()\\"
+                          else "%{:02X}".format(ord(m.group(0))), url)
+
+
+def render_link(link: Link, chapter: Chapter) -> str:
+    if chapter.in_link:  # (no link inside a link)
+        return render_inlines(link.children, chapter)
+    chapter.in_link = True
+    try:
+        text = render_inlines(link.children, chapter).replace("\n", " ").strip()
+    finally:
+        chapter.in_link = False
+    text = text or escape_inline(link.url)
+    if link.target is not None:
+        anchor = f"#{link.anchor}" if link.anchor else ""
+        if link.target == chapter.post.id:
+            return f"[{text}]({anchor or f'#{link.target}'})"
+        return f"[{text}]({link.target}.md{anchor})"
+    title = link.title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    title = f' "{title}"' if title else ""
+    return f"[{text}]({link_target(link.url)}{title})"
+
+
+def render_note(note: Note, chapter: Chapter) -> str:
+    """[^n], its definition kept for the chapter's end; one number per note, however often used."""
+    key = note.label or str(id(note))
+    if key not in chapter.notes:
+        chapter.notes[key] = len(chapter.notes) + 1
+        chapter.note_texts.append("")  # (reserved: a note may hold notes)
+        body = render_blocks(note.blocks, chapter, depth=1)
+        chapter.note_texts[chapter.notes[key] - 1] = body
+    return f"[^{chapter.notes[key]}]"
+
+
+# ---- blocks ---------------------------------------------------------------------------------
+
+
+def render_paragraph(block: Paragraph, chapter: Chapter) -> str:
+    inlines = list(block.inlines)
+    while inlines and isinstance(inlines[-1], LineBreak):
+        inlines.pop()  # (a break ends nothing at the end of a paragraph)
+    text = render_inlines(inlines, chapter)
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def render_heading(block: Heading, chapter: Chapter, depth: int) -> str:
+    text = render_inlines(block.inlines, chapter).replace("\n", " ").strip()
+    if not text:
+        return ""
+    if depth > 0:  # a heading inside a list, quote or note: Sphinx has no section there
+        fence = "`" * max(3, max((len(r) for r in re.findall("`+", text)), default=0) + 1)
+        return f"{fence}{{pb-heading}} {max(1, min(block.level, 6))}\n{text}\n{fence}"
+    label = f"({block.label})=\n" if block.label else ""
+    return f"{label}{'#' * max(2, min(block.level, 6))} {text}"
 
 
 def render_display(block: DisplayMath) -> str:
@@ -90,16 +245,162 @@ def render_figure(block: Figure, post: Post, number: int) -> str:
             f"{caption}{LOST_FIGURE}\n```")
 
 
-def render_block(block: Block, post: Post, figure_number: int) -> str:
+@lru_cache(maxsize=512)
+def code_language(language: str) -> str:
+    """The language as Pygments knows it (Sphinx highlights by it), else "text"."""
+    if not language:
+        return "text"
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+    try:
+        get_lexer_by_name(language)
+        return language
+    except ClassNotFound:
+        return "text"
+
+
+def render_code_block(block: CodeBlock) -> str:
+    fence = "`" * max(3, max((len(r) for r in re.findall("`+", block.text)), default=0) + 1)
+    return f"{fence}{code_language(block.language)}\n{block.text}\n{fence}"
+
+
+def render_list(block: BulletList | OrderedList, chapter: Chapter, depth: int,
+                second_marker: bool = False) -> str:
+    """The list; second_marker (* or 1)) when a list of the same kind comes right before it:
+    CommonMark would read two lists with the same marker as one."""
+    items: list[str] = []
+    number = block.start if isinstance(block, OrderedList) else 0
+    tight = block.tight and not any(_has_paragraphs_apart(i) for i in block.items)
+    for n, item in enumerate(block.items):
+        if isinstance(block, OrderedList):
+            marker = f"{number + n}{')' if second_marker else '.'} "
+        else:
+            marker = "* " if second_marker else "- "
+        body = render_blocks(item.blocks, chapter, depth + 1, tight=tight)
+        items.append(indent(marker, body or ""))
+    return ("\n" if tight else "\n\n").join(items)
+
+
+def _has_paragraphs_apart(item: ListItem) -> bool:
+    """Two paragraphs in one item: a tight list would run them together."""
+    kinds = [type(b) for b in item.blocks]
+    return any(a is Paragraph and b is Paragraph for a, b in zip(kinds, kinds[1:]))
+
+
+def indent(marker: str, body: str, pad_width: int | None = None) -> str:
+    """A list item: the marker, then the body, its later lines under the body's first."""
+    pad = " " * (len(marker) if pad_width is None else pad_width)
+    lines = body.split("\n")
+    return marker.rstrip() if not body else marker + "\n".join(
+        [lines[0]] + [pad + line if line else "" for line in lines[1:]])
+
+
+def render_quote(block: BlockQuote, chapter: Chapter, depth: int) -> str:
+    body = render_blocks(block.blocks, chapter, depth + 1)
+    return "\n".join(f"> {line}" if line else ">" for line in body.split("\n")) if body else ""
+
+
+def render_table(block: Table, chapter: Chapter, depth: int) -> str:
+    rows = block.head + block.body
+    width = max((len(r) for r in rows), default=0)
+    if not width:
+        return ""
+    if _is_simple(block):
+        return render_pipe_table(block, chapter, width)
+    lines = ["```{list-table}", f":header-rows: {len(block.head)}", ""]
+    for row in rows:
+        for n, cell in enumerate(row + [TableCell([])] * (width - len(row))):
+            body = render_blocks(cell.blocks, chapter, depth + 1)
+            lines.append(indent("* - " if n == 0 else "  - ", body))
+    return "\n".join(lines + ["```"])
+
+
+def _is_simple(block: Table) -> bool:
+    """One header row and cells of one line each: a pipe table (GFM) reads best."""
+    if len(block.head) != 1:
+        return False
+    for row in block.head + block.body:
+        for cell in row:
+            if len(cell.blocks) > 1 or (cell.blocks and not isinstance(cell.blocks[0], Paragraph)):
+                return False
+            if cell.blocks and any(isinstance(i, (LineBreak, Note)) for i in cell.blocks[0].inlines):
+                return False
+    return True
+
+
+def render_pipe_table(block: Table, chapter: Chapter, width: int) -> str:
+    def row_text(row: list[TableCell]) -> str:
+        cells = [render_paragraph(c.blocks[0], chapter).replace("\n", " ") if c.blocks else ""
+                 for c in row]
+        cells += [""] * (width - len(cells))
+        return "| " + " | ".join(c or " " for c in cells) + " |"
+    rule = {"left": ":--", "center": ":-:", "right": "--:"}
+    aligns = (block.aligns + [""] * width)[:width]
+    lines = [row_text(block.head[0]), "| " + " | ".join(rule.get(a, "---") for a in aligns) + " |"]
+    return "\n".join(lines + [row_text(row) for row in block.body])
+
+
+def render_block(block: Block, chapter: Chapter, depth: int = 0,
+                 after: Block | None = None) -> str:
+    """One block as MyST ("" for a block that shows nothing); `after` is the block written
+    just before it."""
     if isinstance(block, Paragraph):
-        return render_paragraph(block)
+        return render_paragraph(block, chapter)
     if isinstance(block, Heading):
-        return "## " + escape_myst_line(block.text)
+        return render_heading(block, chapter, depth)
     if isinstance(block, DisplayMath):
         return render_display(block)
     if isinstance(block, Figure):
-        return render_figure(block, post, figure_number)
+        chapter.figures += 1
+        return render_figure(block, chapter.post, chapter.figures)
+    if isinstance(block, CodeBlock):
+        return render_code_block(block)
+    if isinstance(block, (BulletList, OrderedList)):
+        if depth >= MAX_LIST_DEPTH:
+            return render_blocks([b for item in block.items for b in item.blocks], chapter, depth)
+        flip = type(after) is type(block) and chapter.list_marker_flip(after)  # type: ignore[arg-type]
+        chapter.flipped[id(block)] = flip
+        return render_list(block, chapter, depth, second_marker=flip)
+    if isinstance(block, BlockQuote):
+        if depth >= MAX_LIST_DEPTH:
+            return render_blocks(block.blocks, chapter, depth)
+        return render_quote(block, chapter, depth)
+    if isinstance(block, Table):
+        return render_table(block, chapter, depth)
+    if isinstance(block, HorizontalRule):
+        return RULE
     raise TypeError(f"unknown block {block!r}")
+
+
+def render_blocks(blocks: list[Block], chapter: Chapter, depth: int = 0,
+                  tight: bool = False) -> str:
+    """Blocks apart by blank lines (by line ends in a tight list item); a rule is a transition
+    (---) only where docutils allows one (between two blocks of a section, never two in a
+    row), else the extension's {pb-rule}."""
+    rendered: list[tuple[Block, str]] = []
+    for block in blocks:
+        text = render_block(block, chapter, depth, rendered[-1][0] if rendered else None)
+        if text:
+            rendered.append((block, text))
+    rendered = _placed_rules(rendered, depth)
+    join = "\n" if tight and all(isinstance(b, Paragraph) or isinstance(b, (BulletList, OrderedList))
+                                 for b, _ in rendered) else "\n\n"
+    return join.join(text for _, text in rendered)
+
+
+RULE = "```{pb-rule}\n```"
+
+
+def _placed_rules(rendered: list[tuple[Block, str]], depth: int) -> list[tuple[Block, str]]:
+    out: list[tuple[Block, str]] = []
+    for i, (block, text) in enumerate(rendered):
+        if isinstance(block, HorizontalRule):
+            after = rendered[i + 1][0] if i + 1 < len(rendered) else None
+            if depth == 0 and out and not isinstance(out[-1][0], (Heading, HorizontalRule)) \
+                    and after is not None and not isinstance(after, (Heading, HorizontalRule)):
+                text = "---"
+        out.append((block, text))
+    return out
 
 
 def excerpt_note(note: str | None, title_only: bool = False) -> str:
@@ -119,17 +420,25 @@ def dateline(post: Post) -> str | None:
     return f"{date.year}年{date.month}月{date.day}日{inferred}"
 
 
+def render_title(post: Post, chapter: Chapter) -> str:
+    """The chapter title: its formulas typeset (transforms.math found them), else the text."""
+    if post.title_inlines:
+        return render_inlines(post.title_inlines, chapter).replace("\n", " ").strip()
+    return escape_myst_line(post.title or "")
+
+
 def render_chapter(post: Post, note: str | None = None) -> str:
-    parts = [front_matter(post), f"({post.id})=\n# {escape_myst_line(post.title or '')}"]
+    chapter = Chapter(post)
+    parts = [front_matter(post), f"({post.id})=\n# {render_title(post, chapter)}"]
     date = dateline(post)
     if date:
         parts.append(escape_myst_line(date))
-    figures = 0
-    for block in post.blocks:
-        figures += isinstance(block, Figure)
-        rendered = render_block(block, post, figures)
-        if rendered:
-            parts.append(rendered)
+    body = render_blocks(post.blocks, chapter)
+    if body:
+        parts.append(body)
     if post.excerpt:
         parts.append(excerpt_note(note, title_only=not post.blocks))
+    for number, text in enumerate(chapter.note_texts, 1):
+        parts.append(indent(f"[^{number}]: ", text, pad_width=4))
     return "\n\n".join(parts) + "\n"
+

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from ..diagnostics import Reporter
-from ..model import Book, Cite, Paragraph, PostRef
+from ..model import Book, Cite, Link, PostRef, all_inlines
 from .jsonfile import readable_json
 
 
 def link_counts(book: Book) -> dict[str, object]:
     resolved, unresolved = 0, []
     titles = {p.id: p.title for p in book.posts}
+    links = 0
     for post in book.posts:
-        for block in post.blocks:
-            if not isinstance(block, Paragraph):
-                continue
-            for inline in block.inlines:
-                if isinstance(inline, PostRef) and inline.target:
-                    resolved += 1
-                elif isinstance(inline, PostRef):
-                    unresolved.append({"in": titles[post.id], "title": inline.title})
-    return {"resolved": resolved, "unresolved": unresolved}
+        for inline in all_inlines(post.blocks):
+            if isinstance(inline, PostRef) and inline.target:
+                resolved += 1
+            elif isinstance(inline, PostRef):
+                unresolved.append({"in": titles[post.id], "title": inline.title})
+            elif isinstance(inline, Link) and inline.target and inline.target != post.id:
+                links += 1
+    return {"resolved": resolved, "unresolved": unresolved, "links": links}
 
 
 def report_data(book: Book, report: Reporter) -> dict[str, object]:
