@@ -1,8 +1,10 @@
-"""sanitise_formula on what real blogs and the CommonMark spec hold: empty and degenerate
-formulas, and any text at all (a Hypothesis property)."""
+"""sanitise_formula on what real blogs and the CommonMark spec hold: invisible characters, empty
+and degenerate formulas, and any text at all (a Hypothesis property)."""
 
 from __future__ import annotations
 
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,51 @@ from postbook.transforms.tex_sanitize import Sanitised, braces_balanced, sanitis
 
 from .hostile.convert import convert
 
+# the characters issue 14 names, and other format (Cf) characters found in pasted text
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f",
+             "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+             "\u2069", "\u061c", "\u180e", "\u2061", "\ufff9", "\U000e0001", "\U000e0041"]
+
+
 def codes(result: Sanitised) -> list[str]:
     return [code for code, _message in result.problems]
+
+
+@pytest.mark.parametrize("char", INVISIBLE, ids=[f"U+{ord(c):04X}" for c in INVISIBLE])
+def test_an_invisible_character_is_removed_with_a_warning(char: str) -> None:
+    """Typora leaves U+200B after a command (`$\\Sigma<U+200B>$`): XeLaTeX rejected it, and the
+    converter's form (\\Sigma\\text{<U+200B>}) failed too, so the PDF printed the source."""
+    result = sanitise_formula("\\Sigma" + char, inline=True)
+    assert result.tex == "\\Sigma" and codes(result) == ["math.invisible-char"]
+    assert f"U+{ord(char):04X}" in result.problems[0][1]
+    display = sanitise_formula(f"\\mathbf{{\\Sigma}}{char} = \\text{{协方{char}差}}", inline=False)
+    assert display.tex == "\\mathbf{\\Sigma} = \\text{协方差}"
+    assert codes(display) == ["math.invisible-char"]
+
+
+def test_every_format_character_is_removed() -> None:
+    """All of Unicode's category Cf, as this Python knows it (none is a math symbol)."""
+    every = "".join(chr(c) for c in range(0x80, sys.maxunicode + 1)
+                    if unicodedata.category(chr(c)) == "Cf")
+    result = sanitise_formula(f"a{every}+b_{{{every}1}}", inline=True)
+    assert result.tex == "a+b_{1}" and codes(result) == ["math.invisible-char"]
+    assert f"and {len(every) - 3} more" in result.problems[0][1]
+
+
+@pytest.mark.parametrize("tex, safe", [
+    ("\\alpha\u200bx", "\\alpha x"), ("\\alpha\u200b\u200d\\beta", "\\alpha\\beta"),
+    ("\\alpha\u200b1", "\\alpha1"), ("x\u200by", "xy"), ("\\text{机器\u200b学习}", "\\text{机器学习}"),
+    ("\\\\\u200bx", "\\\\x"),
+])
+def test_a_removed_character_never_joins_a_command_to_the_letters_after_it(tex: str,
+                                                                           safe: str) -> None:
+    """\\alpha<U+200B>x is \\alpha then x, not the unknown command \\alphax."""
+    assert sanitise_formula(tex, inline=False).tex == safe
+
+
+def test_a_formula_of_invisible_characters_only_is_empty() -> None:
+    result = sanitise_formula("\u200b\ufeff ", inline=True)
+    assert result.tex is None and codes(result) == ["math.invisible-char", "math.empty"]
 
 
 # degenerate formulas: (formula, what comes out inline, and displayed); None = kept as text
@@ -91,7 +136,7 @@ TEXISH = st.lists(st.sampled_from(TEX_PIECES), max_size=40).map("".join)
 @example("\\\\left\\0{}", False)
 def test_any_text_is_sanitised_without_an_exception(tex: str, inline: bool) -> None:
     """Whatever a post holds between two dollars: an answer, never a traceback; what comes out
-    as a formula is stripped, balanced, without '^^'."""
+    as a formula is stripped, balanced, without '^^' or invisible characters."""
     result = sanitise_formula(tex, inline)
     assert isinstance(result, Sanitised)
     assert all(isinstance(code, str) and code.startswith("math.") for code in codes(result))
@@ -100,4 +145,5 @@ def test_any_text_is_sanitised_without_an_exception(tex: str, inline: bool) -> N
         return
     assert result.tex and result.tex == result.tex.strip()
     assert "^^" not in result.tex
+    assert not [c for c in result.tex if unicodedata.category(c) == "Cf"]
     assert braces_balanced(result.tex)

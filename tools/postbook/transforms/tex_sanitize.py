@@ -1,8 +1,10 @@
-"""Make one formula safe and portable: allow-listed commands only, balanced, CJK wrapped in \\text."""
+"""Make one formula safe and portable: allow-listed commands only, balanced, CJK wrapped in \\text,
+invisible characters removed."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -43,6 +45,7 @@ ENV_ARG = re.compile(r"\{([A-Za-z*]{1,30})\}")
 ALIGNMENT_ENVS = ("aligned", "alignedat", "split", "cases", "matrix", "pmatrix", "bmatrix",
                   "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array", "subarray", "gathered")
 
+MAX_NAMED = 3  # invisible characters named in the warning
 
 @dataclass
 class Sanitised:
@@ -251,6 +254,31 @@ def drop_dangling_backslash(tex: str) -> tuple[str, bool]:
     return tex, dropped
 
 
+def invisible_characters(tex: str) -> list[str]:
+    """The formatting characters (Unicode category Cf) in a formula, sorted: zero-width spaces
+    and joiners, BOM, soft hyphen, directional marks... Nothing shows them and the fonts lack
+    them (Typora leaves U+200B after a command: `\\Sigma<U+200B>`, which XeLaTeX rejects)."""
+    if not NON_ASCII.search(tex):
+        return []
+    return sorted(c for c in set(tex) if c > "\x7f" and unicodedata.category(c) == "Cf")
+
+
+def without_invisible(tex: str) -> tuple[str, list[tuple[str, str]]]:
+    """The formula without its invisible characters, and the warning naming them. A control word
+    one ended stays ended: \\alpha<U+200B>x is \\alpha x, not the unknown \\alphax."""
+    invisible = invisible_characters(tex)
+    if not invisible:
+        return tex, []
+    # (a control word before the run, and whether a letter follows it)
+    run = re.compile(r"(\\[A-Za-z]+)?[%s]+(?=([A-Za-z])?)" % re.escape("".join(invisible)))
+    tex = run.sub(lambda m: (m.group(1) + " " * bool(m.group(2))) if m.group(1) else "", tex)
+    named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'FORMAT CHARACTER')}"
+                      for c in invisible[:MAX_NAMED])
+    more = f" and {len(invisible) - MAX_NAMED} more" if len(invisible) > MAX_NAMED else ""
+    return tex, [("math.invisible-char",
+                  f"invisible characters removed from the formula: {named}{more}")]
+
+
 def sanitise_formula(tex: str, inline: bool) -> Sanitised:
     """The safe form of a formula; the result is shared between equal formulas: do not change it."""
     if not NEEDS_WORK.search(tex) and "^^" not in tex and tex.strip():
@@ -321,8 +349,9 @@ def _group_end(tex: str, pos: int) -> int:
 
 @lru_cache(maxsize=MEMO_FORMULAS)
 def _sanitise_memo(tex: str, inline: bool) -> Sanitised:
-    if not tex.strip():  # ($$ $$, \\[\\])
-        return Sanitised(None, [("math.empty", "empty formula")])
+    tex, removed = without_invisible(tex)
+    if not tex.strip():  # ($$ $$, \\[\\], or only invisible characters)
+        return Sanitised(None, removed + [("math.empty", "empty formula")])
     tex, spacings = SPACING.subn(_spacing, tex)
     tex = DOUBLE_STRUCK_DIGIT.sub(r"\\mathbf{\1}", tex)
     walker = _Walker(tex)
@@ -331,6 +360,7 @@ def _sanitise_memo(tex: str, inline: bool) -> Sanitised:
     if spacings:
         problems.insert(0, ("math.normalised", "\\kern, \\hskip, \\mkern... written as a thin "
                             "space (\\, or \\! when negative)"))
+    problems[:0] = removed
     if not braces_balanced(safe):
         return Sanitised(None, problems + [("math.unbalanced", "unbalanced braces in formula")])
     if widest_row(safe) > MAX_COLUMNS:
