@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..latex_setup import FONTSPEC_NO_MATH
+
 # The math setup of the LaTeX edition (amsmath, amssymb, bm, xcolor, a CJK text font) and of the
 # SVG renderer; \tracinglostchars=3 makes a glyph the math font lacks (Chinese in math) an error.
-PREAMBLE = r"""\documentclass{article}
+PREAMBLE = "\\documentclass{article}\n" + FONTSPEC_NO_MATH + r"""
 \usepackage{amsmath,amssymb,amstext,bm,mathtools}
 \usepackage[dvipsnames]{xcolor}
 \usepackage{xeCJK}

@@ -6,6 +6,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.latex.constants import XELATEX_DEFAULT_FONTPKG
 from sphinx.config import Config
 
+from ..latex_setup import FONTSPEC_NO_MATH
 from . import latex_glyphs
 
 CJK_FONTS = r"""
@@ -74,7 +75,8 @@ def latex_elements() -> dict[str, str]:
         "fontenc": CTEX,
         "fncychap": "",
         # \color{Orange}, {ForestGreen}...: the dvips names MathJax knows, for LaTeX too
-        "passoptionstopackages": "\\PassOptionsToPackage{dvipsnames}{xcolor}",
+        # math in Computer Modern: in the text fonts \mathbf{\Sigma} had no glyph (latex_setup)
+        "passoptionstopackages": "\\PassOptionsToPackage{dvipsnames}{xcolor}\n" + FONTSPEC_NO_MATH,
         "fontpkg": TEXT_AS_WRITTEN + XELATEX_DEFAULT_FONTPKG,
         "preamble": MATH_PACKAGES + TEXT_MARKUP + NUMBERING + BOOKMARKS + latex_glyphs.preamble(),
         "printindex": "",

@@ -1,8 +1,10 @@
-"""Make one formula safe and portable: allow-listed commands only, balanced, CJK wrapped in \\text."""
+"""Make one formula safe and portable: allow-listed commands only, balanced, CJK wrapped in \\text,
+invisible characters removed."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -23,9 +25,17 @@ MEMO_FORMULAS = 1 << 16  # distinct formulas remembered (a blog repeats $x$, $n$
 BEGIN_END = re.compile(r"\\(begin|end)\s*(\{[A-Za-z*]{0,30}\})?")
 ESCAPED_CHAR = re.compile(r"\\.", re.S)
 NOT_BRACE = re.compile(r"[^{}]+")
-LEFT = re.compile(r"\\left(?![A-Za-z])")
-RIGHT = re.compile(r"\\right(?![A-Za-z])")
-BARE_AMPERSAND = re.compile(r"(?<!\\)&")
+# a command, not letters after a line break (\\\\left is a new row and the word "left"): an even
+# number of backslashes before it, kept (group 1) when the command is removed
+COMMAND_START = r"(?<!\\)((?:\\\\)*)\\"
+LEFT = re.compile(COMMAND_START + r"left(?![A-Za-z])")
+RIGHT = re.compile(COMMAND_START + r"right(?![A-Za-z])")
+EMPTY_SIZING = re.compile(COMMAND_START + r"(?:left|right)\s*\.")
+SIZING = re.compile(COMMAND_START + r"(?:left|right|middle)(?![A-Za-z])")
+# an '&' after an even number of backslashes (none, or a line break: a\\\\&b) is bare
+BARE_AMPERSAND = re.compile(r"(?<!\\)((?:\\\\)*)&")
+# a control word that ends the text: a letter after it would lengthen its name (\circC)
+CONTROL_WORD_END = re.compile(r"\\[A-Za-z]+\Z")
 LINE_BREAK = re.compile(r"\\\\(\[[^\]]{0,20}\])?")
 BLANK_LINES = re.compile(r"\n\s*\n")
 MAX_BRACE_PASSES = 8  # nesting deeper than this is counted one brace at a time
@@ -35,6 +45,7 @@ ENV_ARG = re.compile(r"\{([A-Za-z*]{1,30})\}")
 ALIGNMENT_ENVS = ("aligned", "alignedat", "split", "cases", "matrix", "pmatrix", "bmatrix",
                   "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array", "subarray", "gathered")
 
+MAX_NAMED = 3  # invisible characters named in the warning
 
 @dataclass
 class Sanitised:
@@ -102,7 +113,7 @@ class _Walker:
         for m in MATH_CHARS.finditer(run):
             self.text_run(run[pos:m.start()])
             char = m.group(0)
-            self.out.append(UNICODE_MATH_PLAIN.get(char) or "\\" + UNICODE_MATH[char] + " ")
+            self.out.append(math_symbol(char))
             pos = m.end()
         self.text_run(run[pos:])
 
@@ -146,6 +157,14 @@ class _Walker:
             self.problem("math.unknown-command",
                          f"unknown TeX command '\\{name}' written as an operator name")
             self.out.append(r"\operatorname{" + name + "}")
+
+
+def math_symbol(char: str) -> str:
+    """A Unicode math symbol as TeX, ended: 25°C is 25^\\circ C, not the unknown \\circC."""
+    plain = UNICODE_MATH_PLAIN.get(char)
+    if plain is None:
+        return "\\" + UNICODE_MATH[char] + " "
+    return plain + " " if CONTROL_WORD_END.search(plain) else plain
 
 
 def check_environments(tex: str) -> str | None:
@@ -211,8 +230,7 @@ def fix_left_right(tex: str) -> tuple[str, bool]:
     rights = len(RIGHT.findall(tex))
     if lefts == rights:
         return tex, False
-    tex = re.sub(r"\\(left|right)\s*\.", "", tex)
-    return re.sub(r"\\(left|right|middle)(?![A-Za-z])", "", tex), True
+    return SIZING.sub(r"\1", EMPTY_SIZING.sub(r"\1", tex)), True
 
 
 def fix_alignment(tex: str, inline: bool) -> str:
@@ -221,7 +239,7 @@ def fix_alignment(tex: str, inline: bool) -> str:
     if has_env:
         return tex
     if "&" in tex:
-        tex = BARE_AMPERSAND.sub(r"\\&", tex)
+        tex = BARE_AMPERSAND.sub(r"\1\\&", tex)
     if inline and "\\\\" in tex:
         tex = LINE_BREAK.sub(r"\\quad ", tex)
     return tex
@@ -234,6 +252,31 @@ def drop_dangling_backslash(tex: str) -> tuple[str, bool]:
     while (len(tex) - len(tex.rstrip("\\"))) % 2:
         tex, dropped = tex[:-1].rstrip(), True
     return tex, dropped
+
+
+def invisible_characters(tex: str) -> list[str]:
+    """The formatting characters (Unicode category Cf) in a formula, sorted: zero-width spaces
+    and joiners, BOM, soft hyphen, directional marks... Nothing shows them and the fonts lack
+    them (Typora leaves U+200B after a command: `\\Sigma<U+200B>`, which XeLaTeX rejects)."""
+    if not NON_ASCII.search(tex):
+        return []
+    return sorted(c for c in set(tex) if c > "\x7f" and unicodedata.category(c) == "Cf")
+
+
+def without_invisible(tex: str) -> tuple[str, list[tuple[str, str]]]:
+    """The formula without its invisible characters, and the warning naming them. A control word
+    one ended stays ended: \\alpha<U+200B>x is \\alpha x, not the unknown \\alphax."""
+    invisible = invisible_characters(tex)
+    if not invisible:
+        return tex, []
+    # (a control word before the run, and whether a letter follows it)
+    run = re.compile(r"(\\[A-Za-z]+)?[%s]+(?=([A-Za-z])?)" % re.escape("".join(invisible)))
+    tex = run.sub(lambda m: (m.group(1) + " " * bool(m.group(2))) if m.group(1) else "", tex)
+    named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'FORMAT CHARACTER')}"
+                      for c in invisible[:MAX_NAMED])
+    more = f" and {len(invisible) - MAX_NAMED} more" if len(invisible) > MAX_NAMED else ""
+    return tex, [("math.invisible-char",
+                  f"invisible characters removed from the formula: {named}{more}")]
 
 
 def sanitise_formula(tex: str, inline: bool) -> Sanitised:
@@ -265,6 +308,11 @@ def _spacing(m: re.Match[str]) -> str:
     if m.group(1) == "vskip" or not m.group(2):
         return " "
     return "\\! " if m.group(2).replace(" ", "").startswith("-") else "\\, "
+
+
+def widest_row(tex: str) -> int:
+    """The most '&' in one row (0 for a formula of no rows at all: "", "\\\\")."""
+    return max((row.count("&") for row in LINE_BREAK.split(tex) if row), default=0)
 
 
 def column_repeats(tex: str) -> int:
@@ -301,6 +349,9 @@ def _group_end(tex: str, pos: int) -> int:
 
 @lru_cache(maxsize=MEMO_FORMULAS)
 def _sanitise_memo(tex: str, inline: bool) -> Sanitised:
+    tex, removed = without_invisible(tex)
+    if not tex.strip():  # ($$ $$, \\[\\], or only invisible characters)
+        return Sanitised(None, removed + [("math.empty", "empty formula")])
     tex, spacings = SPACING.subn(_spacing, tex)
     tex = DOUBLE_STRUCK_DIGIT.sub(r"\\mathbf{\1}", tex)
     walker = _Walker(tex)
@@ -309,9 +360,10 @@ def _sanitise_memo(tex: str, inline: bool) -> Sanitised:
     if spacings:
         problems.insert(0, ("math.normalised", "\\kern, \\hskip, \\mkern... written as a thin "
                             "space (\\, or \\! when negative)"))
+    problems[:0] = removed
     if not braces_balanced(safe):
         return Sanitised(None, problems + [("math.unbalanced", "unbalanced braces in formula")])
-    if max(row.count("&") for row in LINE_BREAK.split(safe) if row) > MAX_COLUMNS:
+    if widest_row(safe) > MAX_COLUMNS:
         return Sanitised(None, problems + [("math.too-large", f"a row of more than {MAX_COLUMNS} "
                                             "columns (XeLaTeX crashed on 5,000); kept as text")])
     if column_repeats(safe) > MAX_REPEAT:

@@ -1,0 +1,11 @@
+"""What every XeLaTeX run of the book shares: the book itself, the formula gate, the SVG renderer
+of the EPUB and the web PDF, and `postbook check`'s formula compiler (one setting, four preambles)."""
+
+from __future__ import annotations
+
+# Math in Computer Modern, as plain LaTeX sets it. fontspec (which ctex and xeCJK load) otherwise
+# sets \mathbf, \mathrm, \mathit, \mathsf, \mathtt in the text font's Unicode encoding, while the
+# upright Greek capitals and the math accents are slots of TeX's old 7-bit one: \mathbf{\Sigma}
+# asked the bold text font for U+0006 ("Missing character: There is no ^^F") and the formula was
+# printed as its source; \mathbf{\hat x} drew a caret beside the x.
+FONTSPEC_NO_MATH = r"\PassOptionsToPackage{no-math}{fontspec}"
