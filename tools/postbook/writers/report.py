@@ -30,7 +30,8 @@ def report_data(book: Book, report: Reporter) -> dict[str, object]:
                    "skipped": f.skipped} for f in book.files],
         "posts": len(book.posts),
         "merged": [{"title": posts[m.post_id].title, "sources": [str(s) for s in m.sources],
-                    "title_from": m.title_from, "date_from": m.date_from} for m in book.merges],
+                    "title_from": m.title_from, "date_from": m.date_from}
+                   for m in book.merges if m.post_id in posts],  # (an excluded post has none)
         "excluded": list(book.excluded),
         "series": [{"name": s.name, "pattern": s.pattern, "origin": s.origin,
                     "members": [posts[i].title for i in s.post_ids]} for s in book.series],
