@@ -84,3 +84,23 @@ def test_texts_agree() -> None:
     assert texts_agree(other, full) is False
     relaid = full[:20] + "的" + full[20:]  # a copy with a word more
     assert texts_agree(relaid, full) is True
+
+
+def test_a_copy_with_a_preface_is_the_same_post() -> None:
+    """One dump puts a long note before the text: the copies still start alike somewhere."""
+    from postbook.model import Book, Paragraph, Post, PostDate, SourceRef, Text
+    from postbook.transforms.duplicates import merge_duplicates
+
+    body = ("泊松过程的到达间隔服从指数分布,这一点可以从计数过程的独立增量性质推出来。"
+            "本文先给出定义,再用两种方法证明这个结论,最后讨论非齐次的情形。") * 3
+    preface = "编者按:这篇文章曾经发在旧博客上,搬家时顺手改正了几处笔误,并补上了第二种证明。" * 4
+
+    def copy(path: str, text: str) -> Post:
+        return Post("泊松过程小记", PostDate(5, 1, 2019), [Paragraph([Text(text)], SourceRef(path, 2))],
+                    SourceRef(path, 1))
+
+    for first, second in ((copy("a.txt", body), copy("b.md", preface + body)),
+                          (copy("b.md", preface + body), copy("a.txt", body))):
+        report = Reporter(stream=io.StringIO(), quiet=True)
+        book = merge_duplicates(Book(posts=[first, second]), BookConfig(), report)
+        assert [[str(s) for s in p.sources] for p in book.posts] == [["a.txt:1", "b.md:1"]]

@@ -19,6 +19,7 @@ SEARCH_SPAN = 128  # letters of an untitled entry searched for anchors (copies s
 SAME_POST = 0.8  # fingerprint overlap from which two copies are one post
 TEXT_SPAN = 2000  # letters of each titled copy compared with its namesakes
 SAME_TEXT = 0.5  # share of the shorter copy's shingles the longer must hold (same title)
+FEW_NAMESAKES = 8  # up to this many posts of one title, a copy is compared with each of them
 
 
 class CopyText:
@@ -108,7 +109,10 @@ def _group_titled(posts: list[Post], report: Reporter) -> list[_Group]:
 
 class _Namesakes:
     """The groups of one title, indexed by the shingles of their text's start, so that a blog
-    with hundreds of different posts of one title ("周记") compares each with few of them."""
+    with hundreds of different posts of one title ("周记") compares each with few of them:
+    beyond FEW_NAMESAKES groups, a copy is compared with those whose start it holds somewhere
+    (an excerpt, a copy laid out otherwise, a copy with a preface), not with one whose start
+    is missing from the copy."""
 
     def __init__(self) -> None:
         self.groups: list[_Group] = []
@@ -141,10 +145,11 @@ class _Namesakes:
         return None
 
     def _candidates(self, text: CopyText) -> list[_Group]:
-        if not text.head:  # (almost) no text: every group is a candidate
+        """The groups whose start shares a shingle with the text (and those too short)."""
+        if not text.shingles or len(self.groups) <= FEW_NAMESAKES:
             return self.groups
         found = {g.order: g for g in self.unindexed}
-        for shingle in text.head:
+        for shingle in text.shingles:
             sharing = self.by_shingle.get(shingle, [])
             if len(sharing) <= MAX_ANCHOR_SHARE:  # (a phrase every post opens with says nothing)
                 found.update((g.order, g) for g in sharing)
