@@ -140,7 +140,10 @@ def test_hostile_titles_are_chapters(hostile) -> None:
     run = hostile[0]
     data = json.loads((run.book / "_postbook" / "book.json").read_text(encoding="utf-8"))
     titles = {c["title"] for part in data["parts"] for c in part["chapters"]}
-    missing = [t for t in HOSTILE_TITLES if t not in titles]
+    # Two files hold different posts titled CON (and aux, NUL.txt, /etc/passwd): both are
+    # chapters, each title followed by its date, e.g. CON（2021年4月1日）.
+    told_apart = {re.sub(r"\uff08[^\uff08]*\uff09$", "", t) for t in titles}
+    missing = [t for t in HOSTILE_TITLES if t not in titles and t not in told_apart]
     assert not missing
 
 

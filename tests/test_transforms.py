@@ -16,7 +16,7 @@ import pytest
 from postbook.config import BookConfig, load_config
 from postbook.diagnostics import Reporter
 from postbook.model import Book, to_data
-from postbook.transforms import dates, duplicates, parts, series, structure
+from postbook.transforms import dates, duplicates, parts, same_titles, series, structure
 
 from .golden import check_golden
 from .model_json import posts_from_data
@@ -37,6 +37,7 @@ STEPS = {
     "config": structure.apply_config,
     "series": series.detect_series,
     "dates": dates.infer_dates,
+    "titles": same_titles.disambiguate_titles,
     "ids": assign_test_ids,
     "parts": parts.build_parts,
 }

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from postbook.model import Heading, Paragraph, Post, SourceRef, Text
-from postbook.transforms.series import chinese_number, family_prefixes, parse_series_title
+from postbook.transforms.series import (chinese_number, family_prefixes, parse_series_title,
+                                       separator_prefixes)
 from postbook.transforms.text_keys import body_fingerprint, fingerprint_overlap, normalise_title
 
 HERE = SourceRef("t.txt", 1)
@@ -92,3 +93,26 @@ def test_family_prefixes() -> None:
     assert family_prefixes("家用电器之洗碗机的水路设计") == ["家用电器"]
     assert family_prefixes("优化之路:从梯度说起") == []  # "之路" is a word, not "X之Y"
     assert family_prefixes("细说数据之间之谜团") == ["细说数据", "细说数据之间"]
+
+
+@pytest.mark.parametrize("title,found", [
+    ("神经网络量化入门--基本原理", [("神经网络量化入门", True)]),
+    ("读书笔记——编译原理", [("读书笔记", True)]),
+    ("读书笔记—编译原理", [("读书笔记", True)]),
+    ("周报｜三月上旬", [("周报", True)]),
+    ("排序算法 - 快速排序", [("排序算法", True)]),
+    ("注意力机制：缩放点积", [("注意力机制", False)]),
+    ("概率论-条件期望", [("概率论", False)]),
+    ("笔记 | 线性代数 | 特征值", [("笔记", True), ("笔记 | 线性代数", True)]),
+    ("Self-Attention的直观理解", []),  # a hyphen inside a word
+    ("GPT-2复现记录", []),  # a version
+    ("2023-01-05随笔", []),  # a date
+    ("时间是10:30的会议", []),  # a time
+    ("BERT-中文预训练", []),  # a hyphen after a Latin letter
+    ("A--一个字母", []),  # a name of one character
+    ("2023--年终总结", []),  # a name without a letter
+    ("《读书:方法》笔记--第一章", [("《读书:方法》笔记", True)]),  # not inside an open 《
+    ("结尾是分隔符--", []),
+])
+def test_separator_prefixes(title: str, found: list[tuple[str, bool]]) -> None:
+    assert separator_prefixes(title) == found

@@ -52,3 +52,29 @@ def test_merge_10000_posts_compares_each_entry_with_few_candidates(
     assert len(book.posts) == 5_000 + (untitled - 4_000)
     assert len(book.merges) == 4_000
     assert calls <= duplicates.CANDIDATES * untitled  # not all pairs: a handful per untitled entry
+
+
+def test_many_different_posts_sharing_one_title_compare_with_few_namesakes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A diary blog: 1,000 posts all titled 周记, each its own text (and one listing excerpt)."""
+    calls = 0
+    real = duplicates.copies_agree
+
+    def counting(a: duplicates.CopyText, b: duplicates.CopyText) -> bool | None:
+        nonlocal calls
+        calls += 1
+        return real(a, b)
+
+    monkeypatch.setattr(duplicates, "copies_agree", counting)
+    rng = random.Random(11)
+    posts = []
+    for n in range(1_000):
+        text = "".join(rng.choice(LETTERS) for _ in range(600))
+        posts.append(Post("周记", PostDate(1 + n % 12, 1 + n % 28, 2000 + n // 100),
+                          [Paragraph([Text(text)], SourceRef("b.txt", n))], SourceRef("b.txt", n)))
+    posts.append(Post("周记", None, [Paragraph([Text(text[:80])], SourceRef("a.txt", 1))],
+                      SourceRef("a.txt", 1), excerpt=True))  # an excerpt of the last one
+    book = duplicates.merge_duplicates(Book(posts=posts), BookConfig(), Reporter(io.StringIO(), quiet=True))
+    assert len(book.posts) == 1_000
+    assert [str(s) for s in book.posts[-1].sources] == ["a.txt:1", "b.txt:999"]
+    assert calls <= 2 * len(posts)  # not all pairs of namesakes

@@ -7,8 +7,8 @@ from typing import Callable
 from ..config import BookConfig
 from ..diagnostics import Reporter
 from ..model import Book
-from . import (citations, dates, duplicates, figures, identify, long_text, math, parts, series,
-               structure, xrefs)
+from . import (citations, dates, duplicates, figures, identify, long_text, math, parts,
+               same_titles, series, structure, xrefs)
 
 Transform = Callable[[Book, BookConfig, Reporter], Book]
 
@@ -18,6 +18,7 @@ PIPELINE: list[tuple[str, Transform]] = [
     ("apply config", structure.apply_config),
     ("detect series", series.detect_series),
     ("infer dates", dates.infer_dates),
+    ("tell same titles apart", same_titles.disambiguate_titles),
     ("assign ids", identify.assign_ids),
     ("lost figures", figures.detect_lost_figures),
     ("math", math.normalise_math),

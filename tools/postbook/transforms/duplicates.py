@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from ..config import BookConfig
 from ..diagnostics import Reporter
 from ..model import Book, Merge, Post, PostDate
-from .text_keys import (MIN_COMPARABLE, block_letters, body_fingerprint, body_text,
+from .text_keys import (FINGERPRINT_CHARS, MIN_COMPARABLE, block_letters, body_fingerprint, body_text,
                         fingerprint_overlap, normalise_title, shingles)
 
 ANCHOR = 8  # letters per anchor: a chunk of a fingerprint that indexes its post
@@ -17,19 +17,40 @@ MAX_ANCHOR_SHARE = 64  # an anchor shared by more posts than this is boilerplate
 CANDIDATES = 3  # best-anchored candidates verified for each untitled entry
 SEARCH_SPAN = 128  # letters of an untitled entry searched for anchors (copies start alike)
 SAME_POST = 0.8  # fingerprint overlap from which two copies are one post
+TEXT_SPAN = 2000  # letters of each titled copy compared with its namesakes
+SAME_TEXT = 0.5  # share of the shorter copy's shingles the longer must hold (same title)
+FEW_NAMESAKES = 8  # up to this many posts of one title, a copy is compared with each of them
 
 
-@dataclass
+class CopyText:
+    """The first TEXT_SPAN letters of a copy (body_fingerprint), for comparisons of namesakes:
+    `head` is the shingles of its first FINGERPRINT_CHARS, `shingles` (made when first asked
+    for) those of all of it."""
+
+    def __init__(self, letters: str) -> None:
+        self.letters = letters
+        self.head = shingles(letters[:FINGERPRINT_CHARS])
+        self._shingles: set[str] | None = None
+
+    @property
+    def shingles(self) -> set[str]:
+        if self._shingles is None:
+            self._shingles = shingles(self.letters)
+        return self._shingles
+
+
+@dataclass(eq=False)
 class _Group:
     """Copies believed to be one post; order is the input position of the first copy."""
 
     copies: list[Post]
     order: int
     _fingerprint: str | None = field(default=None, repr=False)
+    _text: CopyText | None = field(default=None, repr=False)
 
     def add(self, post: Post) -> None:
         self.copies.append(post)
-        self._fingerprint = None
+        self._fingerprint = self._text = None
 
     @property
     def fingerprint(self) -> str:
@@ -38,9 +59,17 @@ class _Group:
             self._fingerprint = max((body_fingerprint(c) for c in self.copies), key=len)
         return self._fingerprint
 
+    @property
+    def text(self) -> CopyText:
+        """The text of the longest copy (what namesakes are compared with)."""
+        if self._text is None:
+            self._text = CopyText(max((body_fingerprint(c, TEXT_SPAN) for c in self.copies),
+                                      key=len))
+        return self._text
+
 
 def merge_duplicates(book: Book, config: BookConfig, report: Reporter) -> Book:
-    """One Post per post: copies matched by normalised title, untitled entries by their text."""
+    """One Post per post: copies matched by normalised title and text, untitled entries by text."""
     groups = _group_titled(book.posts, report)
     untitled = [(order, post) for order, post in enumerate(book.posts) if not post.title]
     if untitled:
@@ -54,35 +83,103 @@ def merge_duplicates(book: Book, config: BookConfig, report: Reporter) -> Book:
 
 
 def _group_titled(posts: list[Post], report: Reporter) -> list[_Group]:
-    """Copies with the same normalised title, unless date and text both say they differ."""
-    by_title: dict[str, list[_Group]] = defaultdict(list)
+    """Copies with the same normalised title whose texts say they are one post (never the
+    title alone: two posts may share a title)."""
+    by_title: dict[str, _Namesakes] = defaultdict(_Namesakes)
     groups: list[_Group] = []
     for order, post in enumerate(posts):
         if not post.title:
             continue
         same_title = by_title[normalise_title(post.title)]
-        group = next((g for g in same_title if _same_post(g, post)), None)
+        group = same_title.find(post) if same_title.groups else None
         if group is not None:
             group.add(post)
+            same_title.index(group)  # (its longest copy may be another now)
             continue
-        if same_title:
+        if same_title.groups:
             report.warning("merge.same-title", f"《{post.title}》 also names another post "
-                           f"({same_title[0].copies[0].source}) with another date and text; "
-                           "kept as two posts", post.source)
+                           f"({same_title.groups[0].copies[0].source}) whose text is not this "
+                           "one's; kept as two posts (their titles are told apart in the book)",
+                           post.source)
         group = _Group([post], order)
-        same_title.append(group)
+        same_title.groups.append(group)
         groups.append(group)
     return groups
 
 
-def _same_post(group: _Group, post: Post) -> bool:
-    """A copy with the group's title is the same post unless its date and its text both differ."""
-    if all(_dates_agree(c.date, post.date) for c in group.copies):
+class _Namesakes:
+    """The groups of one title, indexed by the shingles of their text's start, so that a blog
+    with hundreds of different posts of one title ("周记") compares each with few of them:
+    beyond FEW_NAMESAKES groups, a copy is compared with those whose start it holds somewhere
+    (an excerpt, a copy laid out otherwise, a copy with a preface), not with one whose start
+    is missing from the copy."""
+
+    def __init__(self) -> None:
+        self.groups: list[_Group] = []
+        self.by_shingle: dict[str, list[_Group]] = defaultdict(list)
+        self.unindexed: list[_Group] = []  # too little text for a shingle: always compared
+        self.indexed = 0  # groups[:indexed] are in the index (a title met once costs nothing)
+
+    def index(self, group: _Group) -> None:
+        head = group.text.head
+        if not head and group not in self.unindexed:
+            self.unindexed.append(group)
+        for shingle in head:
+            found = self.by_shingle[shingle]
+            if not found or found[-1] is not group:
+                found.append(group)
+
+    def find(self, post: Post) -> _Group | None:
+        """The first group whose text is the post's; for a copy without any text (a listing
+        that gives only the title), the first whose dates agree with its date."""
+        for group in self.groups[self.indexed:]:
+            self.index(group)
+        self.indexed = len(self.groups)
+        text = CopyText(body_fingerprint(post, TEXT_SPAN))
+        for group in self._candidates(text):
+            agree = copies_agree(group.text, text)
+            if agree is None:
+                agree = all(_dates_agree(c.date, post.date) for c in group.copies)
+            if agree:
+                return group
+        return None
+
+    def _candidates(self, text: CopyText) -> list[_Group]:
+        """The groups whose start shares a shingle with the text (and those too short)."""
+        if not text.shingles or len(self.groups) <= FEW_NAMESAKES:
+            return self.groups
+        found = {g.order: g for g in self.unindexed}
+        for shingle in text.shingles:
+            sharing = self.by_shingle.get(shingle, [])
+            if len(sharing) <= MAX_ANCHOR_SHARE:  # (a phrase every post opens with says nothing)
+                found.update((g.order, g) for g in sharing)
+        return [found[order] for order in sorted(found)]
+
+
+def texts_agree(a: str, b: str) -> bool | None:
+    """copies_agree of two copies' letters (body_fingerprint)."""
+    return copies_agree(CopyText(a), CopyText(b))
+
+
+def copies_agree(a: CopyText, b: CopyText) -> bool | None:
+    """Whether two copies' texts are one post's; None when one has no text.
+
+    The shorter may be an excerpt: its being the start of the longer is enough, however short.
+    Otherwise it must share SAME_TEXT of its shingles with the longer (one dump may cut a
+    paragraph another keeps, or lose a link's words); under MIN_COMPARABLE letters, SAME_POST.
+    Its start is tried first, so that many different posts with one title compare quickly.
+    """
+    short, long = (a, b) if len(a.letters) <= len(b.letters) else (b, a)
+    if not short.letters:
+        return None
+    if long.letters.startswith(short.letters):
         return True
-    mine, theirs = body_fingerprint(post), group.fingerprint
-    if min(len(mine), len(theirs)) < MIN_COMPARABLE:
-        return True  # too little text to tell them apart: trust the title
-    return fingerprint_overlap(mine, theirs) >= SAME_POST
+    if not short.shingles:
+        return False
+    needed = SAME_TEXT if len(short.letters) >= MIN_COMPARABLE else SAME_POST
+    if len(short.head & long.shingles) < needed * len(short.head) / 2:
+        return False  # not even half as much of its start: no need to look further
+    return len(short.shingles & long.shingles) >= needed * len(short.shingles)
 
 
 def _dates_agree(a: PostDate | None, b: PostDate | None) -> bool:

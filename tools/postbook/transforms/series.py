@@ -11,6 +11,7 @@ from typing import Callable
 from ..config import MATCH_SECONDS, BookConfig, SeriesRule
 from ..diagnostics import Reporter
 from ..model import Book, Post, Series, SeriesRef
+from .series_near_misses import report_near_misses
 from .text_keys import normalise_title
 
 # ---- what a title says ---------------------------------------------------------------------
@@ -79,6 +80,31 @@ def family_prefixes(title: str) -> list[str]:
             if 2 <= m.start() < len(head) - 2]
 
 
+# Between a series name and the post's own title. Strong: `--`, `——` (or one dash), `|`, a
+# spaced ` - `. Weak (a lone title with one is no series of one): `:` not between digits, and
+# one `-` between Chinese characters (a hyphen in Self-Attention, GPT-2 or 2023-01-05 is none).
+SEPARATOR = re.compile(r"\s*(?P<strong>-{2,}|[\u2014\u2015]+|\|)\s*|\s+(?P<spaced>[-\u2013])\s+"
+                       r"|\s*(?<!\d):(?!\d)\s*|(?<=[\u3400-\u9fff])-(?=[\u3400-\u9fff])")
+_PAIRS = ("()", "《》", "“”", "[]", "「」")
+
+
+def separator_prefixes(title: str) -> list[tuple[str, bool]]:
+    """Each X of "X--Y", "X——Y", "X|Y", "X - Y", "X:Y" or "X-Y" (between Chinese characters)
+    in the title, with whether its separator is a strong one. X has two characters or more, a
+    letter, and its brackets closed; Y is not empty."""
+    text = unicodedata.normalize("NFKC", title).strip()
+    found = []
+    for m in SEPARATOR.finditer(text):
+        name, rest = text[:m.start()].strip(), text[m.end():].strip()
+        if len(name) >= 2 and rest and re.search(r"[^\W\d_]", name) and _closed(name):
+            found.append((name, bool(m["strong"] or m["spaced"])))
+    return found
+
+
+def _closed(name: str) -> bool:
+    return all(name.count(a) == name.count(b) for a, b in _PAIRS)
+
+
 # ---- claims: which series each post says it belongs to -------------------------------------
 
 
@@ -90,7 +116,7 @@ class _Claim:
     index: float | None  # None: numbered later by date
     number_text: str
     origin: str  # "config" | "input" | "detected"
-    pattern: str  # the title form: "paren-numeral" | "numbered" | "part" | "family"; "" if given
+    pattern: str  # title form: "paren-numeral" | "numbered" | "part" | "family" | "separator"; "" if given
     part: str | None = None
 
 
@@ -204,6 +230,25 @@ def _from_families(posts: list[Post], free: set[int], config: BookConfig,
     return claims
 
 
+def _from_separators(posts: list[Post], free: set[int], config: BookConfig,
+                     report: Reporter) -> Claims:
+    """"X--Y", "X——Y", "X|Y", "X - Y", "X:Y" titles: X shared by other posts (the longest
+    such X), or a lone X before a strong separator (then reported as a series too small)."""
+    found = {i: separator_prefixes(posts[i].title or "") for i in sorted(free)}
+    counts = Counter(normalise_title(n) for prefixes in found.values() for n in {n for n, _ in prefixes})
+    needed = max(2, config.min_series_posts)
+    claims: Claims = {}
+    for i, prefixes in found.items():
+        names = [n for n, _ in prefixes]
+        shared = ([n for n in names if counts[normalise_title(n)] >= needed]
+                  or [n for n in names if counts[normalise_title(n)] >= 2])
+        strong = [n for n, is_strong in prefixes if is_strong]
+        if shared or strong:
+            name = max(shared, key=len) if shared else strong[0]
+            claims[i] = _Claim(name, None, "", "detected", "separator")
+    return claims
+
+
 def _title_index(posts: list[Post], among: set[int]) -> dict[str, list[int]]:
     index: dict[str, list[int]] = defaultdict(list)
     for i in sorted(among):
@@ -218,7 +263,7 @@ Tier = Callable[[list[Post], set[int], BookConfig, Reporter], Claims]
 # Strongest first: a post claimed by one tier is not offered to the next.
 TIERS: list[tuple[Tier, bool]] = [  # (tier, its claims must reach min_series_posts to stay)
     (_from_config_lists, False), (_from_hints, False), (_from_config_matches, False),
-    (_from_titles, True), (_from_families, True),
+    (_from_titles, True), (_from_families, True), (_from_separators, True),
 ]
 
 
@@ -227,9 +272,10 @@ def detect_series(book: Book, config: BookConfig, report: Reporter) -> Book:
 
     Precedence: config series[i].posts, then the post's series hint (Markdown front matter or
     posts.<title>.series), then config series[i].match, then the title's own number, then
-    "X之Y" families. A series that is not configured needs config.min_series_posts members,
-    else its posts lose it (an info). book.series gets one entry per series with empty post_ids:
-    build_parts fills them once posts have ids.
+    "X之Y" families, then "X--Y"-style separators. A series that is not configured needs
+    config.min_series_posts members, else its posts lose it (an info). book.series gets one
+    entry per series with empty post_ids: build_parts fills them once posts have ids. Titles
+    that look like a series but were not made one are noted (series_near_misses).
     """
     claims = _collect_claims(book.posts, config, report)
     groups: dict[str, list[tuple[Post, _Claim]]] = defaultdict(list)
@@ -239,6 +285,7 @@ def detect_series(book: Book, config: BookConfig, report: Reporter) -> Book:
         post.series = None
     book.series = sorted((_settle(members, report) for members in groups.values()),
                          key=lambda s: (normalise_title(s.name), s.name))
+    report_near_misses(book, report)
     return book
 
 

@@ -100,10 +100,13 @@ def _excluded_by_list(config: BookConfig, titles: dict[str, list[Post]],
 
 def _remove(book: Book, dropped: list[Post], originals: dict[int, str | None],
             report: Reporter) -> None:
+    """Leave the dropped posts out of the book, and the records of their merged copies too."""
     gone = {id(post) for post in dropped}
     for post in book.posts:
         if id(post) in gone:
             report.info("config.excluded", f"《{originals[id(post)]}》 excluded by the config",
                         post.source)
     book.excluded = sorted(set(book.excluded) | {originals[i] or "" for i in gone})
+    left = {source for post in dropped for source in (post.sources or [post.source])}
+    book.merges = [m for m in book.merges if not left.intersection(m.sources)]
     book.posts = [post for post in book.posts if id(post) not in gone]

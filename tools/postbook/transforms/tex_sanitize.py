@@ -112,8 +112,10 @@ class _Walker:
         pos = 0
         for m in MATH_CHARS.finditer(run):
             self.text_run(run[pos:m.start()])
-            char = m.group(0)
-            self.out.append(math_symbol(char))
+            symbol = math_symbol(m.group(0))
+            if symbol[:1] in "^_" and "".join(self.out[-2:]).rstrip()[-1:] in ("^", "_"):
+                symbol = "{" + symbol.rstrip() + "}"  # x^° is x^{^\circ}, never x^^\circ
+            self.out.append(symbol)
             pos = m.end()
         self.text_run(run[pos:])
 

@@ -22,6 +22,16 @@ def link_counts(book: Book) -> dict[str, object]:
     return {"resolved": resolved, "unresolved": unresolved, "links": links}
 
 
+TOLD_APART = ("merge.title-disambiguated",)  # the notes each report section lists
+NEAR_MISSES = ("series.too-small", "series.near-miss")
+
+
+def notes(report: Reporter, codes: tuple[str, ...]) -> list[str]:
+    """`file:line: message` of each info with one of these codes, in the order reported."""
+    return [f"{d.source}: {d.message}" if d.source else d.message
+            for d in report.diagnostics if d.level == "info" and d.code in codes]
+
+
 def report_data(book: Book, report: Reporter) -> dict[str, object]:
     posts = book.post_by_id()
     return {
@@ -30,10 +40,13 @@ def report_data(book: Book, report: Reporter) -> dict[str, object]:
                    "skipped": f.skipped} for f in book.files],
         "posts": len(book.posts),
         "merged": [{"title": posts[m.post_id].title, "sources": [str(s) for s in m.sources],
-                    "title_from": m.title_from, "date_from": m.date_from} for m in book.merges],
+                    "title_from": m.title_from, "date_from": m.date_from}
+                   for m in book.merges if m.post_id in posts],  # (an excluded post has none)
         "excluded": list(book.excluded),
+        "same_titles": notes(report, TOLD_APART),
         "series": [{"name": s.name, "pattern": s.pattern, "origin": s.origin,
                     "members": [posts[i].title for i in s.post_ids]} for s in book.series],
+        "series_near_misses": notes(report, NEAR_MISSES),
         "parts": [{"title": p.title, "kind": p.kind, "chapters": len(p.post_ids)}
                   for p in book.parts],
         "cross_references": link_counts(book),
@@ -71,9 +84,13 @@ def render_report_md(data: dict) -> str:
                         + (f", skipped: {f['skipped']}" if f["skipped"] else "") for f in data["files"]])
     out += ["", "## Duplicates merged", ""]
     out += bullet_list([f"{m['title']}: {', '.join(m['sources'])}" for m in data["merged"]])
+    out += ["", "## Same title, different posts", ""]
+    out += bullet_list(data["same_titles"])
     out += ["", "## Series", ""]
     out += bullet_list([f"{s['name']} ({s['pattern'] or s['origin']}): " + " / ".join(s["members"])
                         for s in data["series"]])
+    out += ["", "Not made a series (near-misses):", ""]
+    out += bullet_list(data["series_near_misses"])
     out += ["", "## Parts", ""]
     out += bullet_list([f"{p['title']} ({p['kind']}): {p['chapters']} chapters" for p in data["parts"]])
     out += ["", "## Unresolved 《…》 (kept as text)", ""]
