@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 
+from ..language import CHINESE, BookWords
 from ..memo import Memo
 from ..model import (Block, Cite, DisplayMath, EqRef, Figure, Heading, Inline, InlineMath,
                      Paragraph, Post, PostRef, Text)
@@ -17,9 +18,8 @@ YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 # is remembered (by the text), so an unchanged post costs lookups, not escaping and YAML.
 _ESCAPED: Memo[str, str] = Memo(1 << 18)
 _FRONT_MATTER: Memo[tuple, str] = Memo(1 << 16)
-DEFAULT_EXCERPT_NOTE = "本章只是文章开头的摘录\uff0c全文见博客原文。"
-TITLE_ONLY_NOTE = "转储中只有这篇文章的标题\uff0c没有正文。"
-LOST_FIGURE = "\uff08图片缺失\uff09"  # alt text, and after the caption: the placeholder is no picture
+# the notes, the date and the lost figure's placeholder are in the book's language: its
+# postbook.language table (BookWords), which every function that writes one is handed
 
 
 def chapter_path(post: Post) -> str:
@@ -84,13 +84,15 @@ def render_display(block: DisplayMath) -> str:
     return f"$$\n{tex}\n$${label}"
 
 
-def render_figure(block: Figure, post: Post, number: int) -> str:
-    caption = escape_myst_line(block.caption)
-    return (f"```{{figure}} {FIGURE_IMAGE}\n:name: {post.id}-fig-{number}\n:alt: {LOST_FIGURE}\n\n"
-            f"{caption}{LOST_FIGURE}\n```")
+def render_figure(block: Figure, post: Post, number: int, words: BookWords = CHINESE) -> str:
+    lost = words.lost_figure  # alt text, and after the caption: the placeholder is no picture
+    caption = escape_myst_line(words.after(block.caption, lost))
+    return (f"```{{figure}} {FIGURE_IMAGE}\n:name: {post.id}-fig-{number}\n:alt: {lost}\n\n"
+            f"{caption}\n```")
 
 
-def render_block(block: Block, post: Post, figure_number: int) -> str:
+def render_block(block: Block, post: Post, figure_number: int,
+                 words: BookWords = CHINESE) -> str:
     if isinstance(block, Paragraph):
         return render_paragraph(block)
     if isinstance(block, Heading):
@@ -98,38 +100,39 @@ def render_block(block: Block, post: Post, figure_number: int) -> str:
     if isinstance(block, DisplayMath):
         return render_display(block)
     if isinstance(block, Figure):
-        return render_figure(block, post, figure_number)
+        return render_figure(block, post, figure_number, words)
     raise TypeError(f"unknown block {block!r}")
 
 
-def excerpt_note(note: str | None, title_only: bool = False) -> str:
+def excerpt_note(note: str | None, title_only: bool = False, words: BookWords = CHINESE) -> str:
+    """The note on an excerpt: the config's excerpt_note, else the language's."""
+    if note == words.excerpt_note:
+        note = None
     if title_only:  # an excerpt of nothing: the dumps list only the title
-        note = TITLE_ONLY_NOTE + (" " + note if note and note != DEFAULT_EXCERPT_NOTE else "")
-    return f"```{{admonition}} 摘录\n{escape_myst(note or DEFAULT_EXCERPT_NOTE)}\n```"
+        note = words.title_only_note + (" " + note if note else "")
+    return f"```{{admonition}} {words.excerpt_title}\n{escape_myst(note or words.excerpt_note)}\n```"
 
 
-def dateline(post: Post) -> str | None:
-    """The post's date under its title: 2018年1月23日; a year the dumps lack is said to be."""
+def dateline(post: Post, words: BookWords = CHINESE) -> str | None:
+    """The post's date under its title: 2018年1月23日 (23 January 2018); a year the dumps lack
+    is said to be."""
     date = post.date
     if date is None:
         return None
-    if date.year is None:
-        return f"{date.month}月{date.day}日\uff08年份不详\uff09"
-    inferred = "\uff08年份据前后文章推断\uff09" if date.inferred else ""
-    return f"{date.year}年{date.month}月{date.day}日{inferred}"
+    return words.date(date.month, date.day, date.year, inferred=bool(date.inferred))
 
 
-def render_chapter(post: Post, note: str | None = None) -> str:
+def render_chapter(post: Post, note: str | None = None, words: BookWords = CHINESE) -> str:
     parts = [front_matter(post), f"({post.id})=\n# {escape_myst_line(post.title or '')}"]
-    date = dateline(post)
+    date = dateline(post, words)
     if date:
         parts.append(escape_myst_line(date))
     figures = 0
     for block in post.blocks:
         figures += isinstance(block, Figure)
-        rendered = render_block(block, post, figures)
+        rendered = render_block(block, post, figures, words)
         if rendered:
             parts.append(rendered)
     if post.excerpt:
-        parts.append(excerpt_note(note, title_only=not post.blocks))
+        parts.append(excerpt_note(note, title_only=not post.blocks, words=words))
     return "\n\n".join(parts) + "\n"
