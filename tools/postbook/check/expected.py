@@ -12,6 +12,7 @@ from ..model import (Block, Book, Cite, DisplayMath, EqRef, Figure, Heading, Inl
                      Paragraph, Post, PostRef, Text)
 from ..pipeline import ConvertOptions, read_all
 from ..transforms import PIPELINE
+from .compare import OBJECT
 from .raw_math import RawFormula, raw_formulas
 
 MATH_STEP = "math"  # the transform that normalises formulas: raw formulas are taken before it
@@ -44,14 +45,15 @@ class ExpectedBook:
 
 
 def inline_text(inline: object) -> str:
-    """The text an inline shows: math shows none, links and citations their 《title》."""
+    """The text an inline shows: math shows none (OBJECT: its place), links and citations their
+    《title》."""
     if isinstance(inline, Text):
         return inline.text
     if isinstance(inline, (PostRef, Cite)):
         return f"《{inline.title}》"
     if isinstance(inline, EqRef) and inline.label is None:
         return f"({inline.name})"
-    return ""
+    return OBJECT
 
 
 def block_text(block: Block) -> str:
