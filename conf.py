@@ -17,6 +17,9 @@ copyright = "the author"
 version = "1.0"
 release = ""  # no "release" line on the title page
 language = "zh_CN"
+# posts are printed as written: no "..." -> “...”, -- -> – or ... -> … (Sphinx never did this
+# to a Chinese book, smartquotes_excludes; the LaTeX fonts' TeX ligatures are off too)
+smartquotes = False
 root_doc = "index"
 exclude_patterns = ["_postbook", "_build", ".*", "**/.ipynb_checkpoints"]
 

@@ -57,6 +57,56 @@ def test_radicals_from_pdf_fonts_count_as_ideographs() -> None:
     assert coverage("使用方法", "使\u2f64方法").percent == 100.0  # U+2F64 KANGXI RADICAL USE
 
 
+ENGLISH = ("Insertion sort is the algorithm most of us run by hand. We pick up one card at a time "
+           "and slide it leftwards until the card before it is no larger. Don't worry if the "
+           "figure is lost: the well-known description says everything it did.")
+
+
+def test_english_text_is_counted_by_words() -> None:
+    found = coverage(ENGLISH, ENGLISH)
+    assert (found.percent, found.characters, found.words) == (100.0, 0, 46)  # well-known: 2
+
+
+def test_a_missing_english_sentence_is_found_and_quoted() -> None:
+    cut = ENGLISH.replace("We pick up one card at a time and slide it leftwards until the card "
+                          "before it is no larger. ", "")
+    found = coverage(ENGLISH, cut)
+    assert found.total - found.found == 20
+    assert found.missing == ("We pick up one card at a time and slide it leftwards until the "
+                             "card before it is no larger",)
+    assert found.quoted(30) == "We pick up one card at a time "
+
+
+def test_pdf_line_breaks_hyphenation_ligatures_and_curly_quotes_are_ignored() -> None:
+    pdf = ("Insertion sort is the algo-\nrithm most of us run by hand. We pick up one card at a "
+           "time and slide it left- 7 Collected Posts 4.1 Chapter wards until the card be-\nfore "
+           "it is no larger. Don\u2019t worry if the \ufb01gure is lost: the well-\nknown "
+           "description says everything it did.")
+    found = coverage(ENGLISH, pdf)
+    assert (found.percent, found.words) == (100.0, 46)
+
+
+def test_text_the_edition_adds_costs_nothing_in_english() -> None:
+    edition = "Chapter 3\n12 August 2018\n" + ENGLISH.replace("hand. ", "hand. 17 NOTES ON SORTING ")
+    found = coverage(ENGLISH, edition)
+    assert (found.percent, found.words) == (100.0, 46)
+
+
+def test_a_formula_ends_a_run_of_words() -> None:
+    post = "the \ufffc-th card is compared with every card before it"  # (the $k$-th card)
+    for edition in ("the k-th card is compared with every card before it",  # PDF: x is text
+                    "the -th card is compared with every card before it"):  # HTML: it is not
+        found = coverage(post, edition)
+        assert (found.percent, found.words) == (100.0, 10)
+
+
+def test_chinese_and_english_in_one_post_are_both_counted() -> None:
+    post = "今天我们讨论一个简单的问题 and the simple answer is yes 它描述的是频率的长期行为"
+    found = coverage(post, post.replace("the simple answer is yes", ""))
+    assert (found.characters, found.words, found.total - found.found) == (25, 6, 6)
+    assert found.missing == ("and the simple answer is yes",)
+
+
 def test_stray_tex_counts_only_what_the_post_does_not_have() -> None:
     post = r"价格是 $5 左右"
     assert stray_tex(post, r"价格是 $5 左右") == {}

@@ -91,7 +91,9 @@ def load_error(path: Path) -> str:
 def test_no_file_gives_the_defaults() -> None:
     config = load_config(None, quiet())
     assert config == BookConfig()
-    assert (config.title, config.language, config.min_series_posts) == ("博客文集", "zh-CN", 2)
+    # no title, language or excerpt note: the book's language (from its posts) decides them
+    assert (config.title, config.language, config.min_series_posts) == (None, None, 2)
+    assert config.excerpt_note is None
     assert config.where("posts", "x") is None
 
 

@@ -73,7 +73,7 @@ def test_book_author_from_the_posts_when_the_config_has_none() -> None:
     report = Reporter(stream=io.StringIO(), quiet=True)
     book = structure.apply_config(Book(posts=posts), BookConfig(), report)
     assert book.author == "甲"
-    assert [d.code for d in report.diagnostics] == ["book.author"]
+    assert [d.code for d in report.diagnostics] == ["book.language", "book.author"]
     named = structure.apply_config(Book(posts=posts), BookConfig(author="丙"), report)
     assert named.author == "丙"
     assert structure.apply_config(Book(posts=posts[3:4]), BookConfig(), report).author == ""

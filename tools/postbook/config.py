@@ -18,7 +18,6 @@ from .diagnostics import Diagnostic, Reporter
 from .model import PostDate, SourceRef
 
 CONFIG_NAMES = ("postbook.yaml", "postbook.yml", "postbook.toml")
-DEFAULT_EXCERPT_NOTE = "本章只是文章开头的摘录\uff0c全文见博客原文。"
 REGEX_PREFIX = "re:"
 MATCH_SECONDS = 0.25  # a series pattern on one title; longer is runaway backtracking: ^(a|a)*$
 
@@ -74,9 +73,11 @@ class SeriesRule:
 class BookConfig:
     """Everything the user can set about the book; BookConfig() is the defaults (no file)."""
 
-    title: str = field(default="博客文集", metadata={"help": "the book's title"})
+    title: str | None = field(default=None, metadata={
+        "help": "the book's title (without it: 博客文集, or Collected Posts in English)"})
     author: str = field(default="", metadata={"help": "the book's author"})
-    language: str = field(default="zh-CN", metadata={"help": "language tag of the book"})
+    language: str | None = field(default=None, metadata={
+        "help": "language tag of the book (without it: zh-CN or en, from the posts' text)"})
     bibliography: Path | None = field(default=None, metadata={
         "help": "a .bib file of the user's own entries (relative to the config file)"})
     series: list[SeriesRule] = field(default_factory=list, metadata={
@@ -86,8 +87,9 @@ class BookConfig:
     exclude: list[str] = field(default_factory=list, metadata={"help": "titles left out"})
     min_series_posts: int = field(default=2, metadata={
         "help": "a detected series needs this many posts in the book to become a part"})
-    excerpt_note: str = field(default=DEFAULT_EXCERPT_NOTE, metadata={
-        "help": "note shown in chapters that hold only the start of a post"})
+    excerpt_note: str | None = field(default=None, metadata={
+        "help": "note shown in chapters that hold only the start of a post (default: "
+                "the book language's note, postbook.language)"})
     site_url: str | None = field(default=None, metadata={
         "help": "the blog's address (https://...): a relative link that names no post of the "
                 "book links there"})

@@ -13,6 +13,7 @@ from ..model import (CONTAINERS, Block, Book, Cite, Code, CodeBlock, DisplayMath
                      own_inlines, walk_blocks)
 from ..pipeline import ConvertOptions, read_all
 from ..transforms import PIPELINE
+from .compare import OBJECT
 from .raw_math import RawFormula, raw_formulas
 
 MATH_STEP = "math"  # the transform that normalises formulas: raw formulas are taken before it
@@ -45,7 +46,8 @@ class ExpectedBook:
 
 
 def inline_text(inline: object) -> str:
-    """The text an inline shows: math shows none, links and citations their 《title》."""
+    """The text an inline shows: math shows none (OBJECT: its place), links and citations their
+    《title》."""
     if isinstance(inline, (Text, Code)):
         return inline.text
     if isinstance(inline, (PostRef, Cite)):
@@ -54,7 +56,7 @@ def inline_text(inline: object) -> str:
         return f"({inline.name})"
     if isinstance(inline, CONTAINERS):
         return "".join(inline_text(i) for i in inline.children)
-    return ""
+    return OBJECT
 
 
 def block_text(block: Block) -> str:

@@ -50,7 +50,8 @@ def table(result: CheckResult) -> str:
     """One row per post, one column per edition (coverage, formulas found/expected, problems)."""
     names = list(result.editions)
     head = fit("post", POST_WIDTH) + "".join(fit(EDITION_LABELS[n], CELL_WIDTH) for n in names)
-    legend = "each edition: CJK coverage %, formulas found/expected, !failing problems"
+    legend = ("each edition: text coverage % (CJK characters and Latin words), formulas "
+              "found/expected, !failing problems")
     rows = [legend, head.rstrip(), "-" * width(head.rstrip())]
     for post in result.posts:
         cells = "".join(fit(cell_text(result.cells.get((post.id, n))), CELL_WIDTH) for n in names)

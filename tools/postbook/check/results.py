@@ -48,7 +48,7 @@ class EditionText:
 class Cell:
     """One post in one edition: the numbers of the table."""
 
-    coverage: float | None  # percent of the post's CJK characters found; None when not found
+    coverage: float | None  # percent of the post's CJK characters and Latin words found; None when not found
     equations: int | None  # found
     expected_equations: int
     problems: list[Problem] = field(default_factory=list)

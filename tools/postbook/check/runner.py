@@ -26,7 +26,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "webpdf": webpdf_edition.extract,
 }
 DEFAULT_MIN_COVERAGE = 99.5
-SHOWN_MISSING = 30  # characters of missing text quoted in a coverage problem
+SHOWN_MISSING = 60  # display columns of missing text quoted in a coverage problem
 
 
 @dataclass
@@ -176,10 +176,10 @@ def text_problems(post: ExpectedPost, chapter: ChapterText, edition: str, found:
     """What comparing the chapter's text and formulas with the post finds wrong."""
     problems = []
     if found.percent < min_coverage:
-        sample = "…".join(found.missing)[:SHOWN_MISSING]
         problems.append(Problem("text.coverage", f"{found.percent:.1f}% of the post's "
-                                f"{found.total} CJK characters found, {found.total - found.found} "
-                                f"missing (threshold {min_coverage}%): {sample}",
+                                f"{found.characters} CJK characters and {found.words} Latin words "
+                                f"found, {found.total - found.found} missing (threshold "
+                                f"{min_coverage}%): {found.quoted(SHOWN_MISSING)}",
                                 chapter=post.id, edition=edition))
     if chapter.equations is not None and chapter.equations != post.equations:
         problems.append(Problem("math.count", f"{chapter.equations} formulas rendered, the post "

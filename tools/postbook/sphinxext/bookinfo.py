@@ -1,4 +1,4 @@
-"""Read the converter's _postbook/book.json and apply the book's title, author and files to the config."""
+"""Read the converter's _postbook/book.json and apply the book's title, author, language and files to the config."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sphinx import locale
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.search import languages as search_languages
 from sphinx.util import texescape
+
+from ..language import words_for
 
 BOOK_JSON = Path("_postbook") / "book.json"
 DEFAULT_TITLE = "Postbook"
-DEFAULT_AUTHOR = "\u4f5a\u540d"  # "author unknown": no config author, no post names one
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class BookInfo:
     """What the editions need to know about the book beyond its Markdown files."""
 
     title: str = DEFAULT_TITLE
-    author: str = DEFAULT_AUTHOR
+    author: str = words_for("zh").unknown_author  # no config author, no post names one
     language: str = "zh_CN"  # Sphinx spelling (underscore)
     parts: tuple[PartInfo, ...] = field(default_factory=tuple)
     latest_date: str = ""  # newest chapter date, YYYY-MM-DD, for reproducible metadata
@@ -55,10 +58,11 @@ def read_book_info(srcdir: Path) -> BookInfo:
     parts = tuple(_read_part(p) for p in data.get("parts", []))
     dates = [c.get("date") or "" for p in data.get("parts", []) for c in p.get("chapters", [])]
     full_dates = sorted(d for d in dates if len(d) == 10 and d[:4].isdigit())
+    language = sphinx_language(data.get("language", ""))
     return BookInfo(
         title=data.get("title") or DEFAULT_TITLE,
-        author=data.get("author") or DEFAULT_AUTHOR,
-        language=sphinx_language(data.get("language", "")),
+        author=data.get("author") or words_for(language).unknown_author,
+        language=language,
         parts=parts,
         latest_date=full_dates[-1] if full_dates else "",
     )
@@ -109,12 +113,26 @@ def apply_book_info(app: Sphinx, config: Config) -> None:
 
 
 def _apply_language(app: Sphinx, config: Config, language: str, overrides: dict) -> None:
-    """Set language (Sphinx spelling) and epub_language (BCP 47); redo i18n if it changed."""
-    if "language" not in overrides and config.language != language:
+    """Set language (Sphinx spelling), epub_language (BCP 47) and the search language, and load
+    Sphinx's messages in that language."""
+    if "language" not in overrides:
         config.language = language
-        app._init_i18n()  # labels (目录, 图...) follow the book's language
+        # Sphinx loaded its messages for conf.py's language (or for the last book this process
+        # built: postbook live) before this event, and a second load only adds fallbacks: they
+        # are dropped, so labels (目录, 图, 接上页... or Contents, Fig.) follow this book
+        locale.translators.pop(("general", "sphinx"), None)
+        app._init_i18n()
     if "epub_language" not in overrides:
         config.epub_language = bcp47_language(config.language)
+    if "html_search_language" not in overrides:
+        config.html_search_language = search_language(config.language)
+
+
+def search_language(language: str) -> str:
+    """Sphinx's search for the language (its stemmer and stop words) when Sphinx has one,
+    else the table's: zh (jieba, postbook.sphinxext.search_zh) or en."""
+    primary = language.replace("-", "_").split("_")[0].lower()
+    return primary if primary in search_languages else words_for(language).search
 
 
 def _apply_bibliography(app: Sphinx, config: Config) -> None:

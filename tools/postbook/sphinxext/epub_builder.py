@@ -14,6 +14,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.fileutil import copy_asset_file
 
+from ..language import words_for
 from .epub_cover import write_cover
 from .html_math import prerender_svg
 from .parts import Part, book_parts, chapter_title
@@ -22,7 +23,6 @@ logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates" / "epub3"
 COVER_IMAGE = "_static/postbook-cover.png"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # every zip entry gets this time: same input, same bytes
-CHINESE_GUIDE_TITLES = {"toc": "目录", "cover": "封面"}  # Sphinx's catalog leaves these English
 
 
 class PostbookEpubBuilder(Epub3Builder):
@@ -31,10 +31,11 @@ class PostbookEpubBuilder(Epub3Builder):
     template_dir = TEMPLATES  # type: ignore[assignment]
 
     def init(self) -> None:
-        """Sphinx's set-up, with Chinese names for the contents and cover pages of a Chinese book."""
+        """Sphinx's set-up, with the contents and cover pages named in the book's language
+        (Sphinx's catalog leaves these English)."""
         super().init()
-        if self.config.language.startswith("zh"):
-            self.guide_titles = CHINESE_GUIDE_TITLES
+        words = words_for(self.config.language)
+        self.guide_titles = {"toc": words.guide_toc, "cover": words.guide_cover}
         # every page says its language (Sphinx's epub3 says it only in the package): reading
         # systems pick the CJK font and punctuation placement by the page's own lang
         lang = html.escape(self.config.language.replace("_", "-"), quote=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,9 @@ BACKGROUND = (36, 52, 71)
 INK = (245, 240, 225)
 ACCENT = (196, 160, 92)
 FALLBACK_FONT = ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2)  # index 2 = SC
+# what a line may not be broken inside: a word of a script with spaces (with the spaces after
+# it); a CJK character, or any other, stands alone
+UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+\s*|\S\s*|\s+")
 
 
 def cjk_font(size: int, pattern: str = "Noto Serif CJK SC:style=Bold") -> ImageFont.FreeTypeFont:
@@ -34,14 +38,17 @@ def cjk_font(size: int, pattern: str = "Noto Serif CJK SC:style=Bold") -> ImageF
 
 
 def wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Break text into lines no wider than width, character by character (CJK has no spaces)."""
+    """Break text into lines no wider than width: between words, or between CJK characters
+    (which have no spaces); a word wider than a line anywhere."""
     lines, current = [], ""
-    for char in text:
-        if current and draw.textlength(current + char, font=font) > width:
-            lines.append(current)
-            current = char.lstrip()
-        else:
-            current += char
+    for token in UNBREAKABLE.findall(text):
+        fits = draw.textlength(token.rstrip(), font=font) <= width
+        for piece in [token] if fits else list(token):
+            if current.strip() and draw.textlength((current + piece).rstrip(), font=font) > width:
+                lines.append(current)
+                current = piece.lstrip()
+            else:
+                current += piece
     return [*lines, current] if current else lines
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from ..language import BookWords, words_for
+
 TEMPLATES = Path(__file__).parent / "templates" / "html"
 DOWNLOADS_DIR = "_downloads"
 
@@ -20,16 +22,16 @@ class Download:
     label: str  # link text
 
 
-EDITIONS = (
-    Download(f"{DOWNLOADS_DIR}/book.pdf", "PDF"),
-    Download(f"{DOWNLOADS_DIR}/book.epub", "EPUB"),
-    Download(f"{DOWNLOADS_DIR}/book-web.pdf", "PDF\uff08网页排版\uff09"),
-)
+def editions(words: BookWords) -> tuple[Download, ...]:
+    """The editions offered, labelled in the book's language."""
+    return (Download(f"{DOWNLOADS_DIR}/book.pdf", "PDF"),
+            Download(f"{DOWNLOADS_DIR}/book.epub", "EPUB"),
+            Download(f"{DOWNLOADS_DIR}/book-web.pdf", words.web_pdf))
 
 
-def available_downloads(outdir: Path) -> list[Download]:
+def available_downloads(outdir: Path, words: BookWords) -> list[Download]:
     """The editions whose files are present next to the HTML (none during a plain `make html`)."""
-    return [d for d in EDITIONS if (outdir / d.path).is_file()]
+    return [d for d in editions(words) if (outdir / d.path).is_file()]
 
 
 def add_templates_path(app: Sphinx, config: Any) -> None:
@@ -40,9 +42,12 @@ def add_templates_path(app: Sphinx, config: Any) -> None:
 
 def add_download_context(app: Sphinx, pagename: str, templatename: str,
                          context: dict[str, Any], doctree: Any) -> None:
-    """html-page-context: expose the available downloads to postbook-downloads.html."""
+    """html-page-context: expose the available downloads (and their label) to
+    postbook-downloads.html."""
     if app.builder.name == "html":
-        context["postbook_downloads"] = available_downloads(Path(app.outdir))
+        words = words_for(app.config.language)
+        context["postbook_downloads"] = available_downloads(Path(app.outdir), words)
+        context["postbook_downloads_label"] = words.downloads
 
 
 def reread_when_downloads_change(app: Sphinx, env: Any, added: set, changed: set,
@@ -50,7 +55,8 @@ def reread_when_downloads_change(app: Sphinx, env: Any, added: set, changed: set
     """env-get-outdated: rewrite every page when the set of downloadable editions changed."""
     if app.builder.name != "html":
         return []
-    present = tuple(d.path for d in available_downloads(Path(app.outdir)))
+    words = words_for(app.config.language)
+    present = tuple(d.path for d in available_downloads(Path(app.outdir), words))
     if getattr(env, "postbook_downloads", None) == present:
         return []
     env.postbook_downloads = present

@@ -1,4 +1,4 @@
-"""LaTeX preamble for a Chinese book: ctex, Noto CJK fonts, numbering, bookmarks, page references."""
+"""LaTeX preamble: ctex (a Chinese book) or xeCJK (any other), Noto CJK fonts, numbering, bookmarks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from sphinx.builders.latex.constants import XELATEX_DEFAULT_FONTPKG
 from sphinx.config import Config
 
 from ..latex_setup import FONTSPEC_NO_MATH
+from ..language import BookWords, words_for
 from . import latex_glyphs
 
 CJK_FONTS = r"""
@@ -15,8 +16,13 @@ CJK_FONTS = r"""
 \setCJKmonofont{Noto Sans Mono CJK SC}
 """
 
-# ctex with scheme=chinese gives 目录, 第一章, 第一部分, 参考文献, 图; fontset=none: we pick Noto.
-CTEX = r"\usepackage[scheme=chinese,fontset=none,heading=true]{ctex}" + CJK_FONTS
+
+def cjk_setup(words: BookWords) -> str:
+    """The package that sets CJK text, then its fonts. A Chinese book gets ctex's scheme=chinese
+    (目录, 第一章, 第一部分, 参考文献, 图; fontset=none: we pick Noto); any other book xeCJK alone,
+    which sets the CJK characters of its text in Noto and leaves LaTeX's own names (Chapter,
+    Contents, Figure) as they are."""
+    return words.latex_cjk + CJK_FONTS
 
 NUMBERING = r"""
 \tracinglostchars=2  % log (and show) every glyph a font lacks; latex_log fails the build on it
@@ -64,15 +70,15 @@ TEXT_MARKUP = r"""
 TEXT_AS_WRITTEN = "\\defaultfontfeatures[\\rmfamily,\\sffamily]{Ligatures=TeXOff}\n"
 
 
-def latex_elements() -> dict[str, str]:
-    """The latex_elements for every Postbook book (xelatex)."""
+def latex_elements(words: BookWords) -> dict[str, str]:
+    """The latex_elements for a Postbook book in the language of words (xelatex)."""
     return {
         "papersize": "a4paper",
         "pointsize": "11pt",
         "extraclassoptions": "openany,oneside",
         "babel": "",
         "polyglossia": "",
-        "fontenc": CTEX,
+        "fontenc": cjk_setup(words),
         "fncychap": "",
         # \color{Orange}, {ForestGreen}...: the dvips names MathJax knows, for LaTeX too
         # math in Computer Modern: in the text fonts \mathbf{\Sigma} had no glyph (latex_setup)
@@ -89,4 +95,4 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     """config-inited: install the preamble unless conf.py set latex_elements itself."""
     overrides = getattr(config, "_overrides", {})
     if not config.latex_elements and "latex_elements" not in overrides:
-        config.latex_elements = latex_elements()
+        config.latex_elements = latex_elements(words_for(config.language))

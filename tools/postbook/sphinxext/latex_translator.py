@@ -1,4 +1,4 @@
-"""LaTeX writer tweaks: Chinese page references, cross-chapter equation pages, unnumbered raw environments."""
+"""LaTeX writer tweaks: page references in the book's language, cross-chapter equation pages, unnumbered raw environments."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.writers.latex import LaTeXTranslator
 
+from ..language import words_for
 from .latex_glyphs import cover_glyphs
 from .texmath import star_environments
 
@@ -13,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 
 class PostbookLaTeXTranslator(LaTeXTranslator):
-    """Sphinx's LaTeX translator for a Chinese book of many chapters."""
+    """Sphinx's LaTeX translator for a book of many chapters."""
 
     def astext(self) -> str:
         """The document, with the characters its text fonts lack in a fallback font."""
@@ -23,9 +24,13 @@ class PostbookLaTeXTranslator(LaTeXTranslator):
                         color="darkred")
         return tex
 
+    def page_reference(self, label: str) -> str:
+        """第 12 页 in a Chinese book (Sphinx writes 页 12), page 12 in others."""
+        return words_for(self.config.language).latex_page_ref % label
+
     def hyperpageref(self, id: str) -> str:
-        """Page references read 第 12 页 (Sphinx writes 页 12)."""
-        return r"第~\pageref*{%s}~页" % self.idescape(id)
+        """A page reference in the book's language."""
+        return self.page_reference(self.idescape(id))
 
     def visit_math_reference(self, node: nodes.Element) -> None:
         """(3) for an equation of this chapter; (3)(第 12 页) for one of another chapter."""
@@ -33,7 +38,7 @@ class PostbookLaTeXTranslator(LaTeXTranslator):
         current = self.curfilestack[-1] if self.curfilestack else ""
         if self.config.latex_show_pagerefs and node["docname"] != current:
             label = f'equation:{node["docname"]}:{node["target"]}'
-            self.body.append(r"(第~\pageref*{%s}~页)" % label)
+            self.body.append("(%s)" % self.page_reference(label))
 
     def visit_math_block(self, node: nodes.math_block) -> None:
         """A raw amsmath block (nowrap, no label) stays unnumbered, as in HTML and EPUB."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.environment import BuildEnvironment
 
+from ..language import words_for
 from .parts import Part, chapter_title
-
-CONTENTS_TITLE = "目录"
 
 
 def chapter_entry(env: BuildEnvironment, docname: str) -> nodes.list_item:
@@ -27,7 +26,9 @@ def part_entry(env: BuildEnvironment, part: Part) -> nodes.list_item:
 
 
 def contents(env: BuildEnvironment, parts: list[Part]) -> list[nodes.Element]:
-    """The heading and the nested list; postbook-print.css adds leaders and page numbers."""
-    heading = nodes.rubric(CONTENTS_TITLE, CONTENTS_TITLE, classes=["postbook-toc-title"])
+    """The heading (in the book's language) and the nested list; postbook-print.css adds leaders
+    and page numbers."""
+    title = words_for(env.config.language).contents
+    heading = nodes.rubric(title, title, classes=["postbook-toc-title"])
     entries = [part_entry(env, p) for p in parts if p.docnames]
     return [heading, nodes.bullet_list("", *entries, classes=["postbook-toc"])]

@@ -15,6 +15,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from ..language import words_for
 from .parts import book_parts, chapter_title
 
 SCRIPT = "_static/postbook-nav.js"
@@ -54,10 +55,14 @@ def write_nav_script(app: Sphinx, exception: Exception | None) -> None:
 
 def add_nav_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                     doctree: Any) -> None:
-    """html-page-context: the page's own link (as the script's data has it) and the script's."""
+    """html-page-context: the page's own link (as the script's data has it), the script's, and
+    the placeholder's labels in the book's language."""
     if app.builder.name in BUILDERS:
+        words = words_for(app.config.language)
         context["postbook_nav_page"] = app.builder.get_target_uri(pagename)
         context["postbook_nav_script"] = SCRIPT
+        context["postbook_nav_label"] = words.contents
+        context["postbook_nav_fallback"] = words.all_chapters
 
 
 def rewrite_changed_neighbours(app: Sphinx, env: BuildEnvironment) -> list[str]:

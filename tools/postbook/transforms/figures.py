@@ -9,9 +9,9 @@ from ..model import Block, Book, Figure, Heading, Paragraph, PostRef, Text, plai
 CAPTION_MAX = 80
 
 
-def plain_line(block: Block) -> str | None:
+def plain_line(block: Block, kinds: tuple[type, ...] = (Heading, Paragraph)) -> str | None:
     """The text of a one-line block that could be a caption, else None."""
-    if not isinstance(block, (Heading, Paragraph)) \
+    if not isinstance(block, kinds) \
             or not all(type(i) in (Text, PostRef) for i in block.inlines):
         return None  # (formulas, links, markup: no caption line of a lost image)
     text = plain_text(block.inlines)
@@ -21,13 +21,15 @@ def plain_line(block: Block) -> str | None:
     return text
 
 
-def collapse_caption_pairs(blocks: list[Block]) -> tuple[list[Block], int]:
+def collapse_caption_pairs(blocks: list[Block],
+                           kinds: tuple[type, ...] = (Heading, Paragraph)) -> tuple[list[Block], int]:
     out: list[Block] = []
     found = 0
     i = 0
     while i < len(blocks):
-        caption = plain_line(blocks[i])
-        if caption is not None and i + 1 < len(blocks) and plain_line(blocks[i + 1]) == caption:
+        caption = plain_line(blocks[i], kinds)
+        if caption is not None and i + 1 < len(blocks) \
+                and plain_line(blocks[i + 1], kinds) == caption:
             out.append(Figure(caption=caption, source=blocks[i].source))
             found += 1
             i += 2
@@ -37,15 +39,15 @@ def collapse_caption_pairs(blocks: list[Block]) -> tuple[list[Block], int]:
     return out, found
 
 
-# formats that are a crawler's text of the blog's pages: an image there left its caption twice
+# formats that are a crawler's text of the blog's pages: their headings are guessed lines, so a
+# caption may have been taken for one; elsewhere a heading is the author's, never a caption
 DUMP_READERS = ("listing-a", "listing-b", "single-post")
 
 
 def detect_lost_figures(book: Book, config: BookConfig, report: Reporter) -> Book:
     for post in book.posts:
-        if post.reader not in DUMP_READERS:
-            continue  # (Markdown and pages hold their images: two equal lines are two lines)
-        post.blocks, found = collapse_caption_pairs(post.blocks)
+        kinds = (Heading, Paragraph) if post.reader in DUMP_READERS else (Paragraph,)
+        post.blocks, found = collapse_caption_pairs(post.blocks, kinds)
         if found:
             report.info("figure.lost", f"{found} lost image(s) written as figure placeholders",
                         post.source)

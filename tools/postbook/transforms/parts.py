@@ -6,15 +6,10 @@ from collections import defaultdict
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
+from ..language import BookWords, words_for
 from ..model import Book, Part, Post, Series
 
-UNDATED_TITLE = "年份不详"
 NO_DATE = (9999, 99, 99)
-
-
-def year_title(year: int) -> str:
-    """The caption of a year's part, written as the blog writes years ("2023年")."""
-    return f"{year}年"
 
 
 def build_parts(book: Book, config: BookConfig, report: Reporter) -> Book:
@@ -23,15 +18,18 @@ def build_parts(book: Book, config: BookConfig, report: Reporter) -> Book:
     Runs after ids are assigned. Parts: each series (by its earliest date, then name), with its
     posts in series order (equal numbers by date, then title); then the other posts by year,
     in date order (ties by title); then the posts without a year in one part, by month and day.
-    Also links each Merge to its post's id.
+    Years and the undated part are named in the book's language. Also links each Merge to its
+    post's id.
     """
     if any(not post.id for post in book.posts):
         raise ValueError("build_parts needs Post.id on every post (run assign_ids first)")
     book.series = _fill_series(book)
     parts = [_series_part(s) for s in book.series]
     loose = [post for post in book.posts if post.series is None]
-    parts += _year_parts([p for p in loose if p.date is not None and p.date.year is not None])
-    parts += _undated_part([p for p in loose if p.date is None or p.date.year is None])
+    words = words_for(book.language)
+    parts += _year_parts([p for p in loose if p.date is not None and p.date.year is not None],
+                         words)
+    parts += _undated_part([p for p in loose if p.date is None or p.date.year is None], words)
     book.parts = parts
     position = {post_id: n for n, post_id in enumerate(i for part in parts for i in part.post_ids)}
     book.posts.sort(key=lambda post: position[post.id])
@@ -63,20 +61,20 @@ def _series_part(series: Series) -> Part:
     return Part(series.name, "series", list(series.post_ids))
 
 
-def _year_parts(posts: list[Post]) -> list[Part]:
+def _year_parts(posts: list[Post], words: BookWords) -> list[Part]:
     by_year: dict[int, list[Post]] = defaultdict(list)
     for post in posts:
         by_year[post.date.year].append(post)
-    return [Part(year_title(year), "year",
+    return [Part(words.year_title(year), "year",
                  [p.id for p in sorted(by_year[year], key=lambda p: (_date_key(p), p.title or ""))])
             for year in sorted(by_year)]
 
 
-def _undated_part(posts: list[Post]) -> list[Part]:
+def _undated_part(posts: list[Post], words: BookWords) -> list[Part]:
     if not posts:
         return []
     ordered = sorted(posts, key=lambda p: (_date_key(p), p.title or ""))
-    return [Part(UNDATED_TITLE, "undated", [p.id for p in ordered])]
+    return [Part(words.undated_part, "undated", [p.id for p in ordered])]
 
 
 def _link_merges(book: Book) -> None:

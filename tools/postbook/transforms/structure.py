@@ -1,24 +1,33 @@
-"""Apply the config to the book: its title and author, per-post overrides, exclusions."""
+"""Apply the config to the book: its title, author and language, per-post overrides, exclusions."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import replace
+from typing import Iterator
 
 from ..config import BookConfig, PostOverride
 from ..diagnostics import Reporter
-from ..model import Book, Post
+from ..language import count_scripts, words_for
+from ..model import Book, Heading, Paragraph, Post, Text
 from .text_keys import normalise_title
+
+# formulas are not yet split from the text when the config is applied: what a delimiter opens
+# is left out of the language count, and so are TeX commands (a rough cut is enough for a count)
+MATH_DELIMITER = re.compile(r"\$\$?|\\[\[\]()]|\\(?:begin|end)\s*\{[^{}]*\}")
+TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 
 
 def apply_config(book: Book, config: BookConfig, report: Reporter) -> Book:
     """Book metadata from the config; posts.<title> overrides; exclude and posts.<t>.exclude.
 
-    Titles are matched after normalise_title. An override or exclusion naming no post is a
+    The book's language is the config's, else the posts' (book_language); the default title
+    is in that language. Titles are matched after normalise_title. An override or exclusion naming no post is a
     `config.unmatched` warning at its line in the config. A series given in posts.<title> is
     handed to detect_series as the post's series hint (it then wins over detection).
     """
-    book.title, book.author, book.language = config.title, config.author, config.language
+    book.author = config.author
     titles = _index_by_title(book.posts)
     originals = {id(post): post.title for post in book.posts}
     dropped: list[Post] = []
@@ -36,9 +45,35 @@ def apply_config(book: Book, config: BookConfig, report: Reporter) -> Book:
             titles[normalise_title(post.title)].append(post)
     dropped += _excluded_by_list(config, titles, report)
     _remove(book, dropped, originals, report)
+    book.language = config.language or book_language(book.posts, report)
+    book.title = config.title or words_for(book.language).default_title
     if not book.author:
         book.author = posts_author(book.posts, report)
     return book
+
+
+def book_language(posts: list[Post], report: Reporter) -> str:
+    """The language the posts are written in, when the config names none: zh-CN when CJK
+    characters are at least a fifth of the CJK characters and Latin letters of the titles,
+    headings and paragraphs (formulas not counted), else en (postbook.language)."""
+    count = count_scripts(prose for post in posts for prose in post_prose(post))
+    words = words_for(count.tag)
+    report.info("book.language", f"no language in the config: the posts' text has {count.cjk} "
+                f"CJK characters and {count.latin} Latin letters ({100 * count.cjk_share:.0f}% "
+                f"CJK), so the book is {words.name} ({count.tag}) (config `language:` to change it)")
+    return count.tag
+
+
+def post_prose(post: Post) -> Iterator[str]:
+    """A post's title, headings and paragraph text, without what formulas delimit."""
+    yield post.title or ""
+    for block in post.blocks:
+        if isinstance(block, Heading):
+            yield block.text
+        elif isinstance(block, Paragraph):
+            for inline in block.inlines:
+                if isinstance(inline, Text):
+                    yield TEX_COMMAND.sub(" ", " ".join(MATH_DELIMITER.split(inline.text)[::2]))
 
 
 def posts_author(posts: list[Post], report: Reporter) -> str:

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..diagnostics import Reporter
+from ..language import BookWords, words_for
 from ..model import Book, Post
 from .bibtex import render_bib
 from .index import render_book_json, render_index, render_references
@@ -19,13 +20,14 @@ from .workers import fork_map
 def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
                excerpt_note: str | None = None) -> WriteStats:
     tree = OutputTree(out, report, force=force, staging=BookStaging())
-    for post, chapter in zip(book.posts, render_chapters(book.posts, excerpt_note)):
+    words = words_for(book.language)
+    for post, chapter in zip(book.posts, render_chapters(book.posts, excerpt_note, words)):
         tree.add(chapter_path(post), chapter)
     tree.add("_assets/lost-figure.png",
              resources.files("postbook").joinpath("data/lost-figure.png").read_bytes())
     tree.add("references.bib", render_bib(book))  # always there: conf.py names it
     if book.citations:
-        tree.add("references.md", render_references())
+        tree.add("references.md", render_references(words))
     tree.add("_postbook/book.json", render_book_json(book))
     data = report_data(book, report)
     tree.add("_postbook/report.json", render_report_json(data))
@@ -34,8 +36,9 @@ def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
     return tree.commit(last=("index.md",))
 
 
-def render_chapters(posts: list[Post], excerpt_note: str | None) -> list[bytes]:
+def render_chapters(posts: list[Post], excerpt_note: str | None, words: BookWords) -> list[bytes]:
     """Every chapter's bytes, in the order of posts (rendered on every core for a large book)."""
     def render(start: int, stop: int) -> list[bytes]:
-        return [render_chapter(post, excerpt_note).encode("utf-8") for post in posts[start:stop]]
+        return [render_chapter(post, excerpt_note, words).encode("utf-8")
+                for post in posts[start:stop]]
     return fork_map(render, len(posts))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
+from ..language import BookWords, words_for
 from ..model import Book, DisplayMath, Paragraph, Post, Text, own_inlines, walk_blocks
 from .escape import escape_myst_line
 from .jsonfile import readable_json
 from .myst import CHAPTER_DIR
 
-REFERENCES_TITLE = "参考文献"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CJK_RUNS = re.compile(CJK.pattern + "+")  # counted run by run: 5x faster than char by char
 
@@ -31,12 +31,12 @@ def render_index(book: Book) -> str:
     for part in book.parts:
         parts.append(toctree(part.title, [f"{CHAPTER_DIR}/{pid}" for pid in part.post_ids]))
     if book.citations:
-        parts.append(toctree(REFERENCES_TITLE, ["references"]))
+        parts.append(toctree(words_for(book.language).references, ["references"]))
     return "\n\n".join(parts) + "\n"
 
 
-def render_references() -> str:
-    return (f"(references)=\n# {REFERENCES_TITLE}\n\n```{{bibliography}}\n:all:\n```\n")
+def render_references(words: BookWords) -> str:
+    return (f"(references)=\n# {words.references}\n\n```{{bibliography}}\n:all:\n```\n")
 
 
 def chapter_facts(post: Post) -> dict[str, object]:

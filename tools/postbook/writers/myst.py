@@ -20,6 +20,7 @@ from ..model import (Block, BlockQuote, BulletList, Cite, Code, CodeBlock, Displ
                      EqRef, Figure, Heading, HorizontalRule, Image, Inline, InlineMath, LineBreak,
                      Link, ListItem, Note, OrderedList, Paragraph, Post, PostRef, Strikeout, Strong,
                      Subscript, Superscript, Table, TableCell, Text)
+from ..language import CHINESE, BookWords
 from .escape import escape_inline, escape_myst, escape_myst_line
 
 CHAPTER_DIR = "chapters"
@@ -30,9 +31,8 @@ YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 # is remembered (by the text), so an unchanged post costs lookups, not escaping and YAML.
 _ESCAPED: Memo[str, str] = Memo(1 << 18)
 _FRONT_MATTER: Memo[tuple, str] = Memo(1 << 16)
-DEFAULT_EXCERPT_NOTE = "本章只是文章开头的摘录\uff0c全文见博客原文。"
-TITLE_ONLY_NOTE = "转储中只有这篇文章的标题\uff0c没有正文。"
-LOST_FIGURE = "\uff08图片缺失\uff09"  # alt text, and after the caption: the placeholder is no picture
+# the notes, the date and the lost figure's placeholder are in the book's language: its
+# postbook.language table (BookWords), which the Chapter being written carries
 # the extension's roles for inline markup whose delimiters CommonMark would not read back
 ROLES = {Emph: "pb-em", Strong: "pb-strong", Strikeout: "pb-del", Superscript: "pb-sup",
          Subscript: "pb-sub"}
@@ -85,6 +85,7 @@ class Chapter:
     """What rendering one chapter keeps track of: its footnotes and figures, in order."""
 
     post: Post
+    words: BookWords = CHINESE  # what Postbook writes in the book's language
     notes: dict[str, int] = field(default_factory=dict)  # note label -> its number
     note_texts: list[str] = field(default_factory=list)  # the definitions, numbered from 1
     figures: int = 0
@@ -239,10 +240,11 @@ def render_display(block: DisplayMath) -> str:
     return f"$$\n{tex}\n$${label}"
 
 
-def render_figure(block: Figure, post: Post, number: int) -> str:
-    caption = escape_myst_line(block.caption)
-    return (f"```{{figure}} {FIGURE_IMAGE}\n:name: {post.id}-fig-{number}\n:alt: {LOST_FIGURE}\n\n"
-            f"{caption}{LOST_FIGURE}\n```")
+def render_figure(block: Figure, post: Post, number: int, words: BookWords = CHINESE) -> str:
+    lost = words.lost_figure  # alt text, and after the caption: the placeholder is no picture
+    caption = escape_myst_line(words.after(block.caption, lost))
+    return (f"```{{figure}} {FIGURE_IMAGE}\n:name: {post.id}-fig-{number}\n:alt: {lost}\n\n"
+            f"{caption}\n```")
 
 
 @lru_cache(maxsize=512)
@@ -352,7 +354,7 @@ def render_block(block: Block, chapter: Chapter, depth: int = 0,
         return render_display(block)
     if isinstance(block, Figure):
         chapter.figures += 1
-        return render_figure(block, chapter.post, chapter.figures)
+        return render_figure(block, chapter.post, chapter.figures, chapter.words)
     if isinstance(block, CodeBlock):
         return render_code_block(block)
     if isinstance(block, (BulletList, OrderedList)):
@@ -403,21 +405,22 @@ def _placed_rules(rendered: list[tuple[Block, str]], depth: int) -> list[tuple[B
     return out
 
 
-def excerpt_note(note: str | None, title_only: bool = False) -> str:
+def excerpt_note(note: str | None, title_only: bool = False, words: BookWords = CHINESE) -> str:
+    """The note on an excerpt: the config's excerpt_note, else the language's."""
+    if note == words.excerpt_note:
+        note = None
     if title_only:  # an excerpt of nothing: the dumps list only the title
-        note = TITLE_ONLY_NOTE + (" " + note if note and note != DEFAULT_EXCERPT_NOTE else "")
-    return f"```{{admonition}} 摘录\n{escape_myst(note or DEFAULT_EXCERPT_NOTE)}\n```"
+        note = words.title_only_note + (" " + note if note else "")
+    return f"```{{admonition}} {words.excerpt_title}\n{escape_myst(note or words.excerpt_note)}\n```"
 
 
-def dateline(post: Post) -> str | None:
-    """The post's date under its title: 2018年1月23日; a year the dumps lack is said to be."""
+def dateline(post: Post, words: BookWords = CHINESE) -> str | None:
+    """The post's date under its title: 2018年1月23日 (23 January 2018); a year the dumps lack
+    is said to be."""
     date = post.date
     if date is None:
         return None
-    if date.year is None:
-        return f"{date.month}月{date.day}日\uff08年份不详\uff09"
-    inferred = "\uff08年份据前后文章推断\uff09" if date.inferred else ""
-    return f"{date.year}年{date.month}月{date.day}日{inferred}"
+    return words.date(date.month, date.day, date.year, inferred=bool(date.inferred))
 
 
 def render_title(post: Post, chapter: Chapter) -> str:
@@ -427,17 +430,17 @@ def render_title(post: Post, chapter: Chapter) -> str:
     return escape_myst_line(post.title or "")
 
 
-def render_chapter(post: Post, note: str | None = None) -> str:
-    chapter = Chapter(post)
+def render_chapter(post: Post, note: str | None = None, words: BookWords = CHINESE) -> str:
+    chapter = Chapter(post, words)
     parts = [front_matter(post), f"({post.id})=\n# {render_title(post, chapter)}"]
-    date = dateline(post)
+    date = dateline(post, words)
     if date:
         parts.append(escape_myst_line(date))
     body = render_blocks(post.blocks, chapter)
     if body:
         parts.append(body)
     if post.excerpt:
-        parts.append(excerpt_note(note, title_only=not post.blocks))
+        parts.append(excerpt_note(note, title_only=not post.blocks, words=words))
     for number, text in enumerate(chapter.note_texts, 1):
         parts.append(indent(f"[^{number}]: ", text, pad_width=4))
     return "\n\n".join(parts) + "\n"

@@ -1,0 +1,165 @@
+"""The book's language: which one its posts are written in, and every word Postbook adds in it.
+
+Postbook never translates a post; it only writes a few words of its own around them: the default
+title, each chapter's date, the parts' names, the notes on excerpts and lost figures, the names
+of the contents and the references, the labels of the HTML, EPUB and LaTeX editions. They are
+all here, one table per language, so the converter and the Sphinx extension say them alike.
+A book is Chinese (tags zh, zh-CN, zh-Hans...) or gets the English table (any other tag).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+CHINESE_TAG = "zh-CN"
+ENGLISH_TAG = "en"
+# a CJK character carries about as much text as four or five Latin letters: at 20% of the
+# characters counted, about half of the text is Chinese
+CHINESE_SHARE = 0.20
+CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+                     "\U00020000-\U0003134f]+")  # ideographs, kana, hangul
+LATIN_RUN = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")  # (not × or ÷)
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class BookWords:
+    """Everything Postbook writes in a book's own language (the posts' text is never changed)."""
+
+    tag: str  # the language tag a detected book of this language gets
+    name: str  # the language's name in English, for messages
+    search: str  # Sphinx's html_search_language
+    default_title: str  # the book's title when the config gives none
+    unknown_author: str  # the author when neither the config nor any post names one
+    full_date: str  # a post's date under its title: {year}, {month} (number), {month_name}, {day}
+    date_without_year: str  # ...when no copy of the post has the year
+    year_inferred: str  # after a date whose year was inferred from the neighbouring posts
+    year_part: str  # a year's part: {year}
+    undated_part: str  # the part of the posts without a year
+    excerpt_title: str  # the title of the note on a chapter that is only an excerpt
+    excerpt_note: str  # its text (config excerpt_note replaces it)
+    title_only_note: str  # the note when the dumps hold the title and nothing else
+    lost_figure: str  # a lost figure's placeholder (its alt text, and after its caption)
+    word_space: str  # between words: "" (Chinese), " " (a note added after a text goes after it)
+    untitled: str  # before the first words of a post that has no title
+    untitled_empty: str  # the title of a post with neither title nor text
+    references: str  # the bibliography's title
+    contents: str  # the table of contents' title (web PDF), the sidebar's label (HTML)
+    all_chapters: str  # the sidebar's link to the root page when scripts are off (HTML)
+    downloads: str  # the label of the download links (HTML)
+    web_pdf: str  # the link text of the TeX-free PDF (HTML)
+    guide_toc: str  # the EPUB guide's name for the contents page
+    guide_cover: str  # ...and for the cover
+    latex_cjk: str  # the LaTeX package that sets CJK text (fonts: latex_style)
+    latex_page_ref: str  # a page reference in the LaTeX PDF (%s: the label)
+
+    def date(self, month: int, day: int, year: int | None, inferred: bool = False) -> str:
+        """A post's date as this language writes it."""
+        values = {"year": year, "month": month, "day": day, "month_name": MONTHS[month - 1]}
+        if year is None:
+            return self.date_without_year.format(**values)
+        return self.full_date.format(**values) + (self.year_inferred if inferred else "")
+
+    def year_title(self, year: int) -> str:
+        """The caption of a year's part."""
+        return self.year_part.format(year=year)
+
+    def after(self, text: str, note: str) -> str:
+        """text followed by a note Postbook adds (a lost figure's caption and its placeholder)."""
+        return f"{text}{self.word_space}{note}" if text else note
+
+
+CHINESE = BookWords(
+    tag=CHINESE_TAG, name="Chinese", search="zh",
+    default_title="博客文集",
+    unknown_author="佚名",
+    full_date="{year}年{month}月{day}日",
+    date_without_year="{month}月{day}日\uff08年份不详\uff09",
+    year_inferred="\uff08年份据前后文章推断\uff09",
+    year_part="{year}年",
+    undated_part="年份不详",
+    excerpt_title="摘录",
+    excerpt_note="本章只是文章开头的摘录\uff0c全文见博客原文。",
+    title_only_note="转储中只有这篇文章的标题\uff0c没有正文。",
+    lost_figure="\uff08图片缺失\uff09",
+    word_space="",
+    untitled="无题\uff1a",
+    untitled_empty="无题\uff1a\uff08空\uff09",
+    references="参考文献",
+    contents="目录",
+    all_chapters="全书目录",
+    downloads="下载",
+    web_pdf="PDF\uff08网页排版\uff09",
+    guide_toc="目录",
+    guide_cover="封面",
+    latex_cjk=r"\usepackage[scheme=chinese,fontset=none,heading=true]{ctex}",  # 第一章, 目录, 图
+    latex_page_ref=r"第~\pageref*{%s}~页",
+)
+
+ENGLISH = BookWords(
+    tag=ENGLISH_TAG, name="English", search="en",
+    default_title="Collected Posts",
+    unknown_author="Anonymous",
+    full_date="{day} {month_name} {year}",
+    date_without_year="{day} {month_name} (year unknown)",
+    year_inferred=" (year inferred from the posts before and after it)",
+    year_part="{year}",
+    undated_part="Undated",
+    excerpt_title="Excerpt",
+    excerpt_note="This chapter holds only the beginning of the post; the whole post is on the blog.",
+    title_only_note="The dumps hold only this post's title, not its text.",
+    lost_figure="(figure missing)",
+    word_space=" ",
+    untitled="Untitled: ",
+    untitled_empty="Untitled (empty)",
+    references="References",
+    contents="Contents",
+    all_chapters="All chapters",
+    downloads="Downloads",
+    web_pdf="PDF (web layout)",
+    guide_toc="Table of Contents",  # (Sphinx's own names)
+    guide_cover="Cover",
+    latex_cjk=r"\usepackage{xeCJK}",  # CJK characters in the text, LaTeX's English names
+    latex_page_ref=r"page~\pageref*{%s}",
+)
+
+
+def is_chinese(tag: str) -> bool:
+    """True for zh, zh-CN, zh_TW, zh-Hans...: BCP 47 or Sphinx spelling."""
+    return re.split(r"[-_]", tag or "", maxsplit=1)[0].lower() == "zh"
+
+
+def words_for(tag: str) -> BookWords:
+    """The table of a book whose language tag is tag (Chinese for zh*, else English)."""
+    return CHINESE if is_chinese(tag) else ENGLISH
+
+
+@dataclass(frozen=True)
+class LanguageCount:
+    """The scripts of a collection's text, and the language they say it is written in."""
+
+    cjk: int  # CJK characters (ideographs, kana, hangul)
+    latin: int  # Latin letters
+
+    @property
+    def cjk_share(self) -> float:
+        total = self.cjk + self.latin
+        return self.cjk / total if total else 1.0
+
+    @property
+    def tag(self) -> str:
+        """zh-CN when CJK characters are at least CHINESE_SHARE of the two (or nothing was
+        counted: Postbook's books were Chinese before it looked), else en."""
+        return CHINESE_TAG if self.cjk_share >= CHINESE_SHARE else ENGLISH_TAG
+
+
+def count_scripts(texts: Iterable[str]) -> LanguageCount:
+    """Count CJK characters and Latin letters over all the texts (run by run: fast)."""
+    cjk = latin = 0
+    for text in texts:
+        cjk += sum(map(len, CJK_RUN.findall(text)))
+        latin += sum(map(len, LATIN_RUN.findall(text)))
+    return LanguageCount(cjk, latin)
