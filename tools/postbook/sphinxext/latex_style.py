@@ -62,6 +62,9 @@ TEXT_MARKUP = r"""
 \@ifpackageloaded{xeCJK}{\usepackage{xeCJKfntef}\newcommand\postbooksout{\CJKsout}}%
   {\usepackage[normalem]{ulem}\newcommand\postbooksout{\sout}}
 \makeatother
+% a table column that wraps is at least this wide (Sphinx's three digits let tabulary squeeze a
+% column of short code below the width of `f.read(size)`: overfull boxes)
+\setlength{\tymin}{6em}
 """
 
 

@@ -1,0 +1,97 @@
+"""Markdown blogs as their engines mean them: Jekyll's dated file names and kramdown's inline $$,
+CJK emphasis, east-Asian line breaks, formulas never looked for inside code (issues 14 and 15)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from postbook.config import BookConfig
+from postbook.diagnostics import Reporter
+from postbook.model import (Code, CodeBlock, DisplayMath, InlineMath, Paragraph, Strong, Text,
+                            walk_blocks)
+from postbook.pipeline import ConvertOptions, convert
+from postbook.readers import markdown
+
+KRAMDOWN_POST = """---
+title: Gradient descent notes
+---
+
+The update $$x_{k+1} = x_k - \\eta \\nabla f(x_k)$$ moves against the gradient, and
+$$\\eta$$ is the step size.
+
+$$
+f(x) = \\frac{1}{2} x^\\top A x
+$$
+"""
+
+
+def read(text: str, name: str) -> list:
+    posts = markdown.parse(text, name, Reporter(stream=io.StringIO(), quiet=True))
+    return posts
+
+
+def test_a_jekyll_post_takes_its_date_from_its_file_name() -> None:
+    """All 39 posts of one Jekyll blog landed in 年份不详: _posts/2019-02-26-slug.md was ignored."""
+    [post] = read("---\ntitle: A post\n---\n\nText.\n", "_posts/2019-02-26-a-post.md")
+    assert post.date is not None and post.date.iso() == "2019-02-26"
+    [dated] = read("---\ntitle: A post\ndate: 2020-01-05\n---\n\nText.\n",
+                   "_posts/2019-02-26-a-post.md")
+    assert dated.date.iso() == "2020-01-05"  # the front matter wins
+    [bad] = read("---\ntitle: A post\n---\n\nText.\n", "_posts/2019-02-30-a-post.md")
+    assert bad.date is None  # (no such day)
+
+
+def test_kramdown_double_dollars_inside_a_sentence_are_inline_math() -> None:
+    """kramdown writes inline math as $$…$$: 3,327 became displays cutting sentences apart."""
+    [post] = read(KRAMDOWN_POST, "_posts/2018-08-12-gradient.md")
+    paragraph, display = post.blocks
+    assert isinstance(paragraph, Paragraph) and isinstance(display, DisplayMath)
+    formulas = [i for i in paragraph.inlines if isinstance(i, InlineMath)]
+    assert [f.tex for f in formulas] == ["x_{k+1} = x_k - \\eta \\nabla f(x_k)", "\\eta"]
+
+
+def test_double_dollars_are_displays_outside_jekyll() -> None:
+    """A MathJax blog (Hexo's source/_posts too) shows $$…$$ as a display wherever it stands."""
+    for name in ("notes/gradient.md", "source/_posts/gradient.md"):
+        [post] = read(KRAMDOWN_POST, name)
+        assert [type(b) for b in post.blocks] == [Paragraph, DisplayMath, Paragraph, DisplayMath,
+                                                  Paragraph, DisplayMath]
+
+
+def test_formulas_are_never_looked_for_in_code() -> None:
+    text = ("---\ntitle: 代码\n---\n\n价格是 `$5 与 $8`,变量 `$PATH`。\n\n"
+            "```sh\necho \"$PATH\" $HOME\n```\n\n    $x$ 缩进的代码\n")
+    [post] = read(text, "code.md")
+    assert not any(isinstance(b, DisplayMath) for b in walk_blocks(post.blocks))
+    codes = [b.text for b in post.blocks if isinstance(b, CodeBlock)]
+    assert codes == ['echo "$PATH" $HOME', "$x$ 缩进的代码"]
+    inline = [i.text for i in post.blocks[0].inlines if isinstance(i, Code)]
+    assert inline == ["$5 与 $8", "$PATH"]
+
+
+def test_bold_that_ends_in_chinese_punctuation_is_bold() -> None:
+    """CommonMark alone reads **注意：**后面 as text with asterisks (its flanking rules)."""
+    [post] = read("---\ntitle: t\n---\n\n**注意：**后面的话,**注意:**它,中文**「引号」**中文。\n", "a.md")
+    strong = [i for i in post.blocks[0].inlines if isinstance(i, Strong)]
+    assert [s.children[0].text for s in strong] == ["注意：", "注意:", "「引号」"]
+    assert "*" not in "".join(i.text for i in post.blocks[0].inlines if isinstance(i, Text))
+
+
+def test_a_line_break_between_chinese_characters_is_no_space() -> None:
+    [post] = read("---\ntitle: t\n---\n\n过早优化是万恶之源。\n但是 this line\nand that.\n", "a.md")
+    text = "".join(i.text for i in post.blocks[0].inlines if isinstance(i, Text))
+    assert text == "过早优化是万恶之源。但是 this line\nand that."
+
+
+def test_a_jekyll_blog_converts_with_dates_and_inline_math(tmp_path: Path) -> None:
+    posts = tmp_path / "blog" / "_posts"
+    posts.mkdir(parents=True)
+    (posts / "2018-08-12-gradient.md").write_text(KRAMDOWN_POST, encoding="utf-8")
+    report = Reporter(stream=io.StringIO())
+    result = convert(ConvertOptions(posts=tmp_path / "blog", out=tmp_path / "book"), BookConfig(),
+                     report)
+    [post] = result.book.posts
+    assert post.date.iso() == "2018-08-12"
+    chapter = next((tmp_path / "book" / "chapters").glob("*.md")).read_text(encoding="utf-8")
+    assert "The update $x_{k+1} = x_k - \\eta \\nabla f(x_k)$ moves" in chapter
