@@ -59,7 +59,8 @@ def test_log_has_no_missing_glyph_or_undefined_reference(latex_edition):
 def test_equations_restart_in_every_chapter(latex_edition):
     tex = (latex_edition.outdir / "book.tex").read_text(encoding="utf-8")
     assert r"\renewcommand{\theequation}{\arabic{equation}}" in tex
-    assert r"\counterwithout{figure}{chapter}" in tex
+    assert r"\renewcommand{\thefigure}{\arabic{figure}}" in tex  # (and the class resets it)
+    assert r"\counterwithout{figure}{chapter}" not in tex
 
 
 def test_only_labelled_displays_are_numbered(latex_edition):

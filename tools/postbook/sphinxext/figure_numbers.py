@@ -1,10 +1,12 @@
-"""Book-wide figure numbers from a summary of each chapter, not from every chapter's doctree.
+"""Figure numbers, 1, 2, ... in each chapter (图 3, as equations), from a summary of each chapter,
+not from every chapter's doctree.
 
 With numfig on, Sphinx numbers figures after every build by unpickling and walking the doctree of
 every document, changed or not: 1-2 s of each incremental build at 1,000 chapters, ten times that
 at 10,000. Here each document's walk is summarised once, when it is read: its captioned figures
-and its toctree entries, in document order. Numbering then walks the summaries, giving exactly
-Sphinx's numbers. Books with numbered toctrees (section-based numbers) keep Sphinx's walk.
+and its toctree entries, in document order. Numbering then walks the summaries, giving Sphinx's
+order with the count restarted in each chapter. Books with numbered toctrees (section-based
+numbers) keep Sphinx's walk.
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ class _Numbering:
     def __init__(self, env: BuildEnvironment) -> None:
         self.env = env
         self.skip = frozenset(env.domains.standard_domain._virtual_doc_names)
-        self.counters: dict[str, int] = {}
+        self.counters: dict[tuple[str, str], int] = {}
         self.seen: set[str] = set()
 
     def walk(self, docname: str) -> None:
@@ -108,9 +110,10 @@ class _Numbering:
                     self.walk(ref)
 
     def number(self, docname: str, figtype: str, figure_id: str) -> None:
-        self.counters[figtype] = self.counters.get(figtype, 0) + 1
+        key = (docname, figtype)  # (each chapter counts its own figures)
+        self.counters[key] = self.counters.get(key, 0) + 1
         numbers = self.env.toc_fignumbers.setdefault(docname, {}).setdefault(figtype, {})
-        numbers[figure_id] = (self.counters[figtype],)
+        numbers[figure_id] = (self.counters[key],)
 
 
 def install(app: Sphinx) -> None:

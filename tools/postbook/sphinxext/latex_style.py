@@ -29,8 +29,8 @@ NUMBERING = r"""
 % equations (1), (2)... restart in every chapter, as in HTML; figures run through the book
 \AtBeginDocument{%
   \renewcommand{\theequation}{\arabic{equation}}%
-  \counterwithout{figure}{chapter}%
-  \renewcommand{\thefigure}{\arabic{figure}}%
+  \renewcommand{\thefigure}{\arabic{figure}}% (1, 2... in each chapter, as in HTML and EPUB)
+  \renewcommand{\thetable}{\arabic{table}}%
 }
 """
 
