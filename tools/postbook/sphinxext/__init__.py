@@ -72,7 +72,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(latex_parts.PartsLaTeXBuilder, override=True)
     app.set_translator("latex", latex_translator.PostbookLaTeXTranslator, override=True)
 
-    # EPUB3: MathML (SVG where latex2mathml fails), nav with parts, cover, reproducible zip
+    # EPUB3: valid MathML (SVG where latex2mathml cannot make it), nav with parts, cover,
+    # reproducible zip
     app.add_html_math_renderer("postbook_mathml",
                                (html_math.visit_mathml_inline, None),
                                (html_math.visit_mathml_block, None))
