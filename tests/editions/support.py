@@ -49,11 +49,13 @@ def ensure_mathjax() -> None:
         subprocess.run(["make", "-s", "-C", str(ROOT), "vendor"], check=True)
 
 
-def run_sphinx(book: Path, builder: str, outdir: Path, doctrees: Path, cache: Path) -> None:
-    """sphinx-build the way the Makefile does (-n -W --keep-going), failing the test on warnings."""
+def run_sphinx(book: Path, builder: str, outdir: Path, doctrees: Path, cache: Path,
+               *extra: str) -> None:
+    """sphinx-build the way the Makefile does (-n -W --keep-going), failing the test on warnings;
+    `extra` options (such as -j 2) go before the folders."""
     command = [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT), "-n", "-W",
                "--keep-going", "-q", "-d", str(doctrees), "-D", f"postbook_cache_dir={cache}",
-               str(book), str(outdir)]
+               *extra, str(book), str(outdir)]
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 0, f"sphinx-build -b {builder} failed:\n{result.stderr[-4000:]}"
 

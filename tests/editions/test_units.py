@@ -278,3 +278,47 @@ def test_characters_the_text_fonts_lack_get_a_fallback():
         assert "\\postbookglyph{\\postbooksymbolfont}{\U0001F600}" in tex
         assert report.fallback["Symbola"] == ["\U0001F600"]
     assert latex_glyphs.cover_glyphs("纯中文与 ASCII")[0] == "纯中文与 ASCII"
+
+
+def _output(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def _builder(outdir: Path, fmt: str, suffix: str, imagedir: str, written: set[str]):
+    """A stand-in builder: documents index and chapters/a, which include the figure fig.png."""
+    env = SimpleNamespace(found_docs={"index", "chapters/a"},
+                          images={"_assets/fig.png": ({"chapters/a"}, "fig.png")})
+    return SimpleNamespace(format=fmt, outdir=str(outdir), out_suffix=suffix, imagedir=imagedir,
+                           env=env, get_outfilename=lambda d: str(outdir / (d + suffix)),
+                           _postbook_written_pages=written)
+
+
+def test_stale_outputs_go_even_when_sphinx_does_not_know_what_was_removed(tmp_path):
+    """Found in the folder: after a failed build Sphinx starts a new environment, knowing of no
+    removed chapter. What the builder owns beside the pages (_static, nav, written pages) stays."""
+    from postbook.sphinxext.stale_outputs import delete_stale_outputs
+    _output(tmp_path, {
+        "index.xhtml": "", "chapters/a.xhtml": '<img src="../_images/math/0a1.svg"/>',
+        "chapters/gone.xhtml": '<img src="../_images/math/0b2.svg"/>', "old/b.xhtml": "",
+        "epub-cover.xhtml": "", "nav.xhtml": "", "genindex.xhtml": "", "_static/t.xhtml": "",
+        "_images/fig.png": "", "_images/old.png": "", "_images/math/0a1.svg": "",
+        "_images/math/0b2.svg": "", "_sources/chapters/gone.md.txt": "",
+        "_sources/chapters/a.md.txt": "", "book.epub": "", "content.opf": ""})
+    delete_stale_outputs(_builder(tmp_path, "html", ".xhtml", "_images", {"genindex.xhtml"}),
+                         keep=["nav.xhtml"])
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert left == ["_images/fig.png", "_images/math/0a1.svg", "_sources/chapters/a.md.txt",
+                    "_static/t.xhtml", "book.epub", "chapters/a.xhtml", "content.opf",
+                    "genindex.xhtml", "index.xhtml", "nav.xhtml"]
+    assert not (tmp_path / "old").exists()  # a folder the deletions emptied goes too
+
+
+def test_stale_figures_in_the_latex_folder_are_only_image_files(tmp_path):
+    from postbook.sphinxext.stale_outputs import delete_stale_outputs
+    _output(tmp_path, {"book.tex": "", "book.pdf": "", "sphinx.sty": "", "fig.png": "",
+                       "old.png": "", "old.JPG": "", "book.log": ""})
+    delete_stale_outputs(_builder(tmp_path, "latex", "", "", set()))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.log", "book.pdf", "book.tex",
+                                                          "fig.png", "sphinx.sty"]

@@ -8,8 +8,8 @@ from sphinx.application import Sphinx
 
 from . import (bib_cache, bib_filter, bookinfo, epub_builder, equation_numbers, figure_numbers,
                html_downloads, html_math, html_titles, latex_parts, latex_style, latex_translator,
-               markup, offline_mathjax, pdf_builder, removed_pages, search_words, search_zh, shared_nav,
-               small_builds, source_guard, template_cache, toctree_parents)
+               markup, offline_mathjax, pdf_builder, search_words, search_zh, shared_nav,
+               small_builds, source_guard, stale_outputs, template_cache, toctree_parents)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -36,6 +36,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", figure_numbers.forget_document)
     app.connect("env-merge-info", figure_numbers.merge_summaries)
     figure_numbers.install(app)
+    # every edition: what the book no longer produces (a removed chapter's page, a figure, a
+    # formula image) is deleted from the output folder; the EPUB does it before it is packed
+    app.connect("html-page-context", stale_outputs.note_written_page)
+    app.connect("build-finished", stale_outputs.delete_after_build)
     # every edition: an edit of a few posts is read in this process (forking costs more)
     app.connect("env-before-read-docs", small_builds.serial_for_few_documents)
     app.connect("build-finished", small_builds.restore_jobs)
@@ -53,9 +57,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", shared_nav.add_nav_context)
     app.connect("build-finished", shared_nav.write_nav_script)
     app.connect("env-get-updated", shared_nav.rewrite_changed_neighbours)
-    # HTML: a removed or renamed chapter's old page is deleted, not left to be found
-    app.connect("env-get-outdated", removed_pages.note_removed)
-    app.connect("build-finished", removed_pages.delete_removed_pages)
     # HTML: an edited chapter rewrites its toctree parent (the index) only if its entry changed
     app.connect("env-before-read-docs", toctree_parents.start_build)
     app.connect("env-purge-doc", toctree_parents.remember_entry, priority=100)
@@ -73,7 +74,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(latex_parts.PartsLaTeXBuilder, override=True)
     app.set_translator("latex", latex_translator.PostbookLaTeXTranslator, override=True)
 
-    # EPUB3: MathML (SVG where latex2mathml fails), nav with parts, cover, reproducible zip
+    # EPUB3: valid MathML (SVG where latex2mathml cannot make it), nav with parts, cover,
+    # reproducible zip
     app.add_html_math_renderer("postbook_mathml",
                                (html_math.visit_mathml_inline, None),
                                (html_math.visit_mathml_block, None))

@@ -18,10 +18,12 @@ from ..language import words_for
 from .epub_cover import write_cover
 from .html_math import prerender_svg
 from .parts import Part, book_parts, chapter_title
+from .stale_outputs import delete_stale_outputs
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates" / "epub3"
 COVER_IMAGE = "_static/postbook-cover.png"
+NAV_PAGE = "nav.xhtml"  # written after content.opf, by build_navigation_doc
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # every zip entry gets this time: same input, same bytes
 
 
@@ -29,6 +31,7 @@ class PostbookEpubBuilder(Epub3Builder):
     """Sphinx's EPUB3 builder with the fixes an e-book of a math blog needs."""
 
     template_dir = TEMPLATES  # type: ignore[assignment]
+    prunes_before_packaging = True  # stale_outputs runs in build_content, not after the build
 
     def init(self) -> None:
         """Sphinx's set-up, with the contents and cover pages named in the book's language
@@ -74,8 +77,8 @@ class PostbookEpubBuilder(Epub3Builder):
         logger.info(__("writing nav.xhtml file..."))
         copy_asset_file(TEMPLATES / "nav.xhtml.jinja", self.outdir,
                         context=self.navigation_doc_metadata(self.part_navlist()), force=True)
-        if "nav.xhtml" not in self.files:
-            self.files.append("nav.xhtml")
+        if NAV_PAGE not in self.files:
+            self.files.append(NAV_PAGE)
 
     def build_toc(self) -> None:
         """Write toc.ncx (EPUB2 readers) with the same nesting; a part points at its first chapter."""
@@ -100,6 +103,13 @@ class PostbookEpubBuilder(Epub3Builder):
         return point
 
     # -- package document --------------------------------------------------------------------
+    def build_content(self) -> None:
+        """Delete what earlier builds left, then write content.opf. Sphinx lists every file it
+        finds in the output folder: a removed chapter's page stayed in the book, and the last
+        build's cover page was listed once found and once again as the cover (RSC-005)."""
+        delete_stale_outputs(self, keep=[NAV_PAGE])
+        super().build_content()
+
     def content_metadata(self) -> dict[str, Any]:
         """Sphinx's metadata plus manifest properties and a reproducible date."""
         metadata = super().content_metadata()

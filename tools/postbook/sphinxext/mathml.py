@@ -1,13 +1,20 @@
-"""TeX to well-formed MathML with latex2mathml, working around its known faults; None when it cannot."""
+"""TeX to valid MathML with latex2mathml, working around its known faults; None when it cannot.
+
+Valid means what epubcheck accepts: every result is checked against the MathML 3 schema epubcheck
+uses (data/mathml3/); a formula whose MathML the schema refuses gets None (an SVG image instead).
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from .texmath import normalise
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+SCHEMA = Path(__file__).resolve().parent.parent / "data" / "mathml3" / "postbook-math.rng"
 # latex2mathml draws aligned/gathered as a flat row with a bare '&'; split and array become tables.
 _TABLE_FORMS = [
     (re.compile(r"\\begin\{aligned\}"), r"\\begin{split}"),
@@ -46,9 +53,13 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
     safe_colours(root)
     arrow_labels(root)
     tokens_hold_text(root)
+    empty_scripts_dropped(root)
+    scripts_on_one_base(root)
+    operator_attributes_on_operators(root)
     if display:
         limits_below(root)
-    return _serialise(root)
+    markup = _serialise(root)
+    return markup if is_valid_mathml(markup) else None
 
 
 # Styled letters as the Unicode math alphabets (MathML Core, and the Chromium-based reading
@@ -174,6 +185,65 @@ def tokens_hold_text(root: ET.Element) -> None:
                 element.insert(0, first)
             element.tag, element.text = f"{{{MATHML_NS}}}mrow", None
             element.attrib.clear()
+
+
+# How many children each MathML element of fixed shape has (base, then its scripts)
+ARITY = {f"{{{MATHML_NS}}}{name}": count for name, count in (
+    ("msub", 2), ("msup", 2), ("munder", 2), ("mover", 2), ("mfrac", 2), ("mroot", 2),
+    ("msubsup", 3), ("munderover", 3))}
+SCRIPTED = {tag for tag in ARITY if not tag.endswith(("}mfrac", "}mroot"))}
+
+
+def empty_scripts_dropped(root: ET.Element) -> None:
+    """\\limits with no script after it (\\sum\\limits): latex2mathml writes an empty
+    <munderover/>, which shows nothing and is not MathML; it becomes an empty row."""
+    for element in root.iter():
+        if element.tag in SCRIPTED and not len(element):
+            element.tag = f"{{{MATHML_NS}}}mrow"
+            element.attrib.clear()
+
+
+def scripts_on_one_base(root: ET.Element) -> None:
+    """A script on a construct latex2mathml writes as several elements (\\binom{n}{k}^2 is
+    '(' fraction ')', a pmatrix ^\\top brackets and a table) gets them all as children:
+    <msup><mo>(</mo><mtable/><mo>)</mo><mi>⊤</mi></msup>, which epubcheck refused ("element
+    mi not allowed here"). The leading children are the base: they go into one row."""
+    for element in list(root.iter()):
+        extra = len(element) - ARITY.get(element.tag, len(element))
+        if element.tag in SCRIPTED and extra > 0:
+            base = ET.Element(f"{{{MATHML_NS}}}mrow")
+            base.extend(list(element)[:extra + 1])
+            del element[:extra + 1]
+            element.insert(0, base)
+
+
+_MAY_HOLD_OPERATOR_ATTRIBUTES = {f"{{{MATHML_NS}}}{name}" for name in ("mo", "mstyle")}
+
+
+def operator_attributes_on_operators(root: ET.Element) -> None:
+    """\\sideset{}{}x puts movablelimits="false" on its base whatever it is; on anything but an
+    operator the attribute means nothing and is not MathML. It goes."""
+    for element in root.iter():
+        if element.tag not in _MAY_HOLD_OPERATOR_ATTRIBUTES and "movablelimits" in element.attrib:
+            del element.attrib["movablelimits"]
+
+
+@functools.cache
+def _schema():
+    """The MathML 3 schema (RELAX NG, as epubcheck's), compiled once per process."""
+    from lxml import etree  # here: only EPUB builds need it
+
+    return etree.RelaxNG(etree.parse(str(SCHEMA)))
+
+
+def is_valid_mathml(markup: str) -> bool:
+    """True when the schema accepts a <math> element (given as text)."""
+    from lxml import etree
+
+    try:
+        return bool(_schema().validate(etree.fromstring(markup)))
+    except etree.XMLSyntaxError:
+        return False
 
 
 def _has_leftover_tex(root: ET.Element) -> bool:
