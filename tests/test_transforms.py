@@ -206,3 +206,10 @@ def test_a_row_of_thousands_of_columns_is_kept_as_text() -> None:
     assert [c for c, _m in sanitise_formula(wide, inline=False).problems] == ["math.too-large"]
     fits = "\\begin{matrix}" + "&".join(["x"] * MAX_COLUMNS) + "\\\\" + "&".join(["y"] * 3) + "\\end{matrix}"
     assert sanitise_formula(fits, inline=False).tex == fits
+
+
+def test_alignat_keeps_its_column_count_as_an_argument() -> None:
+    """\\begin{alignat}{2} became \\begin{aligned}{2}: a stray "2" printed in the formula."""
+    [display] = _math_pieces("\\begin{alignat}{2} a &= b &\\quad c &= d \\end{alignat}")
+    assert display.tex.startswith("\\begin{alignedat}{2}") and "aligned}{2}" not in display.tex
+    assert display.numbered

@@ -29,7 +29,11 @@ def unwrap_display(content: str, env: str) -> tuple[str, bool]:
         env, inner = m.group(1) + m.group(2), m.group(3)
         numbered = not m.group(2) and env != "displaymath"
     base = env.rstrip("*")
-    if base in ("align", "eqnarray", "flalign", "alignat"):
+    columns = re.match(r"\s*\{(\d{1,2})\}", inner) if base == "alignat" else None
+    if columns:  # \begin{alignat}{2}: its column count is alignedat's argument, not a "2"
+        inner = (f"\\begin{{alignedat}}{{{columns.group(1)}}}" + inner[columns.end():]
+                 + "\\end{alignedat}")
+    elif base in ("align", "eqnarray", "flalign", "alignat"):
         inner = "\\begin{aligned}" + inner.replace("&=&", "&=") + "\\end{aligned}"
     elif base in ("gather", "multline"):
         inner = "\\begin{gathered}" + inner + "\\end{gathered}"
