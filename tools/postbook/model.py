@@ -416,6 +416,8 @@ class Post:
     id: str = ""  # stable id, used for file names and labels (transforms.identify)
     series: SeriesRef | None = None
     reader: str = ""  # the input format it was read from (readers.READERS: "markdown"...)
+    url: str = ""  # where the post lives on the blog (canonical link, feed link, permalink...),
+    # absolute: links to it from other posts become cross-references (transforms.xrefs)
     title_inlines: list[Inline] = field(default_factory=list)  # the title with its formulas
     # typeset (set by transforms.math when the title has one; else the title is plain text)
 
