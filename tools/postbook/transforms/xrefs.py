@@ -3,9 +3,11 @@
 A 《title》 that names a post resolves by normalised title; others stay text (the report lists
 them; transforms.citations makes the paper titles among them citations). A link resolves by
 what it points at: a relative path to another post's file (`../2019/post.md`, `post.md#section`)
-names that post, and `#anchor` a heading of it. A relative link that names no post is made
-absolute with the config's `site_url` (the blog's own address), or shown as its text with a
-warning when there is none.
+names that post, and `#anchor` a heading of it; a URL (absolute, or relative to the post's own
+URL or the config's `site_url`) that is some post's URL (Post.url: its canonical link, feed link,
+permalink) names that post, and its #fragment a heading. Any other relative link is made absolute
+with the post's URL or `site_url`, or shown as its text with a warning when there is neither; any
+other absolute link stays a link to the web.
 """
 
 from __future__ import annotations
@@ -38,6 +40,30 @@ def path_index(book: Book) -> dict[str, str]:
     for post in book.posts:
         for source in post.sources or [post.source]:
             index.setdefault(_stem(source.path), post.id)
+    return index
+
+
+def url_key(url: str) -> str:
+    """A URL as compared with a post's URL: http and https alike, host in lower case, no default
+    port, no trailing slash or index.html, the path percent-decoded, the query kept (WordPress's
+    ?p=123), the fragment dropped."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.port and parts.port not in (80, 443):
+        host += f":{parts.port}"
+    path = unquote(parts.path)
+    for tail in ("/index.html", "/index.htm", "/"):
+        if path.endswith(tail):
+            path = path[:-len(tail)]
+    return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def url_index(book: Book, site: str) -> dict[str, str]:
+    """Each post's URL (made absolute with site_url when it is a path) -> post id."""
+    index: dict[str, str] = {}
+    for post in book.posts:
+        if post.url:
+            index.setdefault(url_key(urljoin(site or "https://blog.invalid/", post.url)), post.id)
     return index
 
 
@@ -94,13 +120,14 @@ class LinkResolver:
         self.paths = path_index(book)
         self.anchors = HeadingAnchors(book)
         self.site = getattr(config, "site_url", None) or ""
+        self.urls = url_index(book, self.site)
         self.report = report
 
     def resolve(self, post: Post, link: Link, where: SourceRef) -> list[Inline]:
         """The link resolved in place, or its children when it can lead nowhere."""
         url = link.url.strip()
         if ABSOLUTE.match(url) or url.startswith("//"):
-            return [link]  # (the reader let only http, https and mailto through)
+            return self.by_url(link, url)  # (the reader let only http, https and mailto through)
         parts = urlsplit(url)
         if not parts.path:  # #anchor: a heading of this post
             link.target, link.anchor = post.id, self.anchors.label(post.id, parts.fragment)
@@ -111,14 +138,26 @@ class LinkResolver:
         target = self.paths.get(_stem(posixpath.join(posixpath.dirname(post.source.path),
                                                      unquote(parts.path))))
         if target is not None:
-            link.target = target
-            link.anchor = self.anchors.label(target, parts.fragment) if parts.fragment else None
-            return [link]
-        if self.site:
-            link.url = urljoin(self.site, url)
-            return [link]
+            return self.to_chapter(link, target, parts.fragment)
+        base = urljoin(self.site, post.url) if post.url else self.site
+        if base:  # a link on the blog's page: relative to that page
+            return self.by_url(link, urljoin(base, url))
         return self.unresolved(link, f"relative link {url!r} names no post of the book (set "
                                "`site_url:` in postbook.yaml to link to the blog)", where)
+
+    def by_url(self, link: Link, url: str) -> list[Inline]:
+        """A link to some post's URL goes to its chapter; any other stays a link to the web."""
+        target = self.urls.get(url_key(url)) if url.startswith(("http", "//")) else None
+        if target is None:
+            link.url = url
+            return [link]
+        return self.to_chapter(link, target, urlsplit(url).fragment)
+
+    def to_chapter(self, link: Link, target: str, fragment: str) -> list[Inline]:
+        """The link goes to a chapter, and to the heading its fragment names (if any does)."""
+        link.target = target
+        link.anchor = self.anchors.label(target, fragment) if fragment else None
+        return [link]
 
     def unresolved(self, link: Link, why: str, where: SourceRef) -> list[Inline]:
         self.report.warning("link.unresolved", f"{why}; shown as its text", where)
