@@ -50,9 +50,19 @@ def make_ids_unique(tree: nodes.Node) -> None:
         for ref in chapter.findall(nodes.reference):
             _repoint(ref, chapter["docname"], renamed)
             done.add(id(ref))
+        _repoint_notes(chapter, chapter["docname"], renamed)
     for ref in tree.findall(nodes.reference):
         if id(ref) not in done:
             _repoint(ref, None, renamed)
+
+
+def _repoint_notes(chapter: nodes.Element, docname: str, renamed: IdMap) -> None:
+    """Footnote references (refid) and footnotes' links back to them (backrefs)."""
+    for ref in chapter.findall(nodes.footnote_reference):
+        if "refid" in ref:
+            ref["refid"] = renamed.get((docname, ref["refid"]), ref["refid"])
+    for note in chapter.findall(nodes.footnote):
+        note["backrefs"] = [renamed.get((docname, b), b) for b in note.get("backrefs", [])]
 
 
 def _repoint(ref: nodes.reference, docname: str | None, renamed: IdMap) -> None:
