@@ -21,6 +21,7 @@ SYSTEM_PACKAGES=(
   fontconfig               # fc-match finds the Noto CJK face for the EPUB cover
   epubcheck default-jre-headless  # validates the EPUB
   poppler-utils            # pdftotext / pdffonts in the tests and the check
+  librsvg2-bin             # rsvg-convert: a post's SVG images as vector PDFs for the LaTeX PDF
   chromium                 # headless browser for the HTML tests
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint
 )
