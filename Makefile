@@ -6,6 +6,8 @@ BOOK ?= book
 BUILD ?= _build
 
 VENV := .venv
+# this checkout's converter, whatever package the venv's editable install points at
+export PYTHONPATH := $(CURDIR)/tools$(if $(PYTHONPATH),:$(PYTHONPATH))
 PYTHON := $(VENV)/bin/python
 POSTBOOK := $(VENV)/bin/postbook
 SPHINXOPTS ?= -n -W --keep-going -j auto

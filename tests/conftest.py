@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))  # this checkout's converter, whatever the venv points at
 SEEDS = Path(os.environ.get("POSTBOOK_SEEDS", ROOT.parent / "shared" / "seeds"))
 
 

@@ -90,6 +90,12 @@ class BookConfig:
     excerpt_note: str | None = field(default=None, metadata={
         "help": "note shown in chapters that hold only the start of a post (default: "
                 "the book language's note, postbook.language)"})
+    fetch_images: bool = field(default=True, metadata={
+        "help": "download the posts' remote images (http, https) into the book's cache; false: "
+                "only images an earlier run downloaded are shown, the others are placeholders"})
+    image_max_size: int = field(default=2400, metadata={
+        "help": "a bitmap whose longer side is over this many pixels is scaled down for the "
+                "book (the original stays in the cache)"})
     site_url: str | None = field(default=None, metadata={
         "help": "the blog's address (https://...): a relative link that names no post of the "
                 "book links there"})
@@ -422,6 +428,14 @@ def _site_url(check: _Checker, value: Any, path: KeyPath) -> str | None:
     return None if text is None else text.strip().rstrip("/") + "/"
 
 
+def _image_size(check: _Checker, value: Any, path: KeyPath) -> int | None:
+    number = check.typed(value, path, (int,), "an integer")
+    if number is not None and not 100 <= number <= 20000:
+        check.value_error(path, f"{_dotted(path)} must be between 100 and 20000 pixels, not {number}")
+        return None
+    return number
+
+
 def _min_posts(check: _Checker, value: Any, path: KeyPath) -> int | None:
     number = check.typed(value, path, (int,), "an integer")
     if number is not None and number < 1:
@@ -489,6 +503,7 @@ TOP_LEVEL: dict[str, Field] = {
     "title": _text, "author": _text, "language": _language, "bibliography": _text,
     "series": _series, "posts": _posts, "exclude": _texts,
     "min_series_posts": _min_posts, "excerpt_note": _text, "site_url": _site_url,
+    "fetch_images": _flag, "image_max_size": _image_size,
 }
 SERIES_FIELDS: dict[str, Field] = {"name": _text, "match": _text, "posts": _texts, "rename": _text}
 POST_FIELDS: dict[str, Field] = {"title": _text, "date": _date, "exclude": _flag,

@@ -109,6 +109,8 @@ class Image:
     src: str
     alt: str = ""
     title: str = ""
+    asset: str = ""  # its files in the book, without extension (transforms.images): "" if none
+    missing: str = ""  # why it is not in the book (then a placeholder shows its alt text)
 
 
 @dataclass
@@ -263,6 +265,8 @@ class Figure:
     title: str = ""
     width: str = ""  # as the post gives it (300px, 50%), "" when it gives none
     caption_inlines: list[Inline] = field(default_factory=list)  # the caption with its markup
+    asset: str = ""  # its files in the book, without extension (transforms.images): "" if none
+    missing: str = ""  # why an image the post names is not in the book (a placeholder shows)
 
 
 Block = Union[Paragraph, Heading, CodeBlock, BulletList, OrderedList, BlockQuote, Table,
@@ -482,6 +486,10 @@ class Book:
     files: list[FileRecord] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)  # titles excluded by the config
+    folder: str = ""  # the posts folder (images are read inside it only)
+    cache: str = ""  # where downloads and converted images are kept between runs ("": none)
+    fetch_images: bool = True  # remote images may be downloaded (else only the cache is used)
+    assets: dict[str, str] = field(default_factory=dict)  # book path -> file to copy there
 
     def post_by_id(self) -> dict[str, Post]:
         return {p.id: p for p in self.posts}

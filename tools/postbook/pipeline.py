@@ -26,6 +26,7 @@ class ConvertOptions:
     out: Path
     force: bool = False
     force_format: str | None = None
+    fetch_images: bool = True  # download the posts' remote images (else only cached ones)
     cache: bool = False  # keep what each input file was read as (memory, BOOK/_postbook/cache/)
     memory_cache: bool = False  # the same, in this process's memory only (`postbook live`)
 
@@ -48,9 +49,11 @@ class ConvertResult:
 def read_all(options: ConvertOptions, report: Reporter, show: Callable[[str], None],
              cache: ReadCache | None = None) -> Book:
     """Phase one: read every input file before anything is resolved."""
-    book = Book()
     files = input_files(options.posts)
     base = options.posts if options.posts.is_dir() else options.posts.parent
+    book = Book(folder=str(base.resolve()), cache=str(options.out.resolve() / "_postbook" /
+                                                       "cache" / "images"),
+                fetch_images=options.fetch_images)
     step = max(1, len(files) // 10)
     read = cache.read if cache is not None else read_file
     for n, path in enumerate(files, 1):

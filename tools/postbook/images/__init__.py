@@ -25,6 +25,7 @@ Functions
     load_local(posts_dir, post_file, src, limits=ImageLimits(), source=None)
         -> ImageBytes | ImageProblem
     fetch_remote(url, cache_dir, limits=ImageLimits()) -> ImageBytes | ImageProblem
+    cached_remote(url, cache_dir) -> ImageBytes | None   (what an earlier run fetched; no request)
     fetch_many(urls, cache_dir, limits=ImageLimits(), workers=8)
         -> dict[str, ImageBytes | ImageProblem]          (by URL, in order, each URL once)
     load_image(src, *, posts_dir, post_file, cache_dir, limits=ImageLimits(), source=None)
@@ -66,12 +67,12 @@ from .load import load_and_prepare, load_image, src_kind
 from .local import load_local
 from .records import (PROBLEM_CODES, EditionFile, ImageBytes, ImageLimits, ImageProblem,
                       PreparedImage)
-from .remote import fetch_many, fetch_remote
+from .remote import cached_remote, fetch_many, fetch_remote
 from .sniff import sniff_kind
 from .svg import CleanSvg, sanitise_svg
 
 __all__ = [
     "PROBLEM_CODES", "CleanSvg", "EditionFile", "ImageBytes", "ImageLimits", "ImageProblem",
-    "PreparedImage", "fetch_many", "fetch_remote", "load_and_prepare", "load_image",
+    "PreparedImage", "cached_remote", "fetch_many", "fetch_remote", "load_and_prepare", "load_image",
     "load_local", "prepare_image", "prepare_many", "sanitise_svg", "sniff_kind", "src_kind",
 ]

@@ -92,6 +92,14 @@ def fetch_remote(url: str, cache_dir: Path, limits: ImageLimits = ImageLimits()
     return ImageBytes(data, origin=url, final_url=final_url)
 
 
+def cached_remote(url: str, cache_dir: Path) -> ImageBytes | None:
+    """The image an earlier run downloaded for url, without any request (None if none)."""
+    url = absolute_url(url)
+    kept = DownloadCache(cache_dir).get(url)
+    return None if kept is None else ImageBytes(kept[0], origin=url, from_cache=True,
+                                                final_url=kept[1])
+
+
 def fetch_many(urls: list[str], cache_dir: Path, limits: ImageLimits = ImageLimits(),
                workers: int = 8) -> dict[str, ImageBytes | ImageProblem]:
     """fetch_remote for each distinct URL, several at a time; by URL, in the order given."""

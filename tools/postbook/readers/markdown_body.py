@@ -217,7 +217,7 @@ class MarkdownBody:
         out: list[Block] = []
         for node in nodes:
             out += self.block(node)
-        return out
+        return captions_below(out)
 
     def block(self, node: SyntaxTreeNode) -> list[Block]:
         kind, where = node.type, self.where(node)
@@ -246,11 +246,9 @@ class MarkdownBody:
     def paragraph(self, node: SyntaxTreeNode, where: SourceRef) -> list[Block]:
         mixed = self.inlines(node.children[0]) if node.children else []
         content = [i for i in mixed if not (type(i) is Text and not i.text.strip())]
-        if len(content) == 1 and isinstance(content[0], Image):
-            image = content[0]
-            caption = image.alt.strip() or image.title.strip()
-            return [Figure(caption, where, src=image.src, alt=image.alt, title=image.title,
-                           caption_inlines=[Text(caption)] if caption else [])]
+        if content and isinstance(content[0], Image) and (
+                len(content) == 1 or is_caption_line(content[1:])):
+            return [figure_of(content[0], content[1:], where)]
         if self.kramdown and len(content) > 1:  # kramdown: $$…$$ beside text is inline
             mixed = [InlineMath(i.tex, i.raw) if isinstance(i, DisplayMath)
                      and i.raw.startswith("$$") else i for i in mixed]
@@ -389,6 +387,52 @@ def east_asian_line_breaks(items: list) -> list:
                     and CJK.match(before.text[-1]) and CJK.match(after.text[0]):
                 continue
         out.append(item)
+    return out
+
+
+# A caption the blog writes on the line after its image: *图 1：…*, or text starting 图/Figure
+CAPTION_START = re.compile(r"\s*(?:图|圖|Figure|Fig\.)\s*\d*\s*[：:.．]?", re.I)
+MAX_CAPTION = 200
+
+
+def is_caption_line(inlines: list) -> bool:
+    """The inlines after an image in its paragraph (after a line break) are its caption: one
+    short emphasised line, or a line that starts like one (图 1：…)."""
+    if not inlines or not all(isinstance(i, (Text, Emph, Strong, InlineMath)) for i in inlines):
+        return False
+    text = plain_text(inlines).strip()
+    if not text or "\n" in text or len(text) > MAX_CAPTION:
+        return False
+    return (len(inlines) == 1 and isinstance(inlines[0], (Emph, Strong))) or \
+        CAPTION_START.match(text) is not None
+
+
+def figure_of(image: Image, caption: list, where: SourceRef) -> Figure:
+    """A figure of an image alone in its paragraph: the caption line after it, else its alt
+    text (or title)."""
+    if len(caption) == 1 and isinstance(caption[0], (Emph, Strong)):
+        caption = caption[0].children  # (the emphasis marks a caption; the book sets captions)
+    label = CAPTION_START.match(caption[0].text) if caption and type(caption[0]) is Text else None
+    if label and caption[0].text[label.end():].strip():  # 图 3：… the book numbers figures itself
+        caption = [Text(caption[0].text[label.end():].lstrip()), *caption[1:]]
+    text = plain_text(caption).strip() or image.alt.strip() or image.title.strip()
+    inlines = caption or ([Text(text)] if text else [])
+    return Figure(text, where, src=image.src, alt=image.alt, title=image.title,
+                  caption_inlines=inlines)
+
+
+def captions_below(blocks: list[Block]) -> list[Block]:
+    """A figure followed by a paragraph that is a caption line (the blog's style) takes it."""
+    out: list[Block] = []
+    for block in blocks:
+        before = out[-1] if out else None
+        if isinstance(block, Paragraph) and isinstance(before, Figure) and before.src \
+                and not before.caption_inlines[1:] and is_caption_line(block.inlines) \
+                and (not before.caption or before.caption == before.alt.strip()):
+            out[-1] = figure_of(Image(before.src, before.alt, before.title), block.inlines,
+                                before.source)
+            continue
+        out.append(block)
     return out
 
 

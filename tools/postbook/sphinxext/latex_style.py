@@ -29,7 +29,9 @@ NUMBERING = r"""
 % equations (1), (2)... restart in every chapter, as in HTML; figures run through the book
 \AtBeginDocument{%
   \renewcommand{\theequation}{\arabic{equation}}%
-  \renewcommand{\thefigure}{\arabic{figure}}% (1, 2... in each chapter, as in HTML and EPUB)
+  \counterwithin*{figure}{chapter}% 1, 2... in each chapter, as in HTML and EPUB (Sphinx's
+  \counterwithin*{table}{chapter}%  numfigreset=0 had them run through the book)
+  \renewcommand{\thefigure}{\arabic{figure}}%
   \renewcommand{\thetable}{\arabic{table}}%
 }
 """
@@ -89,6 +91,7 @@ def latex_elements(words: BookWords) -> dict[str, str]:
         "fontpkg": TEXT_AS_WRITTEN + XELATEX_DEFAULT_FONTPKG,
         "preamble": MATH_PACKAGES + TEXT_MARKUP + NUMBERING + BOOKMARKS + latex_glyphs.preamble(),
         "printindex": "",
+        "figure_align": "H",  # a figure stays where the post puts it, never floats pages away
         "makeindex": "",
         "releasename": "",
     }

@@ -7,7 +7,7 @@ from typing import Callable
 from ..config import BookConfig
 from ..diagnostics import Reporter
 from ..model import Book
-from . import (citations, dates, duplicates, figures, identify, long_text, math, parts,
+from . import (citations, dates, duplicates, figures, identify, images, long_text, math, parts,
                same_titles, series, structure, xrefs)
 
 Transform = Callable[[Book, BookConfig, Reporter], Book]
@@ -21,6 +21,7 @@ PIPELINE: list[tuple[str, Transform]] = [
     ("tell same titles apart", same_titles.disambiguate_titles),
     ("assign ids", identify.assign_ids),
     ("lost figures", figures.detect_lost_figures),
+    ("images", images.resolve_images),
     ("math", math.normalise_math),
     ("long text", long_text.split_long_text),
     ("build parts", parts.build_parts),

@@ -125,7 +125,7 @@ def render_inline(inline: Inline, chapter: Chapter, before: str = "") -> str:
     if kind is Note:
         return render_note(inline, chapter)
     if kind is Image:
-        return escape_inline(inline.alt or inline.title)
+        return render_image(inline, chapter)
     if kind is EqRef:
         return f"{{eq}}`{inline.label}`" if inline.label else escape_myst(f"({inline.name})")
     if kind is PostRef:
@@ -240,11 +240,52 @@ def render_display(block: DisplayMath) -> str:
     return f"$$\n{tex}\n$${label}"
 
 
-def render_figure(block: Figure, post: Post, number: int, words: BookWords = CHINESE) -> str:
+def render_figure(block: Figure, post: Post, number: int, words: BookWords = CHINESE,
+                  chapter: Chapter | None = None) -> str:
+    """A figure: the image and its caption; for an image not in the book (or one the dump lost)
+    the placeholder, its caption saying so."""
+    if block.asset:
+        caption = render_caption(block, chapter) if chapter is not None else ""
+        options = [f":name: {post.id}-fig-{number}"]
+        alt = _option_text(block.alt or block.caption)
+        if alt:
+            options.append(f":alt: {alt}")
+        if WIDTH.fullmatch(block.width.strip()):
+            options.append(f":width: {block.width.strip()}")
+        body = "\n".join(options) + (f"\n\n{caption}" if caption else "")
+        fence = "`" * max(3, max((len(r) for r in re.findall("`+", caption)), default=0) + 1)
+        return f"{fence}{{figure}} ../{block.asset}.*\n{body}\n{fence}"
     lost = words.lost_figure  # alt text, and after the caption: the placeholder is no picture
-    caption = escape_myst_line(words.after(block.caption, lost))
+    note = words.image_missing.format(src=block.src) if block.src else lost
+    caption = escape_myst_line(words.after(block.caption, note))
     return (f"```{{figure}} {FIGURE_IMAGE}\n:name: {post.id}-fig-{number}\n:alt: {lost}\n\n"
             f"{caption}\n```")
+
+
+WIDTH = re.compile(r"\d{1,4}(?:\.\d{1,2})?(?:px|%|em)?")  # a width the post gives that the editions take
+
+
+def _option_text(text: str) -> str:
+    """A directive option's value: one line of text (never parsed as markup)."""
+    return " ".join(text.split())[:500]
+
+
+def render_caption(block: Figure, chapter: Chapter) -> str:
+    """The caption with its markup, on one line."""
+    if block.caption_inlines:
+        return render_inlines(block.caption_inlines, chapter).replace("\n", " ").strip()
+    return escape_myst_line(block.caption)
+
+
+def render_image(image: Image, chapter: Chapter) -> str:
+    """An image in a line of text; one not in the book is its alt text and a note."""
+    alt = escape_inline(" ".join(image.alt.split()))
+    if image.asset:
+        title = image.title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+        title = f' "{title}"' if title else ""
+        return f"![{alt}](../{image.asset}.*{title})"
+    return escape_inline(chapter.words.after(" ".join(image.alt.split()),
+                                             chapter.words.image_missing.format(src=image.src)))
 
 
 @lru_cache(maxsize=512)
@@ -354,7 +395,7 @@ def render_block(block: Block, chapter: Chapter, depth: int = 0,
         return render_display(block)
     if isinstance(block, Figure):
         chapter.figures += 1
-        return render_figure(block, chapter.post, chapter.figures, chapter.words)
+        return render_figure(block, chapter.post, chapter.figures, chapter.words, chapter)
     if isinstance(block, CodeBlock):
         return render_code_block(block)
     if isinstance(block, (BulletList, OrderedList)):
