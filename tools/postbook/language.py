@@ -44,6 +44,7 @@ class BookWords:
     title_only_note: str  # the note when the dumps hold the title and nothing else
     lost_figure: str  # a lost figure's placeholder (its alt text, and after its caption)
     image_missing: str  # after the caption of an image that is not in the book: {src}
+    image_alt: str  # the alt text of an image the post gives none (Sphinx would say its file)
     word_space: str  # between words: "" (Chinese), " " (a note added after a text goes after it)
     untitled: str  # before the first words of a post that has no title
     untitled_empty: str  # the title of a post with neither title nor text
@@ -87,6 +88,7 @@ CHINESE = BookWords(
     title_only_note="转储中只有这篇文章的标题\uff0c没有正文。",
     lost_figure="\uff08图片缺失\uff09",
     image_missing="\uff08图片未能收入本书\uff1a{src}\uff09",
+    image_alt="图片",
     word_space="",
     untitled="无题\uff1a",
     untitled_empty="无题\uff1a\uff08空\uff09",
@@ -115,6 +117,7 @@ ENGLISH = BookWords(
     title_only_note="The dumps hold only this post's title, not its text.",
     lost_figure="(figure missing)",
     image_missing="(image not in the book: {src})",
+    image_alt="Image",
     word_space=" ",
     untitled="Untitled: ",
     untitled_empty="Untitled (empty)",

@@ -1,7 +1,8 @@
 """The post's images: each figure and inline image found, checked and made ready for every edition.
 
 A local image is read relative to its post's file (or, written /x, to the posts folder), never
-from outside the posts folder; a remote one (http, https) is downloaded once into the book's
+from outside the posts folder; a path that names no file there but the post has a URL (or the
+config a site_url) is the blog's own image, fetched from there; a remote one (http, https) is downloaded once into the book's
 cache (BOOK/_postbook/cache/images) and reused on later runs; with fetching off only the cache
 is used. Every image is checked by its bytes, SVGs are cleaned, and the files each edition
 needs are made once per content (postbook.images). The node keeps where its files are
@@ -12,11 +13,13 @@ writers then show a captioned placeholder naming the image).
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urljoin
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
-from ..images import (ImageLimits, ImageProblem, PreparedImage, cached_remote, fetch_many,
-                      load_and_prepare, prepare_image, src_kind)
+from ..images import (ImageBytes, ImageLimits, ImageProblem, PreparedImage, cached_remote,
+                      fetch_many, load_image, load_local, prepare_image, src_kind)
+from ..images.remote import absolute_url
 from ..images.records import problem
 from ..model import Book, Figure, Image, Post, SourceRef, own_inlines, walk_blocks
 
@@ -30,18 +33,20 @@ def resolve_images(book: Book, config: BookConfig, report: Reporter) -> Book:
         return book
     limits = _limits(config)
     cache = Path(book.cache) if book.cache else None
-    remote = sorted({n.src.strip() for _p, n in found if src_kind(n.src.strip()) == "remote"})
-    fetching = book.fetch_images and getattr(config, "fetch_images", True)
-    downloads = fetch_many(remote, cache, limits) if remote and cache is not None and fetching else {}
+    site = getattr(config, "site_url", None) or ""
+    loaded = {id(node): _load(book, post, node, site, limits) for post, node in found}
+    remote = sorted({url for url in loaded.values() if isinstance(url, str)})
+    fetching = book.fetch_images and getattr(config, "fetch_images", True) and cache is not None
+    downloads = fetch_many(remote, cache, limits) if remote and fetching else {}
     for post, node in found:
         where = node_source(post, node)
-        ready = _prepare(book, post, node.src.strip(), downloads, cache, limits, where)
+        ready = _prepare(loaded[id(node)], downloads, cache, limits, node.src.strip())
         if isinstance(ready, ImageProblem):
             ready.at(where).report(report)
             node.missing = ready.message
             continue
-        for problem in ready.problems:
-            problem.at(where).report(report)
+        for problem_ in ready.problems:
+            problem_.at(where).report(report)
         node.asset = f"{ASSET_DIR}/{ready.key}"
         for name, path in ready.files.items():
             book.assets[f"{ASSET_DIR}/{name}"] = str(path)
@@ -61,19 +66,39 @@ def node_source(post: Post, node: Figure | Image) -> SourceRef:
     return node.source if isinstance(node, Figure) else post.source
 
 
-def _prepare(book: Book, post: Post, src: str, downloads: dict, cache: Path | None,
-             limits: ImageLimits, where: SourceRef) -> PreparedImage | ImageProblem:
-    if src_kind(src) == "remote":
-        loaded = downloads.get(src)
-        if loaded is None and cache is not None:  # fetching off: what an earlier run fetched
-            loaded = cached_remote(src, cache)
+def _load(book: Book, post: Post, node: Figure | Image, site: str,
+          limits: ImageLimits) -> ImageBytes | ImageProblem | str:
+    """A local image's bytes (or why not), or the URL to download: a remote src, or a path
+    that is no file beside the posts but lives on the blog (relative to the post's URL or the
+    config's site_url: a saved page's /images/x.png)."""
+    src = node.src.strip()
+    kind = src_kind(src)
+    if kind == "remote":
+        return absolute_url(src)
+    if kind == "refused":
+        return load_image(src, posts_dir=Path(book.folder), post_file=post.source.path,
+                          cache_dir=Path(book.cache or "."), limits=limits)
+    found = load_local(Path(book.folder), post.source.path, src, limits)
+    base = urljoin(site, post.url) if post.url else site
+    if isinstance(found, ImageProblem) and found.code == "image.missing" and base:
+        return urljoin(base, src)
+    return found
+
+
+def _prepare(loaded: ImageBytes | ImageProblem | str, downloads: dict, cache: Path | None,
+             limits: ImageLimits, shown: str) -> PreparedImage | ImageProblem:
+    if isinstance(loaded, str):  # a URL: downloaded now, or by an earlier run
+        url = loaded
+        loaded = downloads.get(url) or (cached_remote(url, cache) if cache else None)
         if loaded is None:
-            return problem("image.fetch-failed", f"{src}: not downloaded (fetching images is "
+            return problem("image.fetch-failed", f"{url}: not downloaded (fetching images is "
                            "off, and no earlier run downloaded it)")
-        return loaded if isinstance(loaded, ImageProblem) else prepare_image(
-            loaded, cache, limits, shown=src)
-    return load_and_prepare(src, posts_dir=Path(book.folder), post_file=post.source.path,
-                            cache_dir=cache, limits=limits, source=where)
+        shown = url
+    if isinstance(loaded, ImageProblem):
+        return loaded
+    if cache is None:
+        return problem("image.cache", f"{shown}: no cache folder to prepare it in")
+    return prepare_image(loaded, cache, limits, shown=shown)
 
 
 def _limits(config: BookConfig) -> ImageLimits:

@@ -247,9 +247,7 @@ def render_figure(block: Figure, post: Post, number: int, words: BookWords = CHI
     if block.asset:
         caption = render_caption(block, chapter) if chapter is not None else ""
         options = [f":name: {post.id}-fig-{number}"]
-        alt = _option_text(block.alt or block.caption)
-        if alt:
-            options.append(f":alt: {alt}")
+        options.append(f":alt: {_option_text(block.alt or block.caption) or words.image_alt}")
         if WIDTH.fullmatch(block.width.strip()):
             options.append(f":width: {block.width.strip()}")
         body = "\n".join(options) + (f"\n\n{caption}" if caption else "")
@@ -279,7 +277,7 @@ def render_caption(block: Figure, chapter: Chapter) -> str:
 
 def render_image(image: Image, chapter: Chapter) -> str:
     """An image in a line of text; one not in the book is its alt text and a note."""
-    alt = escape_inline(" ".join(image.alt.split()))
+    alt = escape_inline(" ".join(image.alt.split()) or chapter.words.image_alt)
     if image.asset:
         title = image.title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
         title = f' "{title}"' if title else ""
