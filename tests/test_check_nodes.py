@@ -10,7 +10,7 @@ import pytest
 from postbook.check.compare import OBJECT
 from postbook.check.expected import read_expected
 from postbook.check.node_compare import (PAGE, PDF_LINKS, PDF_TEXT, TEX, code_key, judge_nodes)
-from postbook.check.nodes import CELL, Element, ExpectedNodes, expected_nodes
+from postbook.check.nodes import CELL, Element, ExpectedNodes, expected_nodes, url_key
 from postbook.check.page_nodes import page_elements, read_nodes
 from postbook.check.pdfobjects import link_annotations
 from postbook.check.pdftext import ChapterRanges, Position, chapter_links
@@ -262,3 +262,19 @@ def test_link_annotations_are_read_from_a_pdf(tmp_path: Path) -> None:
     ranges = ChapterRanges({"one": Position(1, 0.0), "two": Position(2, 0.0)}, [])
     keys = chapter_links(pdf, heights, {"far": Position(2, 10.0)}, ranges, lambda _name: False)
     assert set(keys["one"]) == {"url:https://example.org/x", "chapter:two"}
+
+
+def test_a_link_to_another_place_fails_in_a_page_and_urls_compare_however_spelled() -> None:
+    links = ["url:https://例子.测试/路径?q=值", "chapter:b", "url:mailto:a@example.org"]
+    found = ["url:https://xn--fsqu00a.xn--0zwm56d/%E8%B7%AF%E5%BE%84?q=%E5%80%BC", "chapter:c",
+             "url:mailto:a%40example.org"]
+    page = [page_key(k) for k in found]
+    result = judge({"links": [page_key(k) for k in links]}, SIMPLE, {"links": page})
+    assert messages(result) == ["link 2 of 3 missing in EPUB: `chapter:b` [nodes.missing]",
+                                "1 link(s) in EPUB that the post does not have: `chapter:c` "
+                                "[nodes.extra]"]
+
+
+def page_key(key: str) -> str:
+    kind, _, rest = key.partition(":")
+    return f"url:{url_key(rest)}" if kind == "url" else key

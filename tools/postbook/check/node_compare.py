@@ -127,10 +127,16 @@ def align(expected: list[str], found: list[str]) -> tuple[list[int], list[int],
 
 
 def judge_page(judge: Judge, kind: str, elements: list[Element], found: list[str]) -> None:
-    """Elements the page lists: as many as the post's, each code block's text as written."""
-    judge.result.counts.append(NodeCount(kind, len(elements), len(found), PAGE))
-    key = (lambda t: t) if kind == "code" else name_key
-    missing, extra, paired = align([key(e.text) for e in elements], [key(t) for t in found])
+    """Elements the page lists: as many as the post's, each code block's text as written, each
+    link to where the post's leads."""
+    if kind == "links":
+        missing, extra, paired = match_keys([e.text for e in elements], found)
+        judge.result.counts.append(NodeCount(kind, len(elements), len(elements) - len(missing),
+                                             PAGE))
+    else:
+        key = (lambda t: t) if kind == "code" else name_key
+        missing, extra, paired = align([key(e.text) for e in elements], [key(t) for t in found])
+        judge.result.counts.append(NodeCount(kind, len(elements), len(found), PAGE))
     judge.missing(kind, elements, missing)
     label = EDITION_LABELS[judge.edition]
     if extra:
@@ -140,6 +146,23 @@ def judge_page(judge: Judge, kind: str, elements: list[Element], found: list[str
         for i, j in paired:
             judge.problem("nodes.code-text", f"code block {i + 1} of {len(elements)} differs in "
                           f"{label}: {first_difference(elements[i].text, found[j])}")
+
+
+def match_keys(expected: list[str], found: list[str]) -> tuple[list[int], list[int], list]:
+    """(expected keys not found, found keys not expected, []): the keys matched as multisets."""
+    left = Counter(found)
+    missing = []
+    for i, key in enumerate(expected):
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            missing.append(i)
+    extra = []
+    for j, key in enumerate(found):
+        if left[key] > 0:  # (the first ones of each key the post has fewer of)
+            left[key] -= 1
+            extra.append(j)
+    return missing, extra, []
 
 
 def first_difference(expected: str, found: str) -> str:

@@ -11,6 +11,7 @@ Footnotes come after the chapter's text, in the order they are first referred to
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ..model import (CONTAINERS, Block, BlockQuote, BulletList, Cite, Code, CodeBlock, EqRef,
                      Heading, Image, Inline, InlineMath, LineBreak, Link, Note, OrderedList,
@@ -151,7 +152,23 @@ def link_key(link: Link, post_id: str) -> str:
     """url:<URL> for a link out of the book, chapter:<id> for one to a chapter (or this one)."""
     if link.target is not None:
         return CHAPTER + link.target
-    return EXTERNAL + link.url if link.url else CHAPTER + post_id
+    return EXTERNAL + url_key(link.url) if link.url else CHAPTER + post_id
+
+
+def url_key(url: str) -> str:
+    """A URL as compared, however an edition spells it: percent-escapes decoded, the scheme and
+    the host in lower case, an IDNA host (xn--...) in Unicode (markdown-it writes the host in
+    Punycode and escapes the path; LaTeX and WeasyPrint keep what they are given; the HTML may
+    write mailto: with character references)."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower()
+    try:
+        host = ".".join(label.encode("ascii").decode("idna") if label.startswith("xn--")
+                        else label for label in host.split("."))
+    except (UnicodeError, ValueError):
+        pass
+    return unquote(urlunsplit((parts.scheme.lower(), host, parts.path, parts.query,
+                               parts.fragment)))
 
 
 def text_of(blocks: list[Block]) -> str:

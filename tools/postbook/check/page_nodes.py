@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
-from .nodes import CHAPTER, EXTERNAL, KINDS
+from .nodes import CHAPTER, EXTERNAL, KINDS, url_key
 
 
 def has_class(name: str) -> str:
@@ -100,7 +100,7 @@ def page_elements(read: dict[str, list[dict]], post_id: str, post_ids: set[str],
 def link_key(href: str, classes: str, post_id: str, post_ids: set[str], page: str) -> str | None:
     """url:<URL>, chapter:<id>, or None for a link that is no link of the post."""
     if "external" in classes.split():
-        return EXTERNAL + unquote(href)
+        return EXTERNAL + url_key(href)
     parts = urlsplit(href)
     path, fragment = unquote(parts.path), unquote(parts.fragment)
     if BIBLIOGRAPHY.search(path) or BIBLIOGRAPHY.search(fragment) or EQUATION.search(fragment):

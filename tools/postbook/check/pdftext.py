@@ -10,9 +10,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
-from urllib.parse import unquote
 
-from .nodes import CHAPTER, EXTERNAL
+from .nodes import CHAPTER, EXTERNAL, url_key
 from .pdfobjects import LinkAnnotation, link_annotations
 
 PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
@@ -122,7 +121,7 @@ def chapter_links(pdf: Path, heights: dict[int, float], dests: dict[str, Positio
 def link_key(link: LinkAnnotation, heights: dict[int, float], dests: dict[str, Position],
              ranges: ChapterRanges, ignored: Callable[[str], bool]) -> str | None:
     if link.uri is not None:
-        return EXTERNAL + unquote(link.uri)
+        return EXTERNAL + url_key(link.uri)
     if link.dest is not None:
         if ignored(link.dest):
             return None
