@@ -171,3 +171,119 @@ def test_tex_left_in_the_html_text_is_stray(sample_build: BuildLayout, tmp_path:
     stray = [p for p in result.failing if p.code == "tex.stray"]
     assert [p.chapter for p in stray] == [victim]
     assert r"\frac" in stray[0].message and "$ x2" in stray[0].message
+
+
+# ---- the post's elements: code, tables, lists, links, footnotes, headings, quotes -------------
+
+PYTHON_1, PYTHON_2 = "写给自己的Python笔记(一)", "写给自己的Python笔记(二)"
+
+
+def post_titled(result: CheckResult, start: str) -> str:
+    return next(p.id for p in result.posts if p.title.startswith(start))
+
+
+def node_messages(result: CheckResult) -> list[tuple[str | None, str]]:
+    return [(p.chapter, p.message) for p in result.failing if p.code.startswith("nodes.")]
+
+
+def test_every_element_of_every_post_is_in_every_edition(make_check) -> None:
+    _result, report = make_check
+    by_title = {p["title"][:len(PYTHON_1)]: p for p in report["posts"]}
+    assert by_title[PYTHON_1]["nodes"] == {"code": 1, "tables": 0, "rows": 0, "items": 5,
+                                           "links": 5, "notes": 2, "headings": 3, "quotes": 1}
+    assert by_title[PYTHON_2]["nodes"] == {"code": 1, "tables": 3, "rows": 49, "items": 0,
+                                           "links": 1, "notes": 0, "headings": 3, "quotes": 0}
+    for post in report["posts"]:
+        for edition, cell in post["editions"].items():
+            for kind, count in cell["nodes"].items():
+                assert count["found"] == count["expected"] == post["nodes"][kind], (
+                    post["id"], edition, kind)
+    # (the Web PDF's chapter holds its footnotes, and the formula in one: 6, not 5)
+    assert {e: c["equations"] for e, c in by_title[PYTHON_1]["editions"].items()} == {
+        "html": 6, "epub": 6, "latex": 6, "webpdf": 6}
+    assert report["node_sources"]["latex"]["items"] == "book.tex"
+    assert report["node_sources"]["webpdf"]["links"] == "pdf links"
+
+
+def test_a_code_block_a_list_item_and_a_footnote_cut_from_the_html_fail_that_post(
+        sample_build: BuildLayout, tmp_path: Path) -> None:
+    layout = copy_edition(sample_build, tmp_path, "html")
+    victim = post_titled(check(layout, ("html",)), PYTHON_1)
+    page = layout.html_chapter(victim)
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r'<div class="highlight-python notranslate">.*?</pre></div>\s*</div>', "", text,
+                  count=1, flags=re.S)
+    text = text.replace("<li><p>第二次遍历什么也得不到;</p></li>", "", 1)
+    text = re.sub(r'<aside class="footnote brackets" id="id6".*?</aside>', "", text, count=1,
+                  flags=re.S)
+    page.write_text(text, encoding="utf-8")
+    result = check(layout, ("html",))
+    assert node_messages(result) == [
+        (victim, "code block 1 of 1 missing in HTML: `def read_blocks(path, size=4096): \"\"\"按块读取"
+                 "文件:每次只…`"),
+        (victim, "list item 2 of 5 missing in HTML: `第二次遍历什么也得不到;`"),
+        (victim, "footnote 2 of 2 missing in HTML: `见 PEP 342。生成器的 close() 方法正是为此而加的。`")]
+    nodes = result.cells[(victim, "html")].nodes
+    assert (nodes.found, nodes.expected) == (14, 17)
+
+
+def test_a_table_row_cut_from_the_epub_fails_that_post(sample_build: BuildLayout,
+                                                        tmp_path: Path) -> None:
+    layout = BuildLayout(build=tmp_path / "build", book=sample_build.book)
+    layout.epub_file.parent.mkdir(parents=True)
+    shutil.copy(sample_build.epub_file, layout.epub_file)
+    victim = post_titled(check(layout, ("epub",)), PYTHON_2)
+    member = layout.epub_chapter(victim)
+    with zipfile.ZipFile(layout.epub_file) as old:
+        entries = [(info, old.read(info.filename)) for info in old.infolist()]
+    with zipfile.ZipFile(layout.epub_file, "w") as new:
+        for info, data in entries:
+            if info.filename == member:
+                row = re.search(rb"<tr[^>]*>\s*<td[^>]*><p>3</p></td>.*?</tr>", data, re.S)
+                data = data.replace(row.group(0), b"", 1)
+            new.writestr(info, data)
+    result = check(layout, ("epub",))
+    assert node_messages(result) == [
+        (victim, "table 3, row 4 of 41 missing in EPUB: `3 | 9 | 27 | 奇数`")]
+
+
+def test_list_items_and_quotes_cut_from_book_tex_fail_in_the_latex_pdf(
+        sample_build: BuildLayout, tmp_path: Path) -> None:
+    layout = copy_edition(sample_build, tmp_path, "latex")
+    victim = post_titled(check(layout, ("latex",)), PYTHON_1)
+    tex = layout.latex_tex.read_text(encoding="utf-8")
+    start = tex.index(f"chapters/{victim}::doc")
+    body = tex[start:].replace("\\item", "", 1).replace("\\begin{quote}", "", 1)
+    layout.latex_tex.write_text(tex[:start] + body, encoding="utf-8")
+    result = check(layout, ("latex",))
+    assert node_messages(result) == [
+        (victim, "4 list items in LaTeX PDF (book.tex), the post has 5"),
+        (victim, "0 block quotes in LaTeX PDF (book.tex), the post has 1")]
+
+
+@pytest.mark.parametrize("edition", ["latex", "webpdf"])
+def test_a_code_line_a_row_and_a_link_lost_from_a_pdf_are_named(sample_build: BuildLayout,
+                                                                  edition: str) -> None:
+    from postbook.check.node_compare import judge_nodes
+    from postbook.check.runner import EXTRACTORS
+
+    result = check(sample_build, (edition,))
+    first, second = post_titled(result, PYTHON_1), post_titled(result, PYTHON_2)
+    read = EXTRACTORS[edition](sample_build, [p.id for p in result.posts], lambda _m: None)
+    posts = {p.id: p for p in result.posts}
+    label = {"latex": "LaTeX PDF", "webpdf": "Web PDF"}[edition]
+    chapter = read.chapters[first]
+    links = [k for k in chapter.nodes["links"] if "peps.python.org" not in k]
+    lost = judge_nodes(first, edition, posts[first].nodes, read.node_sources,
+                       {**chapter.nodes, "links": links}, chapter.text.replace("yield block", ""))
+    assert [p.message for p in lost.problems] == [
+        f"code block 1 of 1 missing in {label}: `def read_blocks(path, size=4096): \"\"\"按块读取"
+        f"文件:每次只…` (its line 8 not found: `yield block`)",
+        f"link 3 of 5 missing in {label} (no link annotation to it): "
+        f"`url:https://peps.python.org/pep-0255/`"]
+    chapter = read.chapters[second]
+    assert "17 289 4913 奇数" in chapter.text
+    lost = judge_nodes(second, edition, posts[second].nodes, read.node_sources, chapter.nodes,
+                       chapter.text.replace("17 289 4913 奇数", ""))
+    assert [p.message for p in lost.problems] == [
+        f"table 3, row 18 of 41 missing in {label}: `17 | 289 | 4913 | 奇数`"]

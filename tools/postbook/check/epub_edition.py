@@ -10,6 +10,9 @@ import lxml.html
 
 from .layout import BuildLayout
 from .links import PageStore, broken_links, find_by_class, parse_page
+from .node_compare import PAGE
+from .nodes import KINDS
+from .page_nodes import page_elements, read_nodes
 from .results import ChapterText, EditionText, Problem
 
 EDITION = "epub"
@@ -34,20 +37,23 @@ def visible_text(body: lxml.html.HtmlElement) -> str:
     return body.text_content()
 
 
-def read_chapter(store: PageStore, post_id: str, name: str) -> tuple[ChapterText, list[Problem]]:
-    """One chapter's text and formula count; TeX left as code and broken links are problems."""
+def read_chapter(store: PageStore, post_id: str, name: str,
+                 post_ids: set[str]) -> tuple[ChapterText, list[Problem]]:
+    """One chapter's text, formula count and elements; TeX left as code and broken links are
+    problems."""
     body = chapter_body(parse_page(store.read(name)))
     problems = [Problem("math.unrendered", f"formula shown as TeX: {code.text_content()!r}",
                         name, post_id, EDITION)
                 for code in find_by_class(body, "code", "math-error")]
     problems += [Problem("links.broken", f"broken link {b}", name, post_id, EDITION)
                  for b in broken_links(store, name, body)]
-    return ChapterText(visible_text(body), len(formula_nodes(body))), problems
+    nodes = page_elements(read_nodes([body]), post_id, post_ids, name)
+    return ChapterText(visible_text(body), len(formula_nodes(body)), nodes), problems
 
 
 def extract(layout: BuildLayout, post_ids: list[str],
             progress: Callable[[str], None]) -> EditionText:
-    """Every chapter of book.epub: text, formulas, broken links inside the zip."""
+    """Every chapter of book.epub: text, formulas, elements, broken links inside the zip."""
     edition = EditionText(EDITION)
     if not layout.epub_file.is_file():
         edition.problems.append(Problem("edition.missing", f"{layout.epub_file} not found "
@@ -55,11 +61,13 @@ def extract(layout: BuildLayout, post_ids: list[str],
         return edition
     with zipfile.ZipFile(layout.epub_file) as archive:
         store = PageStore(archive=archive)
+        edition.node_sources = {kind: PAGE for kind in KINDS}
         for n, post_id in enumerate(post_ids, 1):
             progress(f"[{n}/{len(post_ids)}] epub: checking chapter {post_id}")
             name = layout.epub_chapter(post_id)
             if store.exists(name):
-                edition.chapters[post_id], problems = read_chapter(store, post_id, name)
+                edition.chapters[post_id], problems = read_chapter(store, post_id, name,
+                                                                         set(post_ids))
                 edition.problems += problems
         for name in OTHER_PAGES:
             if store.exists(name):

@@ -14,6 +14,7 @@ from ..model import (CONTAINERS, Block, Book, Cite, Code, CodeBlock, DisplayMath
 from ..pipeline import ConvertOptions, read_all
 from ..transforms import PIPELINE
 from .compare import OBJECT
+from .nodes import ExpectedNodes, expected_nodes
 from .raw_math import RawFormula, raw_formulas
 
 MATH_STEP = "math"  # the transform that normalises formulas: raw formulas are taken before it
@@ -30,6 +31,7 @@ class ExpectedPost:
     inline: int  # inline formulas
     display: int  # displayed formulas
     titles: list[str] = field(default_factory=list)  # the 《...》 titles of links and citations
+    nodes: ExpectedNodes = field(default_factory=ExpectedNodes)  # code, tables, lists, links...
 
     @property
     def equations(self) -> int:
@@ -90,7 +92,8 @@ def expected_post(post: Post) -> ExpectedPost:
     texts = [post.title or ""] + [block_text(b) for b in walk_blocks(post.blocks)]
     inline, display = count_math(post)
     return ExpectedPost(post.id, post.title or "", str(post.source),
-                        "\n".join(t for t in texts if t), inline, display, link_titles(post))
+                        "\n".join(t for t in texts if t), inline, display, link_titles(post),
+                        expected_nodes(post))
 
 
 def transform_keeping_raw(book: Book, config: BookConfig,

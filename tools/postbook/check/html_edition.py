@@ -9,6 +9,9 @@ from typing import Callable
 
 from .layout import BuildLayout
 from .links import PageStore, broken_links, find_by_class, parse_page
+from .node_compare import PAGE
+from .nodes import KINDS
+from .page_nodes import NOT_ITEM_TEXT, NOT_TEXT, READ_NODES_JS, SELECTORS, page_elements
 from .results import ChapterText, EditionText, Problem
 
 EDITION = "html"
@@ -20,9 +23,10 @@ OTHER_PAGES = ("index.html", "references.html")  # checked for broken links, not
 
 # Sphinx adds MathJax only to pages that have math.
 HAS_MATHJAX = "() => !!document.querySelector('script[src*=\"mathjax\" i]')"
-# Runs in the page once MathJax is done: its formulas in the article, their errors, and the
-# article's visible text without the typeset math (whose TeX must not show anywhere else).
-READ_PAGE = r"""async (selector) => {
+# Runs in the page once MathJax is done: its formulas in the article, their errors, the
+# article's visible text without the typeset math (whose TeX must not show anywhere else), and
+# its elements by kind (check.page_nodes: code blocks, tables, list items, links...).
+READ_PAGE = r"""async ({selector, selectors, notText, notItemText}) => {
   const article = document.querySelector(selector) || document.body;
   const ready = window.MathJax && MathJax.startup && MathJax.startup.promise;
   if (ready) await MathJax.startup.promise;
@@ -37,10 +41,14 @@ READ_PAGE = r"""async (selector) => {
   });
   const clone = article.cloneNode(true);
   clone.querySelectorAll('mjx-container, .headerlink, script, style').forEach(e => e.remove());
+  const readNodes = """ + READ_NODES_JS + r""";
   return {mathjax: !!ready, math: article.querySelectorAll('.math').length,
           formulas: article.querySelectorAll('mjx-container').length,
-          errors: errors, text: clone.textContent};
+          errors: errors, text: clone.textContent,
+          nodes: readNodes(article, selectors, notText, notItemText)};
 }"""
+PAGE_ARGUMENT = {"selector": ARTICLE, "selectors": SELECTORS, "notText": NOT_TEXT,
+                 "notItemText": NOT_ITEM_TEXT}
 
 
 def chromium_path() -> str | None:
@@ -71,7 +79,7 @@ class ChromiumPages:
                                             timeout=MATHJAX_TIMEOUT_MS)
             except Exception:  # Playwright's TimeoutError: READ_PAGE reports it
                 pass
-        return self.page.evaluate(READ_PAGE, ARTICLE)
+        return self.page.evaluate(READ_PAGE, PAGE_ARGUMENT)
 
     def close(self) -> None:
         self.browser.close()
@@ -122,6 +130,7 @@ def read_chapters(edition: EditionText, layout: BuildLayout, post_ids: list[str]
                   browser: ChromiumPages, progress: Callable[[str], None]) -> None:
     """Load each chapter page in the browser; check the links of every page."""
     store = PageStore(root=layout.html_dir)
+    edition.node_sources = {kind: PAGE for kind in KINDS}
     try:
         for n, post_id in enumerate(post_ids, 1):
             progress(f"[{n}/{len(post_ids)}] html: checking chapter {post_id}")
@@ -129,7 +138,9 @@ def read_chapters(edition: EditionText, layout: BuildLayout, post_ids: list[str]
             if not store.exists(name):
                 continue
             page = browser.read(layout.html_chapter(post_id))
-            edition.chapters[post_id] = ChapterText(page["text"], page["formulas"])
+            edition.chapters[post_id] = ChapterText(
+                page["text"], page["formulas"],
+                page_elements(page["nodes"], post_id, set(post_ids), name))
             edition.problems += chapter_problems(post_id, page, name)
             edition.problems += link_problems(store, name, post_id)
     finally:

@@ -1,14 +1,16 @@
-"""The LaTeX edition: formulas counted in book.tex per chapter, text from book.pdf per chapter."""
+"""The LaTeX edition: formulas and elements counted in book.tex per chapter, text and links from
+book.pdf per chapter."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .layout import BuildLayout
-from .pdftext import read_destinations, read_words, split_chapters
+from .node_compare import PDF_LINKS, PDF_TEXT, TEX
+from .pdftext import ChapterRanges, chapter_links, read_destinations, read_words, split_chapters
 from .results import ChapterText, EditionText, Problem
 
 EDITION = "latex"
@@ -24,6 +26,22 @@ TEX_SOURCE = re.compile(r"\\postbooktexsource\{")  # a formula XeLaTeX rejected,
 AUX_ANCHOR = re.compile(r"^\\newlabel\{chapters/([^:{}]+)::doc\}"
                         r"\{.*\{([A-Za-z]+\*?\.[\d.]+)\}\{[^{}]*\}\}\s*$")
 SECTIONING_DEST = re.compile(r"^(?:part|chapter)\*?\.")  # where a chapter's pages end
+# The elements LaTeX sets where the PDF's text does not show them as such, counted in book.tex:
+# list items, footnotes (at the page's foot: numbers without a mark in the text), headings
+# (sections, and the {pb-heading} of a list, quote or note: sphinxext.markup's bold line), quotes.
+TEX_NODES = {
+    "items": re.compile(r"\\item\b"),
+    "notes": re.compile(r"\\begin\{footnote(?:text)?\}"),
+    "headings": re.compile(r"\\(?:(?:sub)*section|(?:sub)?paragraph)\*?\{"
+                           r"|\\par\\medskip\\noindent\\textbf\{"),
+    "quotes": re.compile(r"\\begin\{quote\}"),
+}
+# Code and table rows are looked for in the PDF's text, links are its link annotations: those to
+# a hyperref destination that is no chapter, section or label (footnotes, equations, pages,
+# citations, list items) are not links of the post.
+NODE_SOURCES = {"code": PDF_TEXT, "tables": PDF_TEXT, "rows": PDF_TEXT, "links": PDF_LINKS,
+                **{kind: TEX for kind in TEX_NODES}}
+NOT_LINK_DEST = re.compile(r"^(?:Hfootnote|equation|page|cite|Item|figure|table|Doc-Start)\b")
 
 
 @dataclass(frozen=True)
@@ -35,6 +53,7 @@ class TexChapter:
     last: int  # last line before the next chapter, part or the bibliography
     inline: int
     display: int
+    nodes: dict[str, int] = field(default_factory=dict)  # elements counted, by kind (TEX_NODES)
 
 
 def tex_chapters(tex: Path) -> list[TexChapter]:
@@ -50,7 +69,8 @@ def tex_chapters(tex: Path) -> list[TexChapter]:
             body = "\n".join(lines[start:end])
             inline = len(INLINE_MATH.findall(body)) - len(TEX_SOURCE.findall(body))
             found.append(TexChapter(label.group(1), start + 1, end, max(inline, 0),
-                                    len(DISPLAY_MATH.findall(body))))
+                                    len(DISPLAY_MATH.findall(body)),
+                                    {k: len(p.findall(body)) for k, p in TEX_NODES.items()}))
     return found
 
 
@@ -60,20 +80,24 @@ def aux_anchors(aux: Path) -> dict[str, str]:
     return {m.group(1): m.group(2) for line in text.splitlines() if (m := AUX_ANCHOR.match(line))}
 
 
-def pdf_chapters(layout: BuildLayout, post_ids: list[str]) -> tuple[dict[str, str], list[str]]:
-    """The text of each chapter in book.pdf, and the chapters it could not place."""
+def pdf_chapters(layout: BuildLayout, post_ids: list[str]
+                 ) -> tuple[dict[str, str], dict[str, list[str]], list[str]]:
+    """The text and the links of each chapter in book.pdf, and the chapters it could not place."""
     words, heights = read_words(layout.latex_pdf)
     dests = read_destinations(layout.latex_pdf, heights)
     anchors = aux_anchors(layout.latex_aux)
     starts = {i: dests[anchors[i]] for i in post_ids if anchors.get(i) in dests}
     stops = [p for name, p in dests.items() if SECTIONING_DEST.match(name)]
-    return split_chapters(words, starts, stops), [i for i in post_ids if i not in starts]
+    links = chapter_links(layout.latex_pdf, heights, dests, ChapterRanges(starts, stops),
+                          lambda name: NOT_LINK_DEST.match(name) is not None)
+    return (split_chapters(words, starts, stops), links,
+            [i for i in post_ids if i not in starts])
 
 
 def extract(layout: BuildLayout, post_ids: list[str],
             progress: Callable[[str], None]) -> EditionText:
-    """Every chapter's PDF text, with the formulas book.tex gives it."""
-    edition = EditionText(EDITION)
+    """Every chapter's PDF text and links, with the formulas and elements book.tex gives it."""
+    edition = EditionText(EDITION, node_sources=dict(NODE_SOURCES))
     missing = [p for p in (layout.latex_tex, layout.latex_pdf) if not p.is_file()]
     if missing:
         edition.problems.append(Problem("edition.missing", f"{missing[0]} not found "
@@ -81,11 +105,13 @@ def extract(layout: BuildLayout, post_ids: list[str],
         return edition
     progress(f"latex: reading {layout.latex_pdf.name} and {layout.latex_tex.name}")
     tex = {c.post_id: c for c in tex_chapters(layout.latex_tex)}
-    texts, unplaced = pdf_chapters(layout, post_ids)
+    texts, links, unplaced = pdf_chapters(layout, post_ids)
     for post_id in post_ids:
         if post_id in tex and post_id in texts:
+            chapter = tex[post_id]
+            nodes = {**chapter.nodes, "links": links.get(post_id, [])}
             edition.chapters[post_id] = ChapterText(texts[post_id],
-                                                    tex[post_id].inline + tex[post_id].display)
+                                                    chapter.inline + chapter.display, nodes)
     edition.problems += [Problem("pdf.chapter-not-found", "chapter not found in book.tex/book.pdf "
                                  "(no \\chapter or no destination)", layout.latex_pdf.name, i,
                                  EDITION) for i in post_ids if i in unplaced or i not in tex]

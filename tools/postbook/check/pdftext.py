@@ -1,4 +1,5 @@
-"""A PDF's words with their positions (pdftotext -raw -bbox), cut into chapters at destinations."""
+"""A PDF's words with their positions (pdftotext -raw -bbox), and its link annotations, cut into
+chapters at destinations."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
+
+from .nodes import CHAPTER, EXTERNAL, url_key
+from .pdfobjects import LinkAnnotation, link_annotations
 
 PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
 WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">(.*?)</word>')
@@ -73,18 +78,58 @@ def destination_top(m: re.Match[str], height: float) -> float:
         return 0.0
 
 
+class ChapterRanges:
+    """Which chapter a place in the PDF belongs to: from a chapter's start to the next start or
+    stop (a part, the bibliography). A stop sorts before a start at the same place, so the start
+    wins."""
+
+    def __init__(self, starts: dict[str, Position], stops: list[Position]) -> None:
+        self.marks = sorted([(p, 0, "") for p in stops] + [(p, 1, c) for c, p in starts.items()])
+        self.positions = [m[0] for m in self.marks]
+
+    def chapter_at(self, position: Position) -> str | None:
+        i = bisect.bisect_right(self.positions, position) - 1
+        return self.marks[i][2] or None if i >= 0 else None
+
+
 def split_chapters(words: list[Word], starts: dict[str, Position],
                    stops: list[Position]) -> dict[str, str]:
-    """Each chapter's words, from its start to the next start or stop (a part, the bibliography).
-
-    A stop sorts before a start at the same place, so the start wins. Words keep their order.
-    """
-    marks = sorted([(p, 0, "") for p in stops] + [(p, 1, c) for c, p in starts.items()])
-    positions = [m[0] for m in marks]
+    """Each chapter's words, from its start to the next start or stop. Words keep their order."""
+    ranges = ChapterRanges(starts, stops)
     texts: dict[str, list[str]] = {c: [] for c in starts}
     for word in words:
-        shifted = Position(word.position.page, word.position.top + TOLERANCE)
-        i = bisect.bisect_right(positions, shifted) - 1
-        if i >= 0 and marks[i][2]:
-            texts[marks[i][2]].append(word.text)
+        chapter = ranges.chapter_at(Position(word.position.page, word.position.top + TOLERANCE))
+        if chapter:
+            texts[chapter].append(word.text)
     return {c: " ".join(t) for c, t in texts.items()}
+
+
+def chapter_links(pdf: Path, heights: dict[int, float], dests: dict[str, Position],
+                  ranges: ChapterRanges, ignored: Callable[[str], bool]) -> dict[str, list[str]]:
+    """The link annotations on each chapter's pages, in order, as url:<URI> or chapter:<id> of
+    the chapter their destination is in (chapter:? when it is in none); destinations named as
+    ignored (footnotes, equations...) are left out."""
+    links: dict[str, list[str]] = {}
+    for link in link_annotations(pdf):
+        chapter = ranges.chapter_at(Position(link.page, heights.get(link.page, 0.0) - link.top))
+        key = link_key(link, heights, dests, ranges, ignored)
+        if chapter and key:
+            links.setdefault(chapter, []).append(key)
+    return links
+
+
+def link_key(link: LinkAnnotation, heights: dict[int, float], dests: dict[str, Position],
+             ranges: ChapterRanges, ignored: Callable[[str], bool]) -> str | None:
+    if link.uri is not None:
+        return EXTERNAL + url_key(link.uri)
+    if link.dest is not None:
+        if ignored(link.dest):
+            return None
+        target = dests.get(link.dest)
+    elif link.dest_page is not None:
+        height = heights.get(link.dest_page, 0.0)
+        target = Position(link.dest_page, 0.0 if link.dest_top is None else height - link.dest_top)
+    else:
+        return None
+    chapter = ranges.chapter_at(target) if target is not None else None
+    return CHAPTER + (chapter or f"?{link.dest or link.dest_page}")

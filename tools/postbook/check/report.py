@@ -11,7 +11,7 @@ from .results import EDITION_LABELS, Cell, Problem, Validation
 from .runner import CheckResult
 
 POST_WIDTH = 36  # display columns for the post column (CJK characters take two)
-CELL_WIDTH = 18
+CELL_WIDTH = 24
 COUNT_NAMES = {"missing-character": "missing characters", "undefined-reference":
                "undefined references", "undefined-citation": "undefined citations",
                "overfull": "overfull boxes", "kept_as_text": "kept as text",
@@ -37,13 +37,17 @@ def fit(text: str, columns: int) -> str:
 
 
 def cell_text(cell: Cell | None) -> str:
-    """'100.0% 8/8' then ' !2' when the cell has failing problems."""
+    """'100.0% 8/8 63/63': coverage, formulas, elements (none when the post has none and none
+    were found), then ' !2' when the cell has failing problems."""
     if cell is None:
         return "-"
     cov = "  n/a " if cell.coverage is None else f"{cell.coverage:5.1f}%"
     found = "?" if cell.equations is None else str(cell.equations)
+    nodes = cell.nodes
+    shows = nodes is not None and (nodes.found or nodes.expected)
+    elements = f" {nodes.found}/{nodes.expected}" if shows else ""
     flag = f" !{len(cell.failing)}" if cell.failing else ""
-    return f"{cov} {found}/{cell.expected_equations}{flag}"
+    return f"{cov} {found}/{cell.expected_equations}{elements}{flag}"
 
 
 def table(result: CheckResult) -> str:
@@ -51,7 +55,8 @@ def table(result: CheckResult) -> str:
     names = list(result.editions)
     head = fit("post", POST_WIDTH) + "".join(fit(EDITION_LABELS[n], CELL_WIDTH) for n in names)
     legend = ("each edition: text coverage % (CJK characters and Latin words), formulas "
-              "found/expected, !failing problems")
+              "found/expected, elements found/expected (code, tables, rows, list items, links, "
+              "footnotes, headings, quotes), !failing problems")
     rows = [legend, head.rstrip(), "-" * width(head.rstrip())]
     for post in result.posts:
         cells = "".join(fit(cell_text(result.cells.get((post.id, n))), CELL_WIDTH) for n in names)
@@ -102,7 +107,8 @@ def summary(result: CheckResult) -> str:
     verdict = "PASS" if result.ok else "FAIL"
     return (f"postbook check: {verdict}: {len(result.posts)} chapters x {len(result.editions)} "
             f"editions; lowest coverage {lowest} (min {result.min_coverage}%); formulas "
-            f"{formula_totals(result)}; {len(result.failing)} problems, {notes} notes; "
+            f"{formula_totals(result)}; elements {node_totals(result)}; "
+            f"{len(result.failing)} problems, {notes} notes; "
             f"{sum(result.timings.values()):.0f}s")
 
 
@@ -113,6 +119,16 @@ def formula_totals(result: CheckResult) -> str:
         cells = [result.cells[(p.id, name)] for p in result.posts]
         found = sum(c.equations or 0 for c in cells)
         totals.append(f"{EDITION_LABELS[name]} {found}/{sum(c.expected_equations for c in cells)}")
+    return ", ".join(totals)
+
+
+def node_totals(result: CheckResult) -> str:
+    """Elements found/expected per edition."""
+    totals = []
+    for name in result.editions:
+        nodes = [c.nodes for p in result.posts if (c := result.cells[(p.id, name)]).nodes]
+        found, expected = sum(n.found for n in nodes), sum(n.expected for n in nodes)
+        totals.append(f"{EDITION_LABELS[name]} {found}/{expected}")
     return ", ".join(totals)
 
 
@@ -134,6 +150,7 @@ def to_data(result: CheckResult) -> dict:
         "summary": summary(result),
         "min_coverage": result.min_coverage,
         "editions": list(result.editions),
+        "node_sources": {n: e.node_sources for n, e in result.editions.items()},
         "posts": [post_data(result, p) for p in result.posts],
         "problems": [asdict(p) for p in result.problems],
         "validators": {n: asdict(v) for n, v in result.validations.items()},
@@ -146,9 +163,21 @@ def post_data(result: CheckResult, post) -> dict:
     cells = {n: result.cells[(post.id, n)] for n in result.editions}
     return {"id": post.id, "title": post.title, "source": post.source,
             "equations": post.equations, "inline": post.inline, "display": post.display,
+            "nodes": post.nodes.counts(),
             "editions": {n: {"coverage": c.coverage, "equations": c.equations,
+                             "nodes": node_data(c),
                              "problems": len(c.failing), "notes": len(c.problems) - len(c.failing)}
                          for n, c in cells.items()}}
+
+
+def node_data(cell: Cell) -> dict[str, dict]:
+    """Per kind the post has or the edition shows: expected, found, elements it cannot show
+    (how the edition counts each kind: the report's node_sources)."""
+    if cell.nodes is None:
+        return {}
+    return {c.kind: {"expected": c.expected, "found": c.found,
+                     **({"unchecked": c.unchecked} if c.unchecked else {})}
+            for c in cell.nodes.counts if c.expected or c.found or c.unchecked}
 
 
 def write_json(result: CheckResult, path: Path) -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .node_compare import NodeResult
 
 EDITIONS = ("html", "epub", "latex", "webpdf")  # the table's columns, in this order
 EDITION_LABELS = {"html": "HTML", "epub": "EPUB", "latex": "LaTeX PDF", "webpdf": "Web PDF"}
@@ -32,6 +36,9 @@ class ChapterText:
 
     text: str  # the visible text (math, images and page furniture left out where possible)
     equations: int | None = None  # formulas rendered; None when the edition cannot count them
+    # the elements it shows, by kind (check.nodes.KINDS): their texts (or link keys) in order, or
+    # only their number; what each kind holds is EditionText.node_sources
+    nodes: dict[str, list[str] | int] = field(default_factory=dict)
 
 
 @dataclass
@@ -42,6 +49,9 @@ class EditionText:
     chapters: dict[str, ChapterText] = field(default_factory=dict)  # by post id
     problems: list[Problem] = field(default_factory=list)
     facts: dict[str, object] = field(default_factory=dict)  # counts for the report (JSON)
+    # kind -> how this edition shows it (check.node_compare: PAGE, PDF_TEXT, PDF_LINKS, TEX);
+    # a kind it cannot show is absent
+    node_sources: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -52,6 +62,7 @@ class Cell:
     equations: int | None  # found
     expected_equations: int
     problems: list[Problem] = field(default_factory=list)
+    nodes: NodeResult | None = None  # the elements (code, tables, lists...) found and expected
 
     @property
     def failing(self) -> list[Problem]:

@@ -14,6 +14,7 @@ from . import epub_edition, html_edition, latex_edition, validators, webpdf_edit
 from .compare import Coverage, coverage, missing_titles, stray_tex
 from .expected import ExpectedBook, ExpectedPost, read_expected
 from .layout import BuildLayout
+from .node_compare import judge_nodes
 from .results import EDITIONS, VALIDATORS, Cell, ChapterText, EditionText, Problem, Validation
 
 Extractor = Callable[[BuildLayout, list[str], Callable[[str], None]], EditionText]
@@ -150,7 +151,8 @@ def book_problems(layout: BuildLayout, ids: list[str]) -> list[Problem]:
 
 def judge(post: ExpectedPost, edition: EditionText, problems: list[Problem],
           min_coverage: float) -> Cell:
-    """One post in one edition: coverage, formulas, stray TeX, titles, and its problems."""
+    """One post in one edition: coverage, formulas, stray TeX, titles, the elements (code,
+    tables, lists, links...), and its problems."""
     own = [p for p in problems if p.chapter == post.id and p.edition == edition.name]
     chapter = edition.chapters.get(post.id)
     if chapter is None:
@@ -162,6 +164,9 @@ def judge(post: ExpectedPost, edition: EditionText, problems: list[Problem],
     found = coverage(post.text, chapter.text)
     cell = Cell(round(found.percent, 2), chapter.equations, post.equations, own)
     cell.problems += text_problems(post, chapter, edition.name, found, min_coverage)
+    cell.nodes = judge_nodes(post.id, edition.name, post.nodes, edition.node_sources,
+                             chapter.nodes, chapter.text)
+    cell.problems += cell.nodes.problems
     return cell
 
 

@@ -1,4 +1,5 @@
-"""The TeX-free PDF: text from book-web.pdf per chapter, formulas from the page WeasyPrint read."""
+"""The TeX-free PDF: text and links from book-web.pdf per chapter, formulas and elements from the
+page WeasyPrint read."""
 
 from __future__ import annotations
 
@@ -8,58 +9,95 @@ import lxml.html
 
 from .layout import BuildLayout
 from .links import PageStore, broken_links, find_by_class, parse_page
-from .pdftext import read_destinations, read_words, split_chapters
+from .node_compare import PAGE as FROM_PAGE, PDF_LINKS, PDF_TEXT
+from .page_nodes import BIBLIOGRAPHY, EQUATION, has_class, page_elements, read_nodes
+from .pdftext import ChapterRanges, chapter_links, read_destinations, read_words, split_chapters
 from .results import ChapterText, EditionText, Problem
 
 EDITION = "webpdf"
 PAGE = "index.html"
 DOC_START = "document-"  # the single page marks where each document starts: span#document-<doc>
+# How the elements are counted: code and table rows in the PDF's text, links as the PDF's link
+# annotations; lists, footnotes (at the chapter's end in this edition), headings and quotes on
+# the page WeasyPrint printed (the PDF's text does not tell an item or a quote from a paragraph).
+NODE_SOURCES = {"code": PDF_TEXT, "tables": PDF_TEXT, "rows": PDF_TEXT, "links": PDF_LINKS,
+                "items": FROM_PAGE, "notes": FROM_PAGE, "headings": FROM_PAGE,
+                "quotes": FROM_PAGE}
 
 
-def chapter_section(tree: lxml.html.HtmlElement, post_id: str) -> lxml.html.HtmlElement | None:
-    """The chapter's <section>: the element right after span#document-chapters/<id>."""
+def chapter_elements(tree: lxml.html.HtmlElement, post_id: str) -> list[lxml.html.HtmlElement]:
+    """The chapter's <section> (right after span#document-chapters/<id>), then what follows it
+    up to the next document's mark: its footnotes."""
     marks = tree.xpath("//*[@id=$id]", id=f"{DOC_START}chapters/{post_id}")
     section = marks[0].getnext() if marks else None
-    return section if section is not None and section.get("id") else None
+    if section is None or not section.get("id"):
+        return []
+    elements = [section]
+    for sibling in section.itersiblings():
+        if (sibling.get("id") or "").startswith(DOC_START):
+            break
+        elements.append(sibling)
+    return elements
+
+
+def not_links(elements: list[lxml.html.HtmlElement]) -> set[str]:
+    """The ids of footnotes and footnote marks: a link to them is no link of the post."""
+    marks = f"{has_class('footnote')} or {has_class('footnote-reference')}"
+    return {i for element in elements for node in element.xpath(f".//*[{marks}]")
+            if (i := node.get("id"))}
 
 
 def read_sections(layout: BuildLayout, post_ids: list[str],
-                  edition: EditionText) -> dict[str, str]:
-    """Formula counts and links of every chapter in the page; the PDF destination of each."""
+                  edition: EditionText) -> tuple[dict[str, str], set[str]]:
+    """Formula counts, elements and links of every chapter in the page; the PDF destination of
+    each, and the destinations that are footnotes."""
     store = PageStore(root=layout.webpdf_dir)
     tree = parse_page(store.read(PAGE))
     anchors: dict[str, str] = {}
+    notes: set[str] = set()
     for post_id in post_ids:
-        section = chapter_section(tree, post_id)
-        if section is None:
+        elements = chapter_elements(tree, post_id)
+        if not elements:
             continue
-        anchors[post_id] = section.get("id")
-        edition.chapters[post_id] = ChapterText("", len(find_by_class(section, "img", "math-svg")))
-        edition.problems += [Problem("math.unrendered", f"formula shown as TeX: "
-                                     f"{code.text_content()!r}", PAGE, post_id, EDITION)
-                             for code in find_by_class(section, "code", "math-error")]
-        edition.problems += [Problem("links.broken", f"broken link {b}", PAGE, post_id, EDITION)
-                             for b in broken_links(store, PAGE, section)]
-    return anchors
+        anchors[post_id] = elements[0].get("id")
+        notes |= not_links(elements)
+        formulas = sum(len(find_by_class(e, "img", "math-svg")) for e in elements)
+        nodes = page_elements(read_nodes(elements), post_id, set(post_ids), "")
+        edition.chapters[post_id] = ChapterText("", formulas, nodes)
+        for element in elements:
+            edition.problems += [Problem("math.unrendered", f"formula shown as TeX: "
+                                         f"{code.text_content()!r}", PAGE, post_id, EDITION)
+                                 for code in find_by_class(element, "code", "math-error")]
+            edition.problems += [Problem("links.broken", f"broken link {b}", PAGE, post_id,
+                                         EDITION) for b in broken_links(store, PAGE, element)]
+    return anchors, notes
 
 
 def extract(layout: BuildLayout, post_ids: list[str],
             progress: Callable[[str], None]) -> EditionText:
-    """Every chapter's text in book-web.pdf, with the formulas of the printed page."""
-    edition = EditionText(EDITION)
+    """Every chapter's text and links in book-web.pdf, with the formulas and elements of the
+    printed page."""
+    edition = EditionText(EDITION, node_sources=dict(NODE_SOURCES))
     missing = [p for p in (layout.webpdf_html, layout.webpdf_pdf) if not p.is_file()]
     if missing:
         edition.problems.append(Problem("edition.missing", f"{missing[0]} not found (make pdf)",
                                         edition=EDITION))
         return edition
     progress(f"webpdf: reading {layout.webpdf_pdf.name} and {PAGE}")
-    anchors = read_sections(layout, post_ids, edition)
+    anchors, notes = read_sections(layout, post_ids, edition)
     words, heights = read_words(layout.webpdf_pdf)
     dests = read_destinations(layout.webpdf_pdf, heights)
     starts = {i: dests[a] for i, a in anchors.items() if a in dests}
     stops = [p for name, p in dests.items() if name.startswith(DOC_START)]
+    ranges = ChapterRanges(starts, stops)
     for post_id, text in split_chapters(words, starts, stops).items():
         edition.chapters[post_id].text = text
+    ignored = (lambda name: name in notes or EQUATION.search(name) is not None
+               or BIBLIOGRAPHY.search(name) is not None)
+    for post_id, links in chapter_links(layout.webpdf_pdf, heights, dests, ranges,
+                                        ignored).items():
+        if post_id in edition.chapters:
+            edition.chapters[post_id].nodes["links"] = links
     edition.problems += [Problem("pdf.chapter-not-found", "chapter not found in the printed page "
                                  "or the PDF", layout.webpdf_pdf.name, i, EDITION)
                          for i in post_ids if i not in starts]
