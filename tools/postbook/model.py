@@ -290,14 +290,17 @@ def child_blocks(block: Block) -> Iterator[Block]:
 
 
 def walk_blocks(blocks: list[Block]) -> Iterator[Block]:
-    """Every block, depth first, nested ones after their container (footnotes included)."""
+    """Every block, depth first, nested ones after their container (a footnote's blocks once,
+    where it is first referred to, however often it is)."""
     stack = list(reversed(blocks))
+    notes: set[int] = set()
     while stack:
         block = stack.pop()
         yield block
         nested = list(child_blocks(block))
         for inline in own_inlines(block):
-            if isinstance(inline, Note):
+            if isinstance(inline, Note) and id(inline.blocks) not in notes:
+                notes.add(id(inline.blocks))
                 nested.extend(inline.blocks)
         stack.extend(reversed(nested))
 
@@ -306,6 +309,7 @@ def block_lists(blocks: list[Block]) -> Iterator[list[Block]]:
     """The list itself and every list of blocks nested in it (items, quotes, cells, footnotes),
     in document order, to edit in place."""
     stack = [blocks]
+    notes: set[int] = set()
     while stack:
         current = stack.pop()
         yield current
@@ -317,7 +321,10 @@ def block_lists(blocks: list[Block]) -> Iterator[list[Block]]:
                 nested += [item.blocks for item in block.items]
             elif isinstance(block, Table):
                 nested += [cell.blocks for row in block.head + block.body for cell in row]
-            nested += [i.blocks for i in own_inlines(block) if isinstance(i, Note)]
+            for inline in own_inlines(block):
+                if isinstance(inline, Note) and id(inline.blocks) not in notes:
+                    notes.add(id(inline.blocks))  # (a note referred to twice is one list)
+                    nested.append(inline.blocks)
         stack.extend(reversed(nested))
 
 

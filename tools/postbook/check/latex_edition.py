@@ -94,6 +94,11 @@ def pdf_chapters(layout: BuildLayout, post_ids: list[str]
             [i for i in post_ids if i not in starts])
 
 
+# The page number the LaTeX PDF adds after a link to another chapter: (第 12 页), (page 12).
+# It is the edition's text, and it would cut the post's run of text in two around it.
+PAGE_REFERENCE = re.compile(r"[(（]\s*(?:第\s*[0-9ivxlcdm]+\s*页|page\s+[0-9ivxlcdm]+)\s*[)）]", re.I)
+
+
 def extract(layout: BuildLayout, post_ids: list[str],
             progress: Callable[[str], None]) -> EditionText:
     """Every chapter's PDF text and links, with the formulas and elements book.tex gives it."""
@@ -110,7 +115,7 @@ def extract(layout: BuildLayout, post_ids: list[str],
         if post_id in tex and post_id in texts:
             chapter = tex[post_id]
             nodes = {**chapter.nodes, "links": links.get(post_id, [])}
-            edition.chapters[post_id] = ChapterText(texts[post_id],
+            edition.chapters[post_id] = ChapterText(PAGE_REFERENCE.sub("", texts[post_id]),
                                                     chapter.inline + chapter.display, nodes)
     edition.problems += [Problem("pdf.chapter-not-found", "chapter not found in book.tex/book.pdf "
                                  "(no \\chapter or no destination)", layout.latex_pdf.name, i,
