@@ -17,7 +17,14 @@ from postbook.readers import READERS, decoding, detect_format, read_file
 from .golden import check_golden
 
 CASES_DIR = Path(__file__).resolve().parent / "readers"
-CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "input.txt").is_file())
+INPUT_NAMES = ("input.txt", "input.xml")  # a case's input: a dump, or an export or feed
+
+
+def case_input(folder: Path) -> Path | None:
+    return next((folder / name for name in INPUT_NAMES if (folder / name).is_file()), None)
+
+
+CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir() and case_input(p))
 
 
 def read_case(case: str) -> tuple[list, Reporter]:
@@ -25,7 +32,8 @@ def read_case(case: str) -> tuple[list, Reporter]:
     forced = folder / "format.txt"
     fmt = forced.read_text(encoding="utf-8").strip() if forced.exists() else None
     report = Reporter(quiet=True)
-    posts, _record = read_file(folder / "input.txt", f"{case}/input.txt", report, fmt)
+    found = case_input(folder)
+    posts, _record = read_file(found, f"{case}/{found.name}", report, fmt)
     return posts, report
 
 
@@ -51,9 +59,11 @@ def test_every_required_case_exists() -> None:
     ("listing_b_basic", "listing-b"), ("listing_b_glued_title_trap", "listing-b"),
     ("single_post", "single-post"), ("markdown_front_matter", "markdown"),
     ("markdown_bad_yaml", "markdown"), ("empty_and_chrome_only", None),
+    ("wxr_posts_and_skips", "wxr"), ("wxr_block_editor", "wxr"), ("feed_rss2_content", "feed"),
+    ("feed_atom", "feed"), ("feed_rss1_rdf", "feed"), ("feed_summaries_only", "feed"),
 ])
 def test_detection(case: str, expected: str | None) -> None:
-    text = (CASES_DIR / case / "input.txt").read_text(encoding="utf-8")
+    text = case_input(CASES_DIR / case).read_text(encoding="utf-8")
     assert detect_format(text) == expected
 
 

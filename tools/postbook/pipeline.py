@@ -64,7 +64,7 @@ def read_all(options: ConvertOptions, report: Reporter, show: Callable[[str], No
         book.posts.extend(posts)
         book.files.append(record)
     if not files:
-        report.warning("reader.no-input", f"no input files (*.txt, *.md) in {options.posts}")
+        report.warning("reader.no-input", f"no input files (*.txt, *.md, *.xml) in {options.posts}")
     report_skipped_folders(options, base, report)
     return book
 

@@ -9,7 +9,7 @@ from types import ModuleType
 
 from ..diagnostics import Reporter
 from ..model import FileRecord, Post, SourceRef
-from . import decoding, listing_a, listing_b, markdown, single_post
+from . import decoding, feed, listing_a, listing_b, markdown, single_post, wxr
 
 # name -> module exposing detect(text) -> float (0..1) and parse(text, source_name, report) -> list[Post]
 READERS: dict[str, ModuleType] = {
@@ -17,12 +17,16 @@ READERS: dict[str, ModuleType] = {
     "listing-b": listing_b,
     "single-post": single_post,
     "markdown": markdown,
+    "wxr": wxr,  # a WordPress export (Tools > Export)
+    "feed": feed,  # an RSS or Atom feed
 }
 
-INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".xml", ".rss", ".atom")  # read by content
 NOT_POSTS = ("readme", "license", "changelog")  # documentation beside the dumps, by file stem
 MAX_FILE_BYTES = 64 * 1024 * 1024
 BOOK_MARKER = ("_postbook", "manifest.json")  # in a book the converter wrote (writers.output)
+# a reader's warning that it refused the whole file (said instead of reader.no-posts) -> why
+REFUSALS = {"reader.xml-malformed": "not well-formed XML", "reader.xml-entities": "XML entities"}
 
 
 def detect_format(text: str) -> str | None:
@@ -69,12 +73,15 @@ def read_data(data: bytes, source_name: str, report: Reporter,
         report.warning("reader.unknown-format",
                        "no reader recognises this file (empty, or only page chrome); skipped", where)
         return [], FileRecord(source_name, "?", encoding, 0, skipped="unknown format")
+    said = len(report.diagnostics)
     posts = READERS[fmt].parse(text, source_name, report)
     for post in posts:
         post.reader = fmt
-    if not posts:
+    refused = next((d.code for d in report.diagnostics[said:] if d.code in REFUSALS), None)
+    if not posts and refused is None:
         report.warning("reader.no-posts", f"read as {fmt} but found no posts; skipped", where)
-    return posts, FileRecord(source_name, fmt, encoding, len(posts))
+    return posts, FileRecord(source_name, fmt, encoding, len(posts),
+                             skipped=REFUSALS[refused] if refused and not posts else None)
 
 
 def input_files(posts_dir: Path) -> list[Path]:
