@@ -126,3 +126,15 @@ def test_a_linked_cache_folder_is_not_followed(posts, tmp_path, reads) -> None:
 def test_no_cache_unless_asked(posts, tmp_path) -> None:
     run(posts, tmp_path / "book", use_cache=False)
     assert not (tmp_path / "book" / "_postbook" / "cache").exists()
+
+
+def test_a_linked_image_cache_is_not_followed(posts, tmp_path) -> None:
+    """The posts' images are downloaded and converted into BOOK/_postbook/images: a link
+    planted there that leads out of the book is never written through."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    book = tmp_path / "book"
+    (book / "_postbook").mkdir(parents=True)
+    (book / "_postbook" / "images").symlink_to(outside, target_is_directory=True)
+    run(posts, book, use_cache=False)
+    assert not any(outside.iterdir())

@@ -51,8 +51,7 @@ def read_all(options: ConvertOptions, report: Reporter, show: Callable[[str], No
     """Phase one: read every input file before anything is resolved."""
     files = input_files(options.posts)
     base = options.posts if options.posts.is_dir() else options.posts.parent
-    book = Book(folder=str(base.resolve()), cache=str(options.out.resolve() / "_postbook" /
-                                                       "cache" / "images"),
+    book = Book(folder=str(base.resolve()), cache=str(image_cache(options.out) or ""),
                 fetch_images=options.fetch_images)
     step = max(1, len(files) // 10)
     read = cache.read if cache is not None else read_file
@@ -67,6 +66,22 @@ def read_all(options: ConvertOptions, report: Reporter, show: Callable[[str], No
         report.warning("reader.no-input", f"no input files (*.txt, *.md, *.xml) in {options.posts}")
     report_skipped_folders(options, base, report)
     return book
+
+
+IMAGE_CACHE = ("_postbook", "images")  # the posts' images, downloaded and converted, kept
+
+
+def image_cache(out: Path) -> Path | None:
+    """BOOK/_postbook/images, or None when a part of it is a symbolic link (it might lead out
+    of the book: nothing is ever written outside --out)."""
+    try:
+        root = out.resolve()
+        folder = root.joinpath(*IMAGE_CACHE)
+        if any(part.is_symlink() for part in (folder.parent, folder)):
+            return None
+        return folder
+    except (OSError, RuntimeError):
+        return None
 
 
 def report_skipped_folders(options: ConvertOptions, base: Path, report: Reporter) -> None:

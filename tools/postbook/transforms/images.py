@@ -3,7 +3,7 @@
 A local image is read relative to its post's file (or, written /x, to the posts folder), never
 from outside the posts folder; a path that names no file there but the post has a URL (or the
 config a site_url) is the blog's own image, fetched from there; a remote one (http, https) is downloaded once into the book's
-cache (BOOK/_postbook/cache/images) and reused on later runs; with fetching off only the cache
+cache (BOOK/_postbook/images) and reused on later runs; with fetching off only the cache
 is used. Every image is checked by its bytes, SVGs are cleaned, and the files each edition
 needs are made once per content (postbook.images). The node keeps where its files are
 (`asset`, written by the writers under _assets/images/) or why there is none (`missing`: the
