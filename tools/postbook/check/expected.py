@@ -107,10 +107,15 @@ def transform_keeping_raw(book: Book, config: BookConfig,
     return book, raw
 
 
-def read_expected(posts: Path, config: BookConfig) -> ExpectedBook:
-    """Read and transform POSTS exactly as `postbook convert` does, writing nothing."""
+def read_expected(posts: Path, config: BookConfig, book_dir: Path | None = None) -> ExpectedBook:
+    """Read and transform POSTS exactly as `postbook convert` does, writing nothing. Images come
+    from the book's image cache (book_dir, as the converter left it), never from the network:
+    an image the converter could not have is then one the check cannot have either."""
     report = Reporter(stream=io.StringIO(), quiet=True)
-    book = read_all(ConvertOptions(posts=posts, out=Path(".")), report, lambda _m: None)
+    options = ConvertOptions(posts=posts, out=book_dir or Path("."), fetch_images=False)
+    book = read_all(options, report, lambda _m: None)
+    if not Path(book.cache).is_dir():  # (no book: its figures are not there to be checked)
+        book.cache = ""
     book, raw = transform_keeping_raw(book, config, report)
     return ExpectedBook([expected_post(p) for p in book_order(book)], raw, len(report.warnings))
 

@@ -12,6 +12,8 @@ writers then show a captioned placeholder naming the image).
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -101,6 +103,16 @@ def _prepare(loaded: ImageBytes | ImageProblem | str, downloads: dict, cache: Pa
     return prepare_image(loaded, cache, limits, shown=shown)
 
 
+TEST_SECONDS = "POSTBOOK_TEST_IMAGE_SECONDS"  # test hook: the time limit of one remote image
+
+
 def _limits(config: BookConfig) -> ImageLimits:
     side = getattr(config, "image_max_size", None)
-    return ImageLimits(book_max_side=side) if side else ImageLimits()
+    limits = ImageLimits(book_max_side=side) if side else ImageLimits()
+    try:
+        seconds = float(os.environ.get(TEST_SECONDS, ""))
+    except ValueError:
+        return limits
+    if 0 < seconds < limits.remote_seconds:
+        return replace(limits, remote_seconds=seconds)
+    return limits
