@@ -90,7 +90,7 @@ def _place_downloads(outdir: Path) -> None:
     """Put stand-ins for the other editions where `make all` copies them."""
     downloads = outdir / "_downloads"
     downloads.mkdir(parents=True, exist_ok=True)
-    for name in ("book.pdf", "book.epub", "book-web.pdf"):
+    for name in ("book.pdf", "book.epub", "book-images.epub", "book-web.pdf"):
         (downloads / name).write_bytes(b"stand-in for the test")
 
 
