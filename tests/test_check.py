@@ -93,7 +93,7 @@ def test_make_check_passes_on_the_sample_book(make_check) -> None:
 
 def test_every_post_is_in_every_edition_with_all_its_formulas(make_check) -> None:
     _result, report = make_check
-    assert report["editions"] == ["html", "epub", "latex", "webpdf"]
+    assert report["editions"] == ["html", "epub", "epub-images", "latex", "webpdf"]
     assert len(report["posts"]) == SAMPLE_POSTS
     for post in report["posts"]:
         for edition, cell in post["editions"].items():
@@ -164,6 +164,28 @@ def test_a_formula_dropped_from_the_epub_fails_that_post(sample_build: BuildLayo
     assert cell.equations == cell.expected_equations - 1
 
 
+def test_a_formula_image_without_its_tex_fails_that_post_in_the_image_epub(
+        sample_build: BuildLayout, tmp_path: Path) -> None:
+    layout = BuildLayout(build=tmp_path / "build", book=sample_build.book)
+    layout.epub_images_file.parent.mkdir(parents=True)
+    shutil.copy(sample_build.epub_images_file, layout.epub_images_file)
+    clean = check(layout, ("epub-images",))
+    assert clean.ok and clean.cells[(clean.posts[6].id, "epub-images")].equations > 0
+    victim = clean.posts[6].id
+    member = layout.epub_chapter(victim)
+    with zipfile.ZipFile(layout.epub_images_file) as old:
+        entries = [(info, old.read(info.filename)) for info in old.infolist()]
+    with zipfile.ZipFile(layout.epub_images_file, "w") as new:
+        for info, data in entries:
+            if info.filename == member:
+                data = re.sub(rb'(<img class="math-png"[^>]*?) alt="[^"]*"', rb'\1 alt=""', data,
+                              count=1)
+            new.writestr(info, data)
+    result = check(layout, ("epub-images",))
+    assert failing_posts(result) == {victim}
+    assert [p.code for p in result.failing] == ["math.no-alt"]
+
+
 def test_tex_left_in_the_html_text_is_stray(sample_build: BuildLayout, tmp_path: Path) -> None:
     layout = copy_edition(sample_build, tmp_path, "html")
     victim = check(layout, ("html",)).posts[0].id
@@ -207,7 +229,7 @@ def test_every_element_of_every_post_is_in_every_edition(make_check) -> None:
                     post["id"], edition, kind)
     # (the Web PDF's chapter holds its footnotes, and the formula in one: 6, not 5)
     assert {e: c["equations"] for e, c in by_title[PYTHON_1]["editions"].items()} == {
-        "html": 6, "epub": 6, "latex": 6, "webpdf": 6}
+        "html": 6, "epub": 6, "epub-images": 6, "latex": 6, "webpdf": 6}
     assert report["node_sources"]["latex"]["items"] == "book.tex"
     assert report["node_sources"]["webpdf"]["links"] == "pdf links"
     assert report["node_sources"]["latex"]["figures"] == "pdf images"

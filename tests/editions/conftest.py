@@ -115,6 +115,12 @@ def epub_edition(edition_cache: EditionCache, book_dir: Path) -> Edition:
 
 
 @pytest.fixture(scope="module")
+def epub_images_edition(edition_cache: EditionCache, book_dir: Path) -> Edition:
+    """The EPUB3 whose formulas are PNG images (make epub-images)."""
+    return edition_cache.get(book_dir, "epubimages")
+
+
+@pytest.fixture(scope="module")
 def webpdf_edition(edition_cache: EditionCache, book_dir: Path) -> Edition:
     """The TeX-free PDF edition."""
     return edition_cache.get(book_dir, "webpdf")

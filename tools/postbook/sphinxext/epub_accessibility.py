@@ -34,6 +34,8 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 FORMULA_IMAGE_CLASSES = frozenset({"math-svg", "math-png"})
 NAVIGATION = ("tableOfContents", "readingOrder", "structuralNavigation")
+# the pages as Sphinx wrote them; a character XML forbids (epubcheck's to report) stops nothing
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
 
 
 @dataclass
@@ -73,8 +75,7 @@ def read_pages(outdir: Path, pages: Iterable[str], generic_alt: str,
     for name in pages:
         if name == cover_page:
             continue
-        tree = etree.parse(str(outdir / name), etree.XMLParser(resolve_entities=False,
-                                                               no_network=True))
+        tree = etree.parse(str(outdir / name), PARSER)
         for math in tree.iter(f"{MATHML}math"):
             facts.mathml += 1
             facts.mathml_described += bool((math.get("alttext") or "").strip())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,10 @@ COVER_IMAGE = "_static/postbook-cover.png"
 NAV_PAGE = "nav.xhtml"  # written after content.opf, by build_navigation_doc
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # every zip entry gets this time: same input, same bytes
 COVER_PAGE = "epub-cover.xhtml"
+# characters XML 1.0 forbids (U+FFFE, U+FFFF, lone surrogates...: a post may hold them, HTML shows
+# them, an XML reader stops at them and epubcheck is fatal): U+FFFD in the zip's XML files
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+XML_FILES = (".xhtml", ".ncx", ".opf")
 IMAGE_EPUB_BASENAME = "book-images"  # BUILD/epub-images/book-images.epub
 
 
@@ -162,11 +167,23 @@ class PostbookEpubBuilder(Epub3Builder):
 
 
 def _add(epub: ZipFile, path: Path, name: str, compression: int) -> None:
-    """Add one file with a fixed timestamp and mode."""
+    """Add one file with a fixed timestamp and mode (an XML file as XML may hold it)."""
     info = ZipInfo(name, date_time=ZIP_EPOCH)
     info.compress_type = compression
     info.external_attr = 0o644 << 16
-    epub.writestr(info, path.read_bytes())
+    data = path.read_bytes()
+    epub.writestr(info, xml_characters(data, name) if name.endswith(XML_FILES) else data)
+
+
+def xml_characters(data: bytes, name: str) -> bytes:
+    """The file with each character XML forbids replaced by U+FFFD (a note names the file)."""
+    text = data.decode("utf-8", errors="replace")
+    cleaned, count = NOT_XML.subn("\ufffd", text)
+    if not count:
+        return data
+    logger.info("postbook: %s: %d character(s) XML forbids (such as U+FFFF) shown as U+FFFD",
+                name, count, color="darkred")
+    return cleaned.encode("utf-8")
 
 
 
