@@ -26,7 +26,8 @@ NOT_POSTS = ("readme", "license", "changelog")  # documentation beside the dumps
 MAX_FILE_BYTES = 64 * 1024 * 1024
 BOOK_MARKER = ("_postbook", "manifest.json")  # in a book the converter wrote (writers.output)
 # a reader's warning that it refused the whole file (said instead of reader.no-posts) -> why
-REFUSALS = {"reader.xml-malformed": "not well-formed XML", "reader.xml-entities": "XML entities"}
+REFUSALS = {"reader.xml-malformed": "not well-formed XML", "reader.xml-entities": "XML entities",
+            "reader.draft": "a draft"}
 
 
 def detect_format(text: str) -> str | None:

@@ -2,7 +2,7 @@
 
 A 《title》 that names a post resolves by normalised title; others stay text (the report lists
 them; transforms.citations makes the paper titles among them citations). A 《title》 holding a
-formula (《$\epsilon$-贪心算法》) comes here as text and a formula, since the reader could not
+formula (《$\\epsilon$-贪心算法》) comes here as text and a formula, since the reader could not
 know that it names a post: it resolves by its text, formulas as written, and becomes a link whose
 text keeps the formula typeset (one that names no post stays text and formula). A link resolves
 by what it points at: a relative path to another post's file (`../2019/post.md`,
@@ -71,6 +71,16 @@ def url_index(book: Book, site: str) -> dict[str, str]:
     return index
 
 
+def name_index(book: Book) -> dict[str, str]:
+    """Each post's file name without its folder and suffix -> post id (names two posts share
+    are left out: they name neither)."""
+    found: dict[str, list[str]] = {}
+    for post in book.posts:
+        for source in post.sources or [post.source]:
+            found.setdefault(_stem(source.path.rsplit("/", 1)[-1]), []).append(post.id)
+    return {name: ids[0] for name, ids in found.items() if len(set(ids)) == 1}
+
+
 def _stem(path: str) -> str:
     path = posixpath.normpath(path)
     for suffix in MARKDOWN_SUFFIXES:
@@ -125,6 +135,8 @@ class LinkResolver:
         self.anchors = HeadingAnchors(book)
         self.site = getattr(config, "site_url", None) or ""
         self.urls = url_index(book, self.site)
+        self.names = name_index(book)
+        self.titles = title_index(book)
         self.report = report
 
     def resolve(self, post: Post, link: Link, where: SourceRef) -> list[Inline]:
@@ -140,7 +152,7 @@ class LinkResolver:
                                        where)
             return [link]
         target = self.paths.get(_stem(posixpath.join(posixpath.dirname(post.source.path),
-                                                     unquote(parts.path))))
+                                                     unquote(parts.path)))) or self.by_name(parts.path)
         if target is not None:
             return self.to_chapter(link, target, parts.fragment)
         base = urljoin(self.site, post.url) if post.url else self.site
@@ -148,6 +160,15 @@ class LinkResolver:
             return self.by_url(link, urljoin(base, url))
         return self.unresolved(link, f"relative link {url!r} names no post of the book (set "
                                "`site_url:` in postbook.yaml to link to the blog)", where)
+
+    def by_name(self, path: str) -> str | None:
+        """A bare file name ([[笔记]] in Obsidian, a Hexo post_link): the one post of that file
+        name anywhere in the posts folder, or of that title."""
+        name = unquote(path)
+        if "/" in name:
+            return None
+        stem = _stem(name)
+        return self.names.get(stem) or self.titles.get(normalise_title(stem))
 
     def by_url(self, link: Link, url: str) -> list[Inline]:
         """A link to some post's URL goes to its chapter; any other stays a link to the web."""
@@ -168,7 +189,23 @@ class LinkResolver:
         return link.children
 
 
+def urls_from_pattern(book: Book, pattern: str | None) -> None:
+    """Post.url from the config's post_url pattern, for the posts that have none."""
+    if not pattern:
+        return
+    for post in book.posts:
+        if post.url or not post.slug:
+            continue
+        date = post.date
+        if "{year}" in pattern and (date is None or date.year is None):
+            continue
+        post.url = pattern.format(year=f"{date.year:04d}" if date and date.year else "",
+                                  month=f"{date.month:02d}" if date else "",
+                                  day=f"{date.day:02d}" if date else "", slug=post.slug)
+
+
 def resolve_cross_references(book: Book, config: BookConfig, report: Reporter) -> Book:
+    urls_from_pattern(book, getattr(config, "post_url", None))
     titles = title_index(book)
     links = LinkResolver(book, config, report)
     for post in book.posts:
