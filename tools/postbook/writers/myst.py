@@ -127,12 +127,15 @@ def render_inline(inline: Inline, chapter: Chapter, before: str = "") -> str:
     if kind is Image:
         return render_image(inline, chapter)
     if kind is EqRef:
-        return f"{{eq}}`{inline.label}`" if inline.label else escape_myst(f"({inline.name})")
+        if inline.label and not chapter.in_link:
+            return f"{{eq}}`{inline.label}`"
+        return escape_myst(f"({inline.name})")
     if kind is PostRef:
         text = escape_myst_line(f"《{inline.title}》")
         return f"[{text}]({inline.target}.md)" if inline.target and not chapter.in_link else text
-    if kind is Cite:
-        return escape_myst_line(f"《{inline.title}》") + f"{{cite:p}}`{inline.key}`"
+    if kind is Cite:  # (inside a link only its title: no reference inside a reference)
+        title = escape_myst_line(f"《{inline.title}》")
+        return title if chapter.in_link else title + f"{{cite:p}}`{inline.key}`"
     raise TypeError(f"unknown inline {inline!r}")
 
 
