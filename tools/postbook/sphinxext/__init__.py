@@ -16,6 +16,8 @@ from . import (bib_cache, bib_filter, bookinfo, epub_builder, equation_numbers, 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Table of contents of the extension: config, then one block per edition."""
     app.add_config_value("postbook_cache_dir", "", "", types=frozenset({str}))
+    # the TeX-free PDF is printed this many chapters at a time (its memory stays bounded)
+    app.add_config_value("postbook_webpdf_piece_chapters", 40, "", types=frozenset({int}))
 
     # the book: title, author, language, bibliography from _postbook/book.json
     app.connect("config-inited", bookinfo.apply_book_info, priority=100)

@@ -17,6 +17,7 @@ from .parts import book_parts
 from .print_contents import contents
 from .single_page_ids import chapter_prefix, make_ids_unique
 from .title_text import has_math, node_text
+from .webpdf_pieces import write_pdf_in_pieces
 
 logger = logging.getLogger(__name__)
 THEME_DIR = Path(__file__).parent / "templates" / "print_theme"
@@ -84,11 +85,10 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         self.write_pdf()
 
     def write_pdf(self) -> None:
-        """WeasyPrint the one page into <outdir>/book-web.pdf."""
-        import weasyprint
-
+        """Print the one page into <outdir>/book-web.pdf, in pieces (webpdf_pieces)."""
         page = Path(self.outdir) / (self.config.root_doc + self.out_suffix)
         target = Path(self.outdir) / PDF_NAME
         logger.info(__("writing %s..."), target.name)
-        weasyprint.HTML(filename=str(page)).write_pdf(str(target))
+        pieces = write_pdf_in_pieces(page, target, self.config.postbook_webpdf_piece_chapters)
+        logger.info("postbook: %s printed in %d pieces", target.name, pieces)
 
