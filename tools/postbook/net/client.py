@@ -44,6 +44,7 @@ class NetError(Exception):
         super().__init__(f"{kind}: {detail}" if detail else kind)
         self.kind = kind
         self.detail = detail
+        self.received = 0  # bytes read from the network before it stopped
 
 
 class Deadline:
@@ -132,10 +133,13 @@ def get(request: Request) -> Response:
             if current in seen:
                 raise NetError("failed", f"a redirect loop (back to {current[:120]})")
         raise NetError("failed", f"more than {request.max_redirects} redirects")
-    except NetError:
+    except NetError as error:
+        error.received = meter.received
         raise
     except Exception as error:  # never a crash, whatever the server or the network does
-        raise NetError("failed", f"{type(error).__name__}: {str(error)[:200]}") from None
+        stop = NetError("failed", f"{type(error).__name__}: {str(error)[:200]}")
+        stop.received = meter.received
+        raise stop from None
 
 
 def target_of(url: str, asked: str) -> Target:
