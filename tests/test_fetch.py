@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -393,3 +392,71 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
     later = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 30))
     assert 25 < retry_after(later) <= 30
 
+
+
+def test_make_fetch_names_the_blog_and_the_folder(tmp_path: Path) -> None:
+    import subprocess
+    root = Path(__file__).resolve().parent.parent
+
+    def make(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["make", "--no-print-directory", "fetch", *args], cwd=root,
+                              capture_output=True, text=True)
+    assert make(f"POSTS={tmp_path / 'x'}").returncode == 2
+    refused = make("URL=http://127.0.0.1:1/")
+    assert refused.returncode == 2 and "not sample-posts" in refused.stdout
+    with serving() as server:
+        BLOGS["typecho"](server)
+        done = make(f"URL={server.url('/')}", f"POSTS={tmp_path / 'blog'}",
+                    "FETCHOPTS=--delay 0 --quiet")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "5 new" in done.stdout and len(manifest(tmp_path / "blog")["pages"]) == 5
+
+
+def test_a_post_gone_from_the_blog_keeps_its_copy(tmp_path: Path) -> None:
+    out = tmp_path / "blog"
+    with serving() as server:
+        facts = BLOGS["hugo"](server)
+        fetch(server, out)
+        del server.routes[facts.posts[2].replace(server.root, "")]
+        code, summary, _ = fetch(server, out)
+    record = manifest(out)["pages"][facts.posts[2]]
+    assert code == 0 and record["gone"] == "HTTP 404" and (out / record["file"]).is_file()
+    assert "1 gone" in summary and "the copy saved before is kept" in summary
+
+
+def test_images_that_failed_are_tried_again_next_run(tmp_path: Path) -> None:
+    out = tmp_path / "blog"
+    with serving() as server:
+        facts = BLOGS["typecho"](server)
+        image = facts.images[0].replace(server.root, "")
+        working = server.routes[image]
+        server.add(image, b"", status=500)
+        fetch(server, out, retries=0)
+        record = manifest(out)["pages"][facts.posts[0]]
+        assert list(record["image_failures"]) == [facts.images[0]]
+        assert f'<img src="{image}"' in (out / record["file"]).read_text(encoding="utf-8")
+        server.routes[image] = working
+        server.forget()
+        code, summary, _ = fetch(server, out)
+        full = [s.path for s in server.requests() if not s.conditional]
+    record = manifest(out)["pages"][facts.posts[0]]
+    assert "image_failures" not in record and record["images"] == [facts.images[0]]
+    assert 'data-postbook-src="' + facts.images[0] in (out / record["file"]).read_text(
+        encoding="utf-8")
+    assert sorted(full) == sorted([facts.posts[0].replace(server.root, ""), image])
+
+
+def test_a_page_in_gbk_is_saved_as_utf8(tmp_path: Path) -> None:
+    with serving() as server:
+        page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+                '<meta property="og:type" content="article"><title>编码</title></head><body>'
+                '<article><h1>用国标码写的一篇</h1><p>正文里有“引号”。</p></article></body></html>')
+        server.add("/p/1.html", page.encode("gbk"), "text/html")
+        server.add("/", '<html><head><link rel="alternate" type="application/rss+xml" '
+                   'href="/rss"></head></html>')
+        server.add("/rss", f"<rss><channel><item><link>{server.url('/p/1.html')}</link></item>"
+                   "</channel></rss>", "application/rss+xml")
+        code, _, _ = fetch(server, tmp_path / "blog")
+    saved = (tmp_path / "blog" / "pages" / "p" / "1.html").read_bytes().decode("utf-8")
+    assert code == 0 and "用国标码写的一篇" in saved and "正文里有“引号”" in saved
+    assert 'content="text/html; charset=utf-8"' in saved and "gb2312" not in saved

@@ -236,3 +236,13 @@ def test_an_image_that_is_no_image_is_not_kept(tmp_path: Path) -> None:
     assert code == 0 and '<img src="/fake.png"' in page  # left as the blog wrote it
     assert "/fake.png  not an image" in summary
     assert not (tmp_path / "blog" / "images").exists()
+
+
+def test_a_post_url_that_is_no_html_page_is_not_saved(tmp_path: Path) -> None:
+    with serving() as server:
+        feed_of(server, ["/paper.pdf.html", "/binary/"])
+        server.add("/paper.pdf.html", b"%PDF-1.4 ...", "application/pdf")
+        server.add("/binary/", b"<html>\0\0\0\x01\x02", "text/html")
+        code, summary, _ = fetch(server, tmp_path / "blog")
+    assert code == 1 and "/paper.pdf.html  not an HTML page (application/pdf)" in summary
+    assert "/binary/  not an HTML page (text/html)" in summary

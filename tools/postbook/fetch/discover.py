@@ -166,11 +166,9 @@ def fetch_source(run: Run, url: str, kind: str,
     if answer.status == 304 and validators is not None:
         state.record("sources", url, known)
         return known
-    if answer.status in (404, 410):
+    if answer.status in (404, 410) and probe:
         state.record("sources", url, {"kind": kind, "missing": f"HTTP {answer.status}",
                                       "checked": now()})
-        if not probe:
-            run.fail(url, f"HTTP {answer.status}", kind)
         return None
     if answer.status != 200:
         run.fail(url, f"HTTP {answer.status}", kind)

@@ -46,14 +46,17 @@ class Engine:
         return re.compile(self.skip_sitemaps, re.I) if self.skip_sitemaps else None
 
 
-# Pages of any engine that are no post: the home page, listings by page, tag, category, author,
-# date or search, feeds, the admin, comments
+# Pages of any engine that are no post but list posts: the home page, listings by page, tag,
+# category, author or series (a crawl reads them for their links)
 NOT_POSTS = re.compile(
-    r"^/?$|^/(?:index\.(?:php|html?))?$|/page/\d+/?$|[?&](?:paged?|s|feed|cat|tag|author)="
-    r"|^/(?:index\.php/)?(?:tags?|categor(?:y|ies)|author|authors|search|feed|comments"
-    r"|wp-admin|wp-login\.php|wp-json|wp-content|wp-includes|usr|admin|action|login|cdn-cgi"
-    r"|topics?|series)(?:/|$)|/(?:feed|rss|atom|trackback|amp|embed)/?$|/comment-page-\d+/?$",
-    re.I)
+    r"^/?$|^/(?:index\.(?:php|html?))?$|/page/\d+/?$|[?&](?:paged?|cat|tag|author)="
+    r"|^/(?:index\.php/)?(?:tags?|categor(?:y|ies)|author|authors|topics?|series)(?:/|$)", re.I)
+# Pages that are never read, not even by a crawl: search, feeds, comments, the admin, logins
+NEVER = re.compile(
+    r"[?&](?:s|feed|replytocom|share|action)=|^/(?:index\.php/)?(?:search|feed|comments"
+    r"|wp-admin|wp-login\.php|wp-json|wp-content|wp-includes|usr|admin|action|login|logout"
+    r"|cdn-cgi|xmlrpc\.php)(?:/|$)|/(?:feed|rss|atom|trackback|amp|embed)/?$"
+    r"|/comment-page-\d+/?$", re.I)
 COMMON_SKIP_SITEMAPS = r"taxonom|categor|tag|user|author|page-sitemap|posts-page|attachment"
 
 TYPECHO = Engine(
@@ -137,7 +140,10 @@ def detect_engine(generator: str, html: str) -> Engine:
 
 def classify(path: str, engine: Engine) -> str:
     """What a URL of the blog is, by its path relative to the blog: "post", "listing" (a further
-    page of the engine's listings), "skip" (never a post), or "unknown" (its page decides)."""
+    page of the engine's listings), "skip" (no post, but it lists some), "never" (not even
+    read), or "unknown" (its page decides)."""
+    if NEVER.search(path):
+        return "never"
     if engine.post_re is not None and engine.post_re.search(path):
         return "post"
     if engine.pagination_re.search(path):

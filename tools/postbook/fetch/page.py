@@ -43,6 +43,7 @@ class PageFacts:
     """What fetch reads from one page."""
 
     is_post: bool = False
+    base: str = ""  # what its relative URLs are relative to (page_base)
     generator: str = ""
     canonical: str = ""  # absolute http(s) URL of <link rel=canonical>, "" when none
     links: list[str] = field(default_factory=list)  # every same-host link, in order, once
@@ -92,10 +93,10 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
 def read_page(text: str, url: str) -> PageFacts:
     """The facts of a page fetched from url (its final URL after redirects)."""
     root = parse_html(text)
-    facts = PageFacts()
+    facts = PageFacts(base=url)
     if root is None:
         return facts
-    base = page_base(root, url)
+    base = facts.base = page_base(root, url)
     facts.generator = first_attr(root, "//meta[translate(@name, 'GENERATOR', 'generator')="
                                  "'generator']/@content")
     canonical = first_attr(root, "//link[translate(@rel, 'CANONICAL', 'canonical')="

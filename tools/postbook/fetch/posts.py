@@ -56,7 +56,7 @@ def fetch_post(run: Run, url: str, maybe: bool) -> Outcome:
     if state.is_done("sources", url) and other:
         return Outcome("not-a-post", links=tuple(other.get("links", ())))
     run.before_page()
-    validators = usable_validators(run, known) or (other if other and "links" in other else None)
+    validators = usable_validators(run, known) or other
     try:
         answer = run.session.get(url, validators)
     except Failure as failure:
@@ -73,6 +73,9 @@ def fetch_post(run: Run, url: str, maybe: bool) -> Outcome:
         return Outcome("gone", reason=f"HTTP {answer.status}: the copy saved before is kept")
     if answer.status != 200:
         return Outcome("failed", reason=f"HTTP {answer.status}")
+    kind = answer.header("Content-Type").split(";")[0].strip().lower()
+    if kind not in ("", "text/html", "application/xhtml+xml") or b"\0" in answer.body[:4096]:
+        return Outcome("failed", reason=f"not an HTML page ({kind or 'binary'})")
     return saved_post(run, url, answer, known, maybe)
 
 
@@ -120,7 +123,7 @@ def save_page(run: Run, url: str, answer: Answer, text: str, encoding: str, fact
     """The page's images and its saved copy written; the page's record."""
     file = known["file"] if known and known.get("file") else run.allocate_file(url)
     images, failures = fetch_images(run, facts.images, url) if run.options.images else ({}, {})
-    base = answer.url
+    base = facts.base
 
     def local_image(src: str) -> tuple[str, str] | None:
         image_url = absolute(base, src)

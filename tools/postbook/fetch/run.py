@@ -23,7 +23,7 @@ from .posts import fetch_post
 from .progress import Progress, duration
 from .session import Session, Stop
 from .state import MANIFEST, FetchState, FetchStateError
-from .urls import base_folder, blog_path, digest, is_web_url, page_file, site_of, url_key
+from .urls import base_folder, blog_path, digest, is_asset, is_web_url, page_file, site_of, url_key
 
 IMAGE_NAME = re.compile(r"^[0-9a-f]{16}\.(?:png|jpg|gif|webp|svg)$")
 
@@ -75,17 +75,20 @@ class Run:
                 self.off_site += 1
                 continue
             role = classify(blog_path(url, self.base), self.engine)
+            if is_asset(url) or role == "never":
+                continue
             if trusted and role != "skip":
                 role = "post"
             if role in ("post", "unknown"):
                 self.add(url, "post" if role == "post" else "maybe", how)
 
     def add_links(self, links: list[str] | tuple[str, ...], how: str) -> None:
-        """A crawled page's links: every page of the blog's host that may be a post."""
+        """A crawled page's links: every page of the blog's host that may be a post or list
+        some (never a feed, a search, the admin, a file that is no page)."""
         for url in links:
-            if site_of(url) == self.site:
+            if site_of(url) == self.site and not is_asset(url):
                 role = classify(blog_path(url, self.base), self.engine)
-                if role != "skip" or self.crawling:
+                if role != "never":
                     self.add(url, "post" if role == "post" else "maybe", how)
 
     def before_page(self) -> None:
@@ -142,9 +145,13 @@ def fetch_all(run: Run) -> bool:
         if stop.resumable:
             run.state.checkpoint()
             return False
-    except FetchStateError as error:
-        run.stopped = str(error)
-        run.state.checkpoint()
+    except (FetchStateError, OSError) as error:  # a planted link, a full disk...
+        run.progress.end_line()
+        run.stopped = f"cannot write into {run.options.out}: {error}"
+        try:
+            run.state.checkpoint()
+        except OSError:
+            pass
         return False
     remove_unused_images(run)
     run.state.finish()
