@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import ipaddress
 import threading
 import time
 import zlib
@@ -15,6 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterator
+
+import pytest
+
+from postbook.net import addresses
 
 LAST_MODIFIED = "Sun, 05 Mar 2023 08:00:00 GMT"
 
@@ -30,8 +35,9 @@ class Resource:
     validators: bool = True  # an ETag and a Last-Modified; conditional requests get a 304
     gzip: bool = False  # sent with Content-Encoding: gzip (to a client that asks for it)
     behaviour: str = ""  # "forever" | "never" | "bomb" (Content-Encoding: gzip of zeros forever)
-    # | "fail-then-ok" (503 with Retry-After on the first `failures` requests)
+    # | "fail-then-ok" (fail_status, with the headers, to the first `failures` requests)
     failures: int = 0
+    fail_status: int = 503
 
     @property
     def etag(self) -> str:
@@ -85,7 +91,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_bomb(resource)
             return
         if resource.behaviour == "fail-then-ok" and count <= resource.failures:
-            self.answer(503, b"busy", "text/plain", resource.headers)
+            self.answer(resource.fail_status, b"busy", "text/plain", resource.headers)
             return
         if resource.status != 200:
             self.answer(resource.status, resource.body, resource.type, resource.headers)
@@ -185,3 +191,31 @@ def serving(fill: Callable[[BlogServer], object] | None = None) -> Iterator[Blog
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture(autouse=True)
+def only_this_machine(monkeypatch: pytest.MonkeyPatch):
+    """Every host a request looks up: none may need DNS (a name other than 127.0.0.1 is never
+    resolved: the lookup fails), and every address other than 127.0.0.1 must be one that
+    net.addresses refuses before connecting (link-local...)."""
+    looked_up: list[str] = []
+    real = addresses.resolve
+
+    def resolve(host: str, port: int, seconds: float):
+        looked_up.append(host)
+        if host != "127.0.0.1" and not is_address(host):
+            return f"the test resolves no name ({host})"
+        return real(host, port, seconds)
+    monkeypatch.setattr(addresses, "resolve", resolve)
+    yield looked_up
+    for host in looked_up:
+        assert host == "127.0.0.1" or (is_address(host) and addresses.refused_because(
+            ipaddress.ip_address(host))), f"a request to {host}"
+
+
+def is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

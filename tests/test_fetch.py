@@ -23,7 +23,7 @@ from postbook.fetch.state import MANIFEST, STATE
 from postbook.fetch.urls import page_file, site_of, url_key
 
 from .fetch_blogs import BLOGS, POSTS, png
-from .fetch_server import BlogServer, serving
+from .fetch_server import BlogServer, only_this_machine, serving  # noqa: F401 (autouse)
 
 
 def fetch(server: BlogServer, out: Path, **limits) -> tuple[int, str, str]:
@@ -284,7 +284,7 @@ def test_cli_exit_codes_and_usage_errors(tmp_path: Path, capsys) -> None:
     assert "not an http or https URL" in capsys.readouterr().out
     assert main(["fetch", "http://127.0.0.1:1/", "--out", str(tmp_path / "b"),
                  "--delay", "-1"]) == 2
-    assert "--delay must be positive" in capsys.readouterr().err
+    assert "--delay must not be negative" in capsys.readouterr().err
     with serving() as server:
         BLOGS["unknown"](server)
         assert main(["fetch", server.url("/"), "--out", str(tmp_path / "c"), "--delay", "0",

@@ -19,7 +19,7 @@ import pytest
 from postbook.fetch import FetchOptions, Progress, run_fetch
 
 from .fetch_blogs import BLOGS, POSTS
-from .fetch_server import serving
+from .fetch_server import only_this_machine, serving  # noqa: F401 (autouse)
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest.importorskip("postbook.readers.html_page",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import ipaddress
 import json
 import time
 import zlib
@@ -17,40 +16,11 @@ import pytest
 
 from postbook.fetch import FetchOptions, Progress, run_fetch
 from postbook.fetch.state import MANIFEST, STATE
-from postbook.net import addresses
 
 from .fetch_blogs import png
-from .fetch_server import BlogServer, serving
+from .fetch_server import BlogServer, only_this_machine, serving  # noqa: F401 (autouse)
 
 SECONDS = 10  # no case may take longer
-
-
-@pytest.fixture(autouse=True)
-def only_this_machine(monkeypatch: pytest.MonkeyPatch):
-    """Every host a request looks up: none may need DNS (a name other than 127.0.0.1 is never
-    resolved: the lookup fails), and every address other than 127.0.0.1 must be one that
-    net.addresses refuses before connecting (link-local...)."""
-    looked_up: list[str] = []
-    real = addresses.resolve
-
-    def resolve(host: str, port: int, seconds: float):
-        looked_up.append(host)
-        if host != "127.0.0.1" and not is_address(host):
-            return f"the test resolves no name ({host})"
-        return real(host, port, seconds)
-    monkeypatch.setattr(addresses, "resolve", resolve)
-    yield looked_up
-    for host in looked_up:
-        assert host == "127.0.0.1" or (is_address(host) and addresses.refused_because(
-            ipaddress.ip_address(host))), f"a request to {host}"
-
-
-def is_address(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def post(title: str, image: str = "") -> str:
@@ -192,7 +162,7 @@ def test_retry_after_is_honoured_up_to_the_cap(tmp_path: Path) -> None:
     with serving() as server:
         feed_of(server, ["/busy/", "/closed/", "/broken/"])
         server.add("/busy/", post("忙了一会儿"), behaviour="fail-then-ok", failures=1,
-                   headers=(("Retry-After", "1"),))
+                   fail_status=500, headers=(("Retry-After", "1"),))
         server.add("/closed/", b"", status=503, headers=(("Retry-After", "3600"),))
         server.add("/broken/", b"", status=500)
         code, summary, elapsed = fetch(server, tmp_path / "blog")

@@ -22,7 +22,7 @@ import pytest
 from postbook.fetch.state import MANIFEST, SLOW_WRITE_ENV, STATE, TEMP_PREFIX
 
 from .fetch_blogs import BLOGS
-from .fetch_server import BlogServer, serving
+from .fetch_server import BlogServer, only_this_machine, serving  # noqa: F401 (autouse)
 
 ROOT = Path(__file__).resolve().parent.parent
 # (requests the server sees in this run before the kill, then seconds more): a kill inside

@@ -193,14 +193,15 @@ def run_fetch_command(args: argparse.Namespace) -> int:
     """Fetch the blog; 1 when nothing usable was fetched, 2 on a usage error."""
     from .fetch import FetchOptions, run_fetch
 
-    positive = {"--delay": args.delay >= 0, "--max-pages": args.max_pages > 0,
-                "--max-page-bytes": args.max_page_bytes > 0,
-                "--max-image-bytes": args.max_image_bytes > 0, "--max-bytes": args.max_bytes > 0,
-                "--timeout": args.timeout > 0, "--max-redirects": args.max_redirects >= 0,
-                "--max-retry-wait": args.max_retry_wait >= 0}
-    wrong = [name for name, ok in positive.items() if not ok]
+    positive = {"--max-pages": args.max_pages, "--max-page-bytes": args.max_page_bytes,
+                "--max-image-bytes": args.max_image_bytes, "--max-bytes": args.max_bytes,
+                "--timeout": args.timeout}
+    not_negative = {"--delay": args.delay, "--max-redirects": args.max_redirects,
+                    "--max-retry-wait": args.max_retry_wait}
+    wrong = [f"{name} must be more than 0" for name, value in positive.items() if value <= 0]
+    wrong += [f"{name} must not be negative" for name, value in not_negative.items() if value < 0]
     if wrong:
-        print(f"postbook fetch: error: {', '.join(wrong)} must be positive", file=sys.stderr)
+        print(f"postbook fetch: error: {'; '.join(wrong)}", file=sys.stderr)
         return 2
     options = FetchOptions(
         url=args.url.strip(), out=args.out, delay=args.delay, max_pages=args.max_pages,

@@ -35,7 +35,7 @@ TEMP_PREFIX = ".tmp-"
 MANIFEST_FORMAT = 1
 SECTIONS = ("sources", "pages", "images")  # the manifest's records, each by URL
 SLOW_WRITE_ENV = "POSTBOOK_TEST_FETCH_SLOW_WRITE"  # test hook: seconds between a file's halves
-CHECKPOINT_EVERY = 50  # journal lines between two rewrites of the manifest during a run
+CHECKPOINT_SECONDS = 30.0  # the manifest is rewritten during a run at most this often
 
 
 class FetchStateError(Exception):
@@ -109,7 +109,7 @@ class FetchState:
     resumed: bool = False  # a run a kill or a limit stopped is carried on
     lock_handle: Any = None
     journal_handle: Any = None
-    since_checkpoint: int = 0
+    last_checkpoint: float = field(default_factory=time.monotonic)
 
     @property
     def state_dir(self) -> Path:
@@ -182,8 +182,7 @@ class FetchState:
                           ensure_ascii=False, sort_keys=True)
         self.journal_handle.write(line.encode("utf-8") + b"\n")
         self.journal_handle.flush()
-        self.since_checkpoint += 1
-        if self.since_checkpoint >= CHECKPOINT_EVERY:
+        if time.monotonic() - self.last_checkpoint >= CHECKPOINT_SECONDS:
             self.checkpoint()
 
     def is_done(self, section: str, url: str) -> bool:
@@ -191,7 +190,7 @@ class FetchState:
 
     def checkpoint(self) -> bool:
         """The manifest on disk as it stands (the journal kept); whether it was rewritten."""
-        self.since_checkpoint = 0
+        self.last_checkpoint = time.monotonic()
         return write_if_changed(self.out / MANIFEST, to_json(self.manifest))
 
     def finish(self) -> bool:
