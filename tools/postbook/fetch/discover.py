@@ -109,7 +109,7 @@ def read_home(run: Run) -> dict[str, Any]:
     """The home page's record (its engine, feeds and links); the run stops without it."""
     record = fetch_source(run, run.start, "home", home_record)
     if record is None:
-        why = next((f[1] for f in run.failures if f[0] == run.start), "no answer")
+        why = next((f.reason for f in run.failures if f.url == run.start), "no answer")
         hint = " (fetch that address instead)" if "another host" in why else ""
         raise Stop(f"the blog's address {run.start} could not be fetched: {why}{hint}",
                    resumable=False)

@@ -101,17 +101,17 @@ def saved_post(run: Run, url: str, answer: Answer, known: dict[str, Any] | None,
     """A page that answered 200: read, and saved when it is a post."""
     text, encoding = decode_page(answer.body, answer.header("Content-Type"))
     facts = read_page(text, answer.url)
-    follow = run.crawling
     if maybe and not facts.is_post:
         record = {"kind": "other", **answer.validators(), "sha256": sha256(answer.body),
-                  "links": facts.links if follow else []}
+                  "links": facts.links if run.crawling else []}
         run.state.record("sources", url, keep_time(run.state.manifest["sources"].get(url),
                                                    record))
         run.other_pages += 1
         return Outcome("not-a-post", facts, tuple(record["links"]))
     if known and known.get("source_sha256") == sha256(answer.body) \
             and usable_validators(run, known) is not None:
-        run.state.record("pages", url, {**known, **answer.validators()})
+        back = {k: v for k, v in known.items() if k != "gone"}  # (a page back after a 404)
+        run.state.record("pages", url, {**back, **answer.validators()})
         return Outcome("unchanged", facts, tuple(known.get("links", ())))
     record = save_page(run, url, answer, text, encoding, facts, known)
     run.state.record("pages", url, record)
@@ -166,10 +166,9 @@ def fetch_images(run: Run, urls: list[str], page_url: str) -> tuple[dict[str, st
         else:
             failures[url] = found
             run.fail(url, found, f"an image of {page_url}")
-    for url in urls[limit:]:
-        failures[url] = f"more than {limit} images on the page: not downloaded"
-    if urls[limit:]:
-        run.fail(page_url, f"{len(urls) - limit} images past the first {limit} not downloaded")
+    if urls[limit:]:  # (not failures: asking again would not bring them)
+        run.fail(page_url, f"{len(urls) - limit} images past the first {limit} not downloaded "
+                 "(their pages show them from the blog)")
     return done, failures
 
 

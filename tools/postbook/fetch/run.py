@@ -28,6 +28,15 @@ from .urls import base_folder, blog_path, digest, is_asset, is_web_url, page_fil
 IMAGE_NAME = re.compile(r"^[0-9a-f]{16}\.(?:png|jpg|gif|webp|svg)$")
 
 
+@dataclass(frozen=True)
+class Failed:
+    """One URL that could not be had, said in the summary."""
+
+    url: str
+    reason: str  # in a few words: "HTTP 500 (after 3 tries)", "larger than 10,485,760 bytes"
+    what: str = ""  # what the URL was: "post", "sitemap", "an image of <page URL>"...
+
+
 @dataclass
 class Run:
     """Everything one run knows while it runs."""
@@ -47,7 +56,7 @@ class Run:
     other_pages: int = 0  # listing, sitemap, feed and non-post pages fetched
     downloaded: int = 0  # post pages downloaded (200s saved)
     off_site: int = 0  # URLs of other hosts the sources named (never fetched)
-    failures: list[tuple[str, str, str]] = field(default_factory=list)  # (url, why, what)
+    failures: list[Failed] = field(default_factory=list)
     stopped: str = ""  # the limit or event that stopped the run ("" when it finished)
     files: dict[str, str] = field(default_factory=dict)  # saved page file -> its URL
 
@@ -55,7 +64,7 @@ class Run:
         self.progress.say(message)
 
     def fail(self, url: str, why: str, what: str = "") -> None:
-        self.failures.append((url, why, what))
+        self.failures.append(Failed(url, why, what))
 
     # -- the queue of posts ---------------------------------------------------------------------
     def add(self, url: str, role: str, how: str) -> None:
@@ -229,8 +238,8 @@ def summary(run: Run, finished: bool) -> str:
         lines.append("  stopped before the end: run again to carry on")
     if run.failures:
         lines.append(f"failed ({len(run.failures)}):")
-        lines += [f"  {url}  {why}" + (f" ({what})" if what else "")
-                  for url, why, what in run.failures]
+        lines += [f"  {f.url}  {f.reason}" + (f" ({f.what})" if f.what else "")
+                  for f in run.failures]
     if saved_posts(run):
         lines.append(f"next: postbook convert {out} --out book/   (or: make all POSTS={out})")
     else:
