@@ -52,8 +52,10 @@ def manifest(out: Path) -> dict:
 def test_every_post_of_each_engine_is_saved_with_its_figure(tmp_path: Path, name: str) -> None:
     with serving() as server:
         facts = BLOGS[name](server)
-        code, summary, _ = fetch(server, tmp_path / "blog")
+        code, summary, said = fetch(server, tmp_path / "blog")
     assert code == 0, summary
+    assert re.search(r"\[(\d+)/\1\] fetched 5, unchanged 0, skipped \d, failed 0 \| [\d.]+ "
+                     r"pages/s, ETA 0s\n$", said), said
     saved = manifest(tmp_path / "blog")
     assert saved["engine"] == facts.engine
     assert sorted(saved["pages"]) == sorted(facts.posts), summary

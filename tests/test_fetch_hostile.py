@@ -5,7 +5,6 @@ server that fails every request. Every host looked up is recorded: none but 127.
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import time
@@ -154,8 +153,8 @@ def test_a_gzip_encoded_page_is_read(tmp_path: Path) -> None:
         code, _, _ = fetch(server, tmp_path / "blog")
         encodings = [s.headers.get("accept-encoding") for s in server.requests()]
     page = next((tmp_path / "blog" / "pages").glob("*.html")).read_text(encoding="utf-8")
-    assert code == 0 and "压缩过的一篇的正文" in page and "gzip" in encodings
-    assert gzip.compress(b"x")  # (the server gzipped it: Content-Encoding: gzip)
+    assert code == 0 and "压缩过的一篇的正文" in page  # (sent with Content-Encoding: gzip)
+    assert encodings and set(encodings) == {"gzip"}  # asked for: pages may come compressed
 
 
 def test_retry_after_is_honoured_up_to_the_cap(tmp_path: Path) -> None:
