@@ -69,7 +69,7 @@ BLOCK_TOKENS = {"front_matter", "myst_target", "heading_open", "heading_close", 
                                                "blockquote", "table", "thead", "tbody", "tr",
                                                "th", "td") for end in ("open", "close")),
                 "footnote_block_open", "footnote_block_close", "footnote_open", "footnote_close",
-                "footnote_anchor"}
+                "footnote_anchor", "footnote_reference_open", "footnote_reference_close"}
 INLINE_TOKENS = {"text", "softbreak", "hardbreak", "math_inline", "myst_role", "link_open",
                  "link_close", "em_open", "em_close", "strong_open", "strong_close", "code_inline",
                  "footnote_ref"}
