@@ -41,3 +41,12 @@ def items(*blocks: list[m.Block]) -> list[m.ListItem]:
 
 
 # ---- faults the round-trip property test found ----------------------------------------------
+
+
+def test_a_note_that_opens_with_a_list_or_a_quote() -> None:
+    """[^1]: - a / - b: the definition's first line is read at column 5, its later lines were
+    set at 4, so the list (or quote) ended after one line and the rest became text or code."""
+    for first in (m.BulletList(items([para(T("一"))], [para(T("二"))]), S),
+                  m.BlockQuote([para(T("引文")), para(T("第二段"))], S),
+                  m.BulletList(items([m.Figure("列表里的图", S, src="a.png")]), S)):
+        assert_reads_back(post_of([para(T("正文"), m.Note([first, para(T("之后"))]))]))

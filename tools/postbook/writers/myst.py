@@ -442,6 +442,9 @@ def render_chapter(post: Post, note: str | None = None, words: BookWords = CHINE
     if post.excerpt:
         parts.append(excerpt_note(note, title_only=not post.blocks, words=words))
     for number, text in enumerate(chapter.note_texts, 1):
-        parts.append(indent(f"[^{number}]: ", text, pad_width=4))
+        # (the definition's first line is read at column 5, four for the note and the space
+        # after the colon: its later lines are set under it, or a list or quote that opens the
+        # note would end after its first line)
+        parts.append(indent(f"[^{number}]: ", text, pad_width=5))
     return "\n\n".join(parts) + "\n"
 
