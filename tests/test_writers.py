@@ -50,3 +50,11 @@ def test_a_note_that_opens_with_a_list_or_a_quote() -> None:
                   m.BlockQuote([para(T("引文")), para(T("第二段"))], S),
                   m.BulletList(items([m.Figure("列表里的图", S, src="a.png")]), S)):
         assert_reads_back(post_of([para(T("正文"), m.Note([first, para(T("之后"))]))]))
+
+
+def test_an_ordered_list_numbered_beyond_nine_digits() -> None:
+    """CommonMark's list markers have at most nine digits: "1000000000." was a paragraph (the
+    HTML reader keeps a start up to 10**9), and the item after 999999999 too."""
+    for start in (10**9, 999_999_999):
+        assert_reads_back(post_of([m.OrderedList(items([para(T("一"))], [para(T("二"))]), S,
+                                                 start=start)]))

@@ -39,6 +39,7 @@ ROLES = {Emph: "pb-em", Strong: "pb-strong", Strikeout: "pb-del", Superscript: "
 DELIMITERS = {Emph: "*", Strong: "**"}
 URL_UNSAFE = re.compile(r"[\s<>\\()\x00-\x1f\x7f]")
 MAX_LIST_DEPTH = 4  # LaTeX nests lists (and quotes) at most six deep: deeper items are flattened
+MAX_LIST_NUMBER = 999_999_999  # CommonMark's list markers have at most nine digits
 
 
 def chapter_path(post: Post) -> str:
@@ -275,7 +276,7 @@ def render_list(block: BulletList | OrderedList, chapter: Chapter, depth: int,
     tight = block.tight and not any(_has_paragraphs_apart(i) for i in block.items)
     for n, item in enumerate(block.items):
         if isinstance(block, OrderedList):
-            marker = f"{number + n}{')' if second_marker else '.'} "
+            marker = f"{min(number + n, MAX_LIST_NUMBER)}{')' if second_marker else '.'} "
         else:
             marker = "* " if second_marker else "- "
         body = render_blocks(item.blocks, chapter, depth + 1, tight=tight)
