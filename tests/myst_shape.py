@@ -329,6 +329,9 @@ class DoctreeReader:
                                               and node["level"] < 2):
             return []  # (labels, and notes such as two headings of one name)
         if isinstance(node, nodes.paragraph):  # (an empty pipe-table cell has an empty one)
+            ends = node.children[:1] + node.children[-1:]
+            if any(isinstance(n, markup.line_break) for n in ends):  # (LaTeX: no line to end)
+                raise Unexpected(f"a hard break at an end of the paragraph {node.astext()!r}")
             inlines = self.inlines(node)
             return [("p", inlines)] if inlines else []
         if isinstance(node, nodes.literal_block):  # (MyST keeps the fence's last line end)

@@ -58,3 +58,20 @@ def test_an_ordered_list_numbered_beyond_nine_digits() -> None:
     for start in (10**9, 999_999_999):
         assert_reads_back(post_of([m.OrderedList(items([para(T("一"))], [para(T("二"))]), S,
                                                  start=start)]))
+
+
+@pytest.mark.parametrize("blocks", [
+    [para(m.Emph([m.LineBreak()]))],
+    [para(T("粗体"), m.Strong([T("尾部"), m.LineBreak()]), T("之后"))],
+    [para(T("*"), m.LineBreak(), m.Emph([m.LineBreak()]))],
+    [para(m.LineBreak(), T("开头的硬换行"))],
+    [m.Heading([T("换行"), m.LineBreak(), T("的标题")], S, 2)],
+    [para(m.Link([T("链接"), m.LineBreak(), T("文字"), m.LineBreak()], "https://example.com/"))],
+], ids=["emphasis-of-a-break", "break-ending-strong", "break-before-empty-emphasis",
+        "paragraph-starting-with-a-break", "heading", "link-text"])
+def test_hard_breaks_where_the_text_is_stripped_or_one_line(blocks: list[m.Block]) -> None:
+    """A hard break (`\\` at a line's end) at the end of emphasis, a link's text or a paragraph
+    left its backslash as text once the line was stripped ({pb-em}`\\`, [a\\](url) was no link
+    at all), and inside a heading or a link's text (one line) it was `a\\ b`. The HTML reader
+    makes such breaks: <b>标题<br></b>, <h2>a<br>b</h2>."""
+    assert_reads_back(post_of(blocks))

@@ -140,14 +140,32 @@ def render_inline(inline: Inline, chapter: Chapter, before: str = "") -> str:
 def render_markup(inline: Emph | Strong | Strikeout | Superscript | Subscript, chapter: Chapter,
                   before: str) -> str:
     """Emphasis and the like: delimiters when they surely read back, else the extension's role."""
-    inner = render_inlines(inline.children, chapter).strip()
+    inner = trimmed(render_inlines(inline.children, chapter))
     if not inner:
         return ""
     marks = DELIMITERS.get(type(inline))
     if marks and before != "*" and _word_char(inner[0]) and _word_char(inner[-1]):
         return f"{marks}{inner}{marks}"
-    # (a role's content is one line: a hard break in it is a space)
-    return role(ROLES[type(inline)], inner.replace("\\\n", " ").replace("\n", " "))
+    return role(ROLES[type(inline)], one_line(inner))  # (a role's content is one line)
+
+
+def trimmed(text: str) -> str:
+    """Rendered inlines without white space or hard breaks at their ends: a break ends
+    nothing there, and once the line end is stripped its backslash would be text. (A hard
+    break is the one backslash before a line end that text never writes: text doubles its
+    backslashes.)"""
+    text = text.strip()
+    while text.startswith("\\\n"):
+        text = text[2:].strip()
+    while text.endswith("\\") and (len(text) - len(text.rstrip("\\"))) % 2:
+        text = text[:-1].strip()
+    return text
+
+
+def one_line(text: str) -> str:
+    """Rendered inlines on one line (a heading, a link's text, a cell, a role): a hard break
+    is a space there."""
+    return text.replace("\\\n", " ").replace("\n", " ")
 
 
 def _word_char(char: str) -> bool:
@@ -185,10 +203,10 @@ def link_target(url: str) -> str:
 
 def render_link(link: Link, chapter: Chapter) -> str:
     if chapter.in_link:  # (no link inside a link)
-        return render_inlines(link.children, chapter)
+        return trimmed(render_inlines(link.children, chapter))
     chapter.in_link = True
     try:
-        text = render_inlines(link.children, chapter).replace("\n", " ").strip()
+        text = one_line(trimmed(render_inlines(link.children, chapter)))
     finally:
         chapter.in_link = False
     text = text or escape_inline(link.url)
@@ -217,15 +235,12 @@ def render_note(note: Note, chapter: Chapter) -> str:
 
 
 def render_paragraph(block: Paragraph, chapter: Chapter) -> str:
-    inlines = list(block.inlines)
-    while inlines and isinstance(inlines[-1], LineBreak):
-        inlines.pop()  # (a break ends nothing at the end of a paragraph)
-    text = render_inlines(inlines, chapter)
+    text = trimmed(render_inlines(block.inlines, chapter))
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 def render_heading(block: Heading, chapter: Chapter, depth: int) -> str:
-    text = render_inlines(block.inlines, chapter).replace("\n", " ").strip()
+    text = one_line(trimmed(render_inlines(block.inlines, chapter)))
     if not text:
         return ""
     if depth > 0:  # a heading inside a list, quote or note: Sphinx has no section there
@@ -333,7 +348,7 @@ def _is_simple(block: Table) -> bool:
 
 def render_pipe_table(block: Table, chapter: Chapter, width: int) -> str:
     def row_text(row: list[TableCell]) -> str:
-        cells = [render_paragraph(c.blocks[0], chapter).replace("\n", " ") if c.blocks else ""
+        cells = [one_line(render_paragraph(c.blocks[0], chapter)) if c.blocks else ""
                  for c in row]
         cells += [""] * (width - len(cells))
         return "| " + " | ".join(c or " " for c in cells) + " |"
