@@ -75,3 +75,18 @@ def test_hard_breaks_where_the_text_is_stripped_or_one_line(blocks: list[m.Block
     at all), and inside a heading or a link's text (one line) it was `a\\ b`. The HTML reader
     makes such breaks: <b>标题<br></b>, <h2>a<br>b</h2>."""
     assert_reads_back(post_of(blocks))
+
+
+@pytest.mark.parametrize("children", [
+    [T("带脚注"), m.Note([para(T("链接里的脚注。"))])],
+    [m.Note([m.CodeBlock("*", S)])],
+    [m.Emph([T("*"), m.LineBreak(), m.Note([para(T("注"), m.Link([T("注里的链接")],
+                                                               "https://example.com/n"))])])],
+], ids=["after-text", "alone", "in-emphasis-after-a-break"])
+def test_a_note_inside_a_link(children: list[m.Inline]) -> None:
+    """MyST reads no footnote reference inside a link's text: [a[^1]](url) was the text
+    "[a", a note and "](url)". The note is now written right after the link (and the links in
+    the note's own text are links again: they were written while the outer link was open)."""
+    for target in ({"url": "https://example.com/"},
+                   {"url": "post-4567cdef.md", "target": "post-4567cdef"}):
+        assert_reads_back(post_of([para(T("正文"), m.Link(children, **target), T("。"))]))

@@ -91,6 +91,8 @@ class Chapter:
     note_texts: list[str] = field(default_factory=list)  # the definitions, numbered from 1
     figures: int = 0
     in_link: bool = False
+    notes_in_link: list[Note] = field(default_factory=list)  # written after the link: MyST
+    # reads no footnote reference inside a link's text
     flipped: dict[int, bool] = field(default_factory=dict)  # id(list) -> written with * or 1)
 
     def list_marker_flip(self, before: Block) -> bool:
@@ -124,6 +126,9 @@ def render_inline(inline: Inline, chapter: Chapter, before: str = "") -> str:
     if kind is LineBreak:
         return "\\\n"
     if kind is Note:
+        if chapter.in_link:
+            chapter.notes_in_link.append(inline)
+            return ""
         return render_note(inline, chapter)
     if kind is Image:
         return escape_inline(inline.alt or inline.title)
@@ -202,6 +207,7 @@ def link_target(url: str) -> str:
 
 
 def render_link(link: Link, chapter: Chapter) -> str:
+    """The link, then the references of the notes in its text."""
     if chapter.in_link:  # (no link inside a link)
         return trimmed(render_inlines(link.children, chapter))
     chapter.in_link = True
@@ -209,6 +215,11 @@ def render_link(link: Link, chapter: Chapter) -> str:
         text = one_line(trimmed(render_inlines(link.children, chapter)))
     finally:
         chapter.in_link = False
+    notes, chapter.notes_in_link = chapter.notes_in_link, []
+    return _link(link, text, chapter) + "".join(render_note(n, chapter) for n in notes)
+
+
+def _link(link: Link, text: str, chapter: Chapter) -> str:
     text = text or escape_inline(link.url)
     if link.target is not None:
         anchor = f"#{link.anchor}" if link.anchor else ""
