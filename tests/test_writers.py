@@ -90,3 +90,13 @@ def test_a_note_inside_a_link(children: list[m.Inline]) -> None:
     for target in ({"url": "https://example.com/"},
                    {"url": "post-4567cdef.md", "target": "post-4567cdef"}):
         assert_reads_back(post_of([para(T("正文"), m.Link(children, **target), T("。"))]))
+
+
+def test_a_table_of_header_rows_only() -> None:
+    """A table with header rows and no body, written as a list-table (a cell holds a list, a
+    code block or a break), stopped docutils: "no data remaining for table body" (an error,
+    and the -W build failed). From HTML: a <table> of <th> rows with a <br> in a cell."""
+    cell = m.TableCell([para(T("换行"), m.LineBreak(), T("之后"))])
+    for head in ([[cell, m.TableCell([para(T("乙"))])]],
+                 [[m.TableCell([m.CodeBlock("x", S)])], [m.TableCell([para(T("第二行"))])]]):
+        assert_reads_back(post_of([m.Table(head, [], S)]))

@@ -336,7 +336,8 @@ def render_table(block: Table, chapter: Chapter, depth: int) -> str:
         return ""
     if _is_simple(block):
         return render_pipe_table(block, chapter, width)
-    lines = ["```{list-table}", f":header-rows: {len(block.head)}", ""]
+    # (a list-table needs a row of body: a table of header rows only has one less of them)
+    lines = ["```{list-table}", f":header-rows: {min(len(block.head), len(rows) - 1)}", ""]
     for row in rows:
         for n, cell in enumerate(row + [TableCell([])] * (width - len(row))):
             body = render_blocks(cell.blocks, chapter, depth + 1)
