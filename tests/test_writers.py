@@ -100,3 +100,16 @@ def test_a_table_of_header_rows_only() -> None:
     for head in ([[cell, m.TableCell([para(T("乙"))])]],
                  [[m.TableCell([m.CodeBlock("x", S)])], [m.TableCell([para(T("第二行"))])]]):
         assert_reads_back(post_of([m.Table(head, [], S)]))
+
+
+def test_pipes_in_a_pipe_table_cell() -> None:
+    """GFM cuts a table row at every | not after a backslash, inside code, a formula or a link's
+    URL too: `c|d`, $|x|$ (an absolute value: common in a math blog's tables) and
+    https://e.x/a|b split their cells and the rest of the row was lost."""
+    def cell(*inlines: m.Inline) -> m.TableCell:
+        return m.TableCell([para(*inlines)])
+    row = [cell(T("a | b")), cell(m.Code("c|d")), cell(m.InlineMath("|x|", "$|x|$")),
+           cell(m.Link([T("链接")], "https://example.com/a|b", "t|t")), cell(T("\\|")),
+           cell(m.Code("\\|")), cell(m.Strong([T("「|」")]))]
+    head = [cell(T(str(n))) for n in range(len(row))]
+    assert_reads_back(post_of([m.Table([head], [row], S, ["left"] * len(row))]))

@@ -360,8 +360,10 @@ def _is_simple(block: Table) -> bool:
 
 def render_pipe_table(block: Table, chapter: Chapter, width: int) -> str:
     def row_text(row: list[TableCell]) -> str:
-        cells = [one_line(render_paragraph(c.blocks[0], chapter)) if c.blocks else ""
-                 for c in row]
+        # (the table is cut into cells at every | not after a backslash, before the cells
+        # are read, and a backslash before a | is taken away: in code, a formula or a URL too)
+        cells = [one_line(render_paragraph(c.blocks[0], chapter)).replace("|", "\\|")
+                 if c.blocks else "" for c in row]
         cells += [""] * (width - len(cells))
         return "| " + " | ".join(c or " " for c in cells) + " |"
     rule = {"left": ":--", "center": ":-:", "right": "--:"}
