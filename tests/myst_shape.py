@@ -69,6 +69,7 @@ def register_markup() -> None:
     docutils without Sphinx."""
     for name, node_class in markup.ROLES.items():
         roles.register_local_role(name, markup.markup_role(node_class))
+    roles.register_local_role("pb-code", markup.code_role)
     for name in ("eq", "cite:p"):
         roles.register_local_role(name, _sphinx_role)
     directives.register_directive("pb-rule", markup.RuleDirective)

@@ -76,7 +76,7 @@ INLINE_TOKENS = {"text", "softbreak", "hardbreak", "math_inline", "myst_role", "
 FENCES = {"{figure} ../_assets/lost-figure.png", "{admonition} 摘录", "{toctree}", "{only} not latex",
           "{bibliography}", "{pb-rule}", "{list-table}"}
 FENCE_FORMS = re.compile(r"[a-z0-9_+#.-]+|\{pb-heading\} [1-6]|\{figure\} \.\./_assets/images/[0-9a-f]+\.\*")
-ROLES = {"eq", "cite:p", "math", "code", "pb-em", "pb-strong", "pb-del", "pb-sup", "pb-sub"}
+ROLES = {"eq", "cite:p", "math", "pb-code", "pb-em", "pb-strong", "pb-del", "pb-sup", "pb-sub"}
 EXTERNAL = re.compile(r"(?:https?|mailto):")
 PWNED = Path("/tmp/postbook-pwned")  # what md-yaml-python.md's !!python/object would create
 

@@ -113,3 +113,12 @@ def test_pipes_in_a_pipe_table_cell() -> None:
            cell(m.Code("\\|")), cell(m.Strong([T("「|」")]))]
     head = [cell(T(str(n))) for n in range(len(row))]
     assert_reads_back(post_of([m.Table([head], [row], S, ["left"] * len(row))]))
+
+
+def test_inline_code_right_after_code_or_a_role() -> None:
+    """Code after a backtick (another code span, a role) is written as a role, its content
+    padded with a space when it starts or ends with a backtick or a space: docutils' {code}
+    kept that padding (`` `a` `` came out as " `a` ")."""
+    assert_reads_back(post_of([para(m.Code("*"), m.Code("`` ` ``"), T(" 与 "), m.Code("a"),
+                                    m.Code(" b "), T(" 与 "), m.Strong([T("：")]), m.Code("`c"),
+                                    T(" 与 "), m.Code("kbd"), m.Code("Ctrl"))]))

@@ -193,7 +193,7 @@ def render_code(text: str, before: str) -> str:
     if not text:
         return ""
     if before == "`":
-        return role("code", text)
+        return role("pb-code", text)
     ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     if text[0] == "`" or text[-1] == "`" or (text[0] == " " and text[-1] == " " and text.strip()):
         text = f" {text} "
