@@ -122,3 +122,11 @@ def test_inline_code_right_after_code_or_a_role() -> None:
     assert_reads_back(post_of([para(m.Code("*"), m.Code("`` ` ``"), T(" 与 "), m.Code("a"),
                                     m.Code(" b "), T(" 与 "), m.Strong([T("：")]), m.Code("`c"),
                                     T(" 与 "), m.Code("kbd"), m.Code("Ctrl"))]))
+
+
+def test_entities_in_a_link_destination_or_title() -> None:
+    """CommonMark reads entities in a link's destination and title: a URL holding "&amp;" (or
+    "&lt;") led elsewhere, and a title's "&copy;" became ©."""
+    assert_reads_back(post_of([para(
+        m.Link([T("实体")], "https://example.com/?x=1&amp;y=2&lt;", 'title &copy; "q" \\ end'),
+        T(" 与 "), m.Link([T("普通")], "https://example.com/?a=1&b=2"))]))

@@ -37,7 +37,7 @@ _FRONT_MATTER: Memo[tuple, str] = Memo(1 << 16)
 ROLES = {Emph: "pb-em", Strong: "pb-strong", Strikeout: "pb-del", Superscript: "pb-sup",
          Subscript: "pb-sub"}
 DELIMITERS = {Emph: "*", Strong: "**"}
-URL_UNSAFE = re.compile(r"[\s<>\\()\x00-\x1f\x7f]")
+URL_UNSAFE = re.compile(r"[\s<>\\()&\x00-\x1f\x7f]")  # (& would start an entity: &amp;)
 MAX_LIST_DEPTH = 4  # LaTeX nests lists (and quotes) at most six deep: deeper items are flattened
 MAX_LIST_NUMBER = 999_999_999  # CommonMark's list markers have at most nine digits
 
@@ -202,7 +202,7 @@ def render_code(text: str, before: str) -> str:
 
 def link_target(url: str) -> str:
     """A URL as a link destination: characters that end or confuse it escaped or encoded."""
-    return URL_UNSAFE.sub(lambda m: "\\" + m.group(0) if m.group(0) in "()\\"
+    return URL_UNSAFE.sub(lambda m: "\\" + m.group(0) if m.group(0) in "()\\&"
                           else "%{:02X}".format(ord(m.group(0))), url)
 
 
@@ -226,7 +226,7 @@ def _link(link: Link, text: str, chapter: Chapter) -> str:
         if link.target == chapter.post.id:
             return f"[{text}]({anchor or f'#{link.target}'})"
         return f"[{text}]({link.target}.md{anchor})"
-    title = link.title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    title = re.sub(r'([\\"&])', r"\\\1", link.title).replace("\n", " ")
     title = f' "{title}"' if title else ""
     return f"[{text}]({link_target(link.url)}{title})"
 
