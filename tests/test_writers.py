@@ -130,3 +130,18 @@ def test_entities_in_a_link_destination_or_title() -> None:
     assert_reads_back(post_of([para(
         m.Link([T("实体")], "https://example.com/?x=1&amp;y=2&lt;", 'title &copy; "q" \\ end'),
         T(" 与 "), m.Link([T("普通")], "https://example.com/?a=1&b=2"))]))
+
+
+@pytest.mark.parametrize("blocks", [
+    [para(T("*")), m.BulletList(items([], [para(T("x"))]), S)],
+    [para(T("*")), m.OrderedList(items([para(T("零"))]), S, start=0)],
+    [m.BulletList(items([para(T("内层"))]), S), para(T("之后的段落"))],
+    [m.BulletList(items([para(T("内层"))]), S), m.OrderedList(items([para(T("三"))]), S, start=3)],
+], ids=["empty-item-under-a-line", "ordered-from-0-under-a-line", "paragraph-after-a-list",
+        "ordered-from-3-after-a-list"])
+def test_blocks_of_a_tight_list_item(blocks: list[m.Block]) -> None:
+    """In a tight item, blocks were written line under line, but CommonMark begins a list under
+    a paragraph's line only when its first item holds something and an ordered one starts at 1
+    ("text" over "-" is a setext heading; "0. x" is more of the paragraph), and a paragraph under
+    a list is more of its last item. Those now have a blank line between them."""
+    assert_reads_back(post_of([m.BulletList([m.ListItem(blocks)], S, tight=True)]))

@@ -415,9 +415,25 @@ def render_blocks(blocks: list[Block], chapter: Chapter, depth: int = 0,
         if text:
             rendered.append((block, text))
     rendered = _placed_rules(rendered, depth)
-    join = "\n" if tight and all(isinstance(b, Paragraph) or isinstance(b, (BulletList, OrderedList))
-                                 for b, _ in rendered) else "\n\n"
-    return join.join(text for _, text in rendered)
+    out = ""
+    for n, (block, text) in enumerate(rendered):
+        if n:
+            out += "\n" if tight and _runs_on(rendered[n - 1][0], block, text) else "\n\n"
+        out += text
+    return out
+
+
+# a list CommonMark lets begin right under a paragraph's line: its first item holds something,
+# and an ordered one starts at 1 (else the line is more of the paragraph, or "-" a setext rule)
+INTERRUPTING_LIST = re.compile(r"(?:[-*]|1[.)]) +\S")
+
+
+def _runs_on(before: Block, block: Block, text: str) -> bool:
+    """Whether a block goes on the line right after `before` in a tight list item: a list
+    written under a paragraph or another list (never a paragraph under a list: it would be
+    more of the list's last item)."""
+    return isinstance(before, (Paragraph, BulletList, OrderedList)) and \
+        isinstance(block, (BulletList, OrderedList)) and INTERRUPTING_LIST.match(text) is not None
 
 
 RULE = "```{pb-rule}\n```"
