@@ -145,3 +145,10 @@ def test_blocks_of_a_tight_list_item(blocks: list[m.Block]) -> None:
     ("text" over "-" is a setext heading; "0. x" is more of the paragraph), and a paragraph under
     a list is more of its last item. Those now have a blank line between them."""
     assert_reads_back(post_of([m.BulletList([m.ListItem(blocks)], S, tight=True)]))
+
+
+@pytest.mark.parametrize("tex", ["x\n>", "a\n- b", "a\n1. b", "a\n# b"])
+def test_an_inline_formula_over_several_lines(tex: str) -> None:
+    """A formula wrapped in the post ($a\\n- b$: a dump's or a page's line ends) was written
+    with its line ends, and its later lines began a quote, a list, a heading or a setext rule."""
+    assert_reads_back(post_of([para(T("公式 "), m.InlineMath(tex, f"${tex}$"), T(" 之后"))]))

@@ -114,8 +114,8 @@ def render_inline(inline: Inline, chapter: Chapter, before: str = "") -> str:
     kind = type(inline)
     if kind is Text:
         return _ESCAPED.get(inline.text, escape_inline)
-    if kind is InlineMath:
-        tex = inline.tex.strip()
+    if kind is InlineMath:  # (on one line: a line of it could start a list or a quote)
+        tex = re.sub(r"\s*\n\s*", " ", inline.tex.strip())
         return role("math", tex) if before == "$" else f"${tex}$"
     if kind in ROLES:
         return render_markup(inline, chapter, before)
