@@ -152,3 +152,12 @@ def test_an_inline_formula_over_several_lines(tex: str) -> None:
     """A formula wrapped in the post ($a\\n- b$: a dump's or a page's line ends) was written
     with its line ends, and its later lines began a quote, a list, a heading or a setext rule."""
     assert_reads_back(post_of([para(T("公式 "), m.InlineMath(tex, f"${tex}$"), T(" 之后"))]))
+
+
+def test_a_heading_that_shows_nothing_before_a_deeper_one() -> None:
+    """A heading that renders to nothing is left out (## ![](x.png): an image without alt
+    text; <h2><br></h2>), and the next, one level deeper, then jumped two below the one before:
+    "Non-consecutive header level increase", a warning that fails the -W build."""
+    for empty in ([m.LineBreak()], [m.Image("x.png")], [m.Emph([T(" ")])]):
+        assert_reads_back(post_of([m.Heading(empty, S, 2), m.Heading([T("小节")], S, 3),
+                                   m.Heading([T("更小")], S, 4), m.Heading([T("节")], S, 2)]))

@@ -91,6 +91,7 @@ class Chapter:
     note_texts: list[str] = field(default_factory=list)  # the definitions, numbered from 1
     figures: int = 0
     in_link: bool = False
+    section_level: int = 1  # the level of the last heading written (the title's is 1)
     notes_in_link: list[Note] = field(default_factory=list)  # written after the link: MyST
     # reads no footnote reference inside a link's text
     flipped: dict[int, bool] = field(default_factory=dict)  # id(list) -> written with * or 1)
@@ -257,8 +258,10 @@ def render_heading(block: Heading, chapter: Chapter, depth: int) -> str:
     if depth > 0:  # a heading inside a list, quote or note: Sphinx has no section there
         fence = "`" * max(3, max((len(r) for r in re.findall("`+", text)), default=0) + 1)
         return f"{fence}{{pb-heading}} {max(1, min(block.level, 6))}\n{text}\n{fence}"
+    # (never more than one below the heading before: one that shows nothing is not written)
+    level = chapter.section_level = max(2, min(block.level, 6, chapter.section_level + 1))
     label = f"({block.label})=\n" if block.label else ""
-    return f"{label}{'#' * max(2, min(block.level, 6))} {text}"
+    return f"{label}{'#' * level} {text}"
 
 
 def render_display(block: DisplayMath) -> str:
