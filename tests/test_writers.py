@@ -161,3 +161,16 @@ def test_a_heading_that_shows_nothing_before_a_deeper_one() -> None:
     for empty in ([m.LineBreak()], [m.Image("x.png")], [m.Emph([T(" ")])]):
         assert_reads_back(post_of([m.Heading(empty, S, 2), m.Heading([T("小节")], S, 3),
                                    m.Heading([T("更小")], S, 4), m.Heading([T("节")], S, 2)]))
+
+
+def test_lists_of_empty_lists() -> None:
+    """An item whose first line holds only list markers: "- - -" (three empty lists inside
+    each other, from <ul><li><ul><li><ul><li>) is a thematic break to CommonMark, and a
+    document may not end with one (a -W failure)."""
+    def nested(levels: int) -> m.BulletList:
+        inner: list[m.Block] = []
+        for _ in range(levels):
+            inner = [m.BulletList([m.ListItem(inner)], S)]
+        return inner[0]  # type: ignore[return-value]
+    assert_reads_back(post_of([nested(3), para(T("之间")), nested(5)]))
+    assert_reads_back(post_of([para(T("x")), nested(3)]))

@@ -309,8 +309,15 @@ def render_list(block: BulletList | OrderedList, chapter: Chapter, depth: int,
         else:
             marker = "* " if second_marker else "- "
         body = render_blocks(item.blocks, chapter, depth + 1, tight=tight)
-        items.append(indent(marker, body or ""))
+        if THEMATIC_BREAK.fullmatch(marker + body.split("\n", 1)[0]):  # (- - -: empty lists)
+            items.append(marker.rstrip() + indent(marker, "\n" + body)[len(marker):])
+        else:  # (above: the item's text begins on the line under its marker)
+            items.append(indent(marker, body or ""))
     return ("\n" if tight else "\n\n").join(items)
+
+
+# a line CommonMark reads as a thematic break: "- - -" is three empty lists in each other
+THEMATIC_BREAK = re.compile(r" *([-*_])(?: *\1){2,} *")
 
 
 def _has_paragraphs_apart(item: ListItem) -> bool:
