@@ -1,17 +1,25 @@
-"""The MyST writer's faults found by the round-trip property test (tests/test_myst_roundtrip.py),
-each as the smallest model that showed it: every chapter must read back through MyST as its
+"""Writer golden cases (tests/writers/<case>/input.json, a post's blocks -> expected.md), and the
+MyST writer's faults found by the round-trip property test (tests/test_myst_roundtrip.py), each
+as the smallest model that showed it. Every chapter must also read back through MyST as its
 model says (tests/myst_shape.py), with no markup the converter did not write."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 
 from postbook import model as m
 from postbook.writers.myst import render_chapter
 
+from .golden import check_golden
+from .model_json import from_data
 from .myst_shape import (assert_only_the_converters_markup, chapter_shape, model_shape,
                          parse_chapter)
 
+CASES_DIR = Path(__file__).resolve().parent / "writers"
+CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "input.json").is_file())
 POST_ID = "post-0123abcd"  # the chapter's id (links to it are anchors); others link to post-4567cdef
 SOURCE = m.SourceRef("post.md", 1)
 S = SOURCE
@@ -38,6 +46,18 @@ def para(*inlines: m.Inline) -> m.Paragraph:
 
 def items(*blocks: list[m.Block]) -> list[m.ListItem]:
     return [m.ListItem(list(b)) for b in blocks]
+
+
+def test_every_node_kind_has_a_case() -> None:
+    assert {"paragraphs", "emphasis", "headings", "code", "lists", "quotes", "tables", "links",
+            "math", "footnotes", "rules", "figures"} <= set(CASES)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_writer_case(case: str, update_golden: bool) -> None:
+    data = json.loads((CASES_DIR / case / "input.json").read_text(encoding="utf-8"))
+    chapter = assert_reads_back(post_of(from_data(data)))
+    check_golden(CASES_DIR / case / "expected.md", chapter, update_golden)
 
 
 # ---- faults the round-trip property test found ----------------------------------------------
