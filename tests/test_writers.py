@@ -194,3 +194,15 @@ def test_lists_of_empty_lists() -> None:
         return inner[0]  # type: ignore[return-value]
     assert_reads_back(post_of([nested(3), para(T("之间")), nested(5)]))
     assert_reads_back(post_of([para(T("x")), nested(3)]))
+
+
+@pytest.mark.parametrize("blocks", [
+    [para(m.InlineMath("x", "$x$"), T(" 在 C:\\"))],
+    [m.Heading([m.InlineMath("x", "$x$"), T("\\")], S, 2)],
+    [para(m.Emph([m.InlineMath("x", "$x$"), T("：\\")]))],
+], ids=["paragraph", "heading", "role"])
+def test_a_formula_opening_text_that_ends_with_a_backslash(blocks: list[m.Block]) -> None:
+    """mdit-py-plugins' dollarmath (0.5) counts the backslashes before a `$` at the start of an
+    inline text from the text's end (index -1): "$x$ 在 C:\\\\" read the formula as escaped,
+    and it was printed as "$x$" text in every edition."""
+    assert_reads_back(post_of(blocks))

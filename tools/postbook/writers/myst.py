@@ -165,6 +165,16 @@ def trimmed(text: str) -> str:
         text = text[2:].strip()
     while text.endswith("\\") and (len(text) - len(text.rstrip("\\"))) % 2:
         text = text[:-1].strip()
+    return formula_safe(text)
+
+
+def formula_safe(text: str) -> str:
+    """Inline text that opens with a formula and ends with a backslash (escaped: "\\\\"),
+    its last backslash written as an entity: mdit-py-plugins' dollarmath counts the backslashes
+    before an opening `$` from the text's end when the `$` is its first character (index -1),
+    and read the formula as escaped, printed as text in every edition."""
+    if text.startswith("$") and text.endswith("\\"):
+        return text[:-2] + "&#92;"
     return text
 
 
@@ -482,7 +492,7 @@ def dateline(post: Post, words: BookWords = CHINESE) -> str | None:
 def render_title(post: Post, chapter: Chapter) -> str:
     """The chapter title: its formulas typeset (transforms.math found them), else the text."""
     if post.title_inlines:
-        return render_inlines(post.title_inlines, chapter).replace("\n", " ").strip()
+        return one_line(trimmed(render_inlines(post.title_inlines, chapter)))
     return escape_myst_line(post.title or "")
 
 
