@@ -279,3 +279,20 @@ def test_a_short_list_item_is_not_taken_for_a_heading() -> None:
     lines = [SourceLine(n, t) for n, t in enumerate(["三条:", "1. 函数尽量短", "2. 注释写为什么"], 1)]
     blocks = dump_blocks(blank_separated(lines), "a.txt", Reporter(quiet=True))
     assert [type(b) for b in blocks] == [Paragraph] * 3
+
+
+# ---- the Markdown reader: faults found while pinning it down ---------------------------------
+
+
+def read_markdown(body: str, name: str = "x.md") -> tuple[list, Reporter]:
+    report = Reporter(quiet=True)
+    posts = READERS["markdown"].parse(f"---\ntitle: t\n---\n\n{body}", name, report)
+    return posts, report
+
+
+def test_an_unused_footnote_is_said() -> None:
+    """markdown-it's footnote plugin drops a definition nothing refers to before the reader sees
+    it: the reader's reader.footnote-unused never fired, and the note's text went silently."""
+    _, report = read_markdown("正文[^a]。\n\n[^a]: 用到的。\n\n[^b]: 没用到的。\n\n> [^c]: 引用里的。\n")
+    assert [(d.code, d.source.line, d.message[:12]) for d in report.diagnostics] == [
+        ("reader.footnote-unused", 9, "footnote [^b"), ("reader.footnote-unused", 11, "footnote [^c")]

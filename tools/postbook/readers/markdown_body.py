@@ -188,7 +188,8 @@ class MarkdownBody:
 
     def read(self) -> list[Block]:
         text = "\n".join(line.text for line in self.lines)
-        root = SyntaxTreeNode(parser().parse(text, {}))
+        env: dict = {}
+        root = SyntaxTreeNode(parser().parse(text, env))
         body = []
         for node in root.children:
             if node.type == "footnote_block":
@@ -201,8 +202,20 @@ class MarkdownBody:
                 self.report.info("reader.footnote-unused", f"footnote [^{node.meta.get('label')}] "
                                  "is never referred to (the blog did not show it); left out",
                                  self.where(node))
+        self.say_unreferenced_notes(env)
         self.html.say_dropped(self.lines[0].number if self.lines else 1)
         return blocks
+
+    def say_unreferenced_notes(self, env: dict) -> None:
+        """Footnotes defined and never referred to: markdown-it drops them without a word."""
+        refs = env.get("footnotes", {}).get("refs", {})
+        for label in sorted(key[1:] for key, number in refs.items() if number < 0):
+            line = next((line.number for line in self.lines
+                         if line.text.lstrip(" >").startswith(f"[^{label}]:")),
+                        self.lines[0].number if self.lines else 1)
+            self.report.info("reader.footnote-unused", f"footnote [^{label}] is never referred "
+                             "to (the blog did not show it); left out",
+                             SourceRef(self.source_name, line))
 
     def where(self, node: SyntaxTreeNode) -> SourceRef:
         while node.map is None and node.parent is not None:
