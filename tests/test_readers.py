@@ -296,3 +296,14 @@ def test_an_unused_footnote_is_said() -> None:
     _, report = read_markdown("正文[^a]。\n\n[^a]: 用到的。\n\n[^b]: 没用到的。\n\n> [^c]: 引用里的。\n")
     assert [(d.code, d.source.line, d.message[:12]) for d in report.diagnostics] == [
         ("reader.footnote-unused", 9, "footnote [^b"), ("reader.footnote-unused", 11, "footnote [^c")]
+
+
+def test_inline_html_dropped_before_an_html_block_is_said() -> None:
+    """What a paragraph's inline HTML dropped (<iframe>, onerror=) was forgotten when an HTML
+    block followed (its fragment reset the count), and the block's own warning took the
+    paragraph's line."""
+    _, report = read_markdown('文字 <iframe src="x"></iframe> <img src="a.png" onerror="y">\n\n'
+                              "<div>\n<script>alert(2)</script>\n</div>\n")
+    assert [(d.code, d.source.line, d.message.split(": ")[-1]) for d in report.diagnostics] == [
+        ("reader.html-dropped", 5, "<iframe>, onerror=, src="),
+        ("reader.html-dropped", 8, "<script>")]

@@ -69,7 +69,8 @@ class HtmlReader:
         root = parse_fragment(html)
         if root is None:
             return []
-        self.base_line, self.dropped = line, Counter()
+        self.say_dropped(line)  # (what the post's inline HTML dropped before this fragment)
+        self.base_line = line
         blocks = self.blocks(root, 0)
         self.say_dropped(line)
         return blocks
