@@ -307,3 +307,19 @@ def test_inline_html_dropped_before_an_html_block_is_said() -> None:
     assert [(d.code, d.source.line, d.message.split(": ")[-1]) for d in report.diagnostics] == [
         ("reader.html-dropped", 5, "<iframe>, onerror=, src="),
         ("reader.html-dropped", 8, "<script>")]
+
+
+def test_an_unclosed_fence_is_said() -> None:
+    """A fence never closed makes the rest of the post (or of its list item or quote) code, as
+    CommonMark says: now with a warning; a closed fence, also in a quote or a list, says
+    nothing."""
+    posts, report = read_markdown("前文。\n\n```python\nx = 1\n\n## 不是标题\n")
+    assert [type(b).__name__ for b in posts[0].blocks] == ["Paragraph", "CodeBlock"]
+    assert [(d.code, d.source.line) for d in report.diagnostics] == [("reader.unclosed-fence", 7)]
+    for closed in ("~~~~\nx\n~~~~~\n", "> ```\n> x\n> ```\n", "- ```\n  x\n  ```\n",
+                   "```\n```\n"):
+        assert read_markdown(closed)[1].diagnostics == [], closed
+    for unclosed in ("> ```\n> x\n\n正文\n", "- ```\n  x\n\n正文\n", "```"):
+        codes = [d.code for d in read_markdown(unclosed)[1].diagnostics]
+        assert codes == ["reader.unclosed-fence"], unclosed
+

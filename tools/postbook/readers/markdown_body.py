@@ -43,6 +43,7 @@ MAX_NESTING = 20  # lists and quotes deeper than this are read as text (markdown
 MAX_INLINE_CHARS = 50_000
 LANGUAGE = re.compile(r"[A-Za-z0-9_+#.-]{1,30}")  # a code block's language: no {directive}
 ALIGN = re.compile(r"text-align:(left|center|right)")
+CONTAINER_PREFIX = re.compile(r"^[ \t>]*")  # a line's quote marks and indent (lists, quotes)
 ESCAPABLE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark's backslash escapes
 TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)\s*>\Z", re.S)
 VOID = {"br", "img", "hr", "wbr", "input", "meta", "link", "source", "area", "base", "col",
@@ -279,10 +280,22 @@ class MarkdownBody:
         return BulletList(items, where, tight=tight)
 
     def code(self, node: SyntaxTreeNode, where: SourceRef) -> CodeBlock:
+        if node.type == "fence" and not self.closed(node):
+            self.report.warning("reader.unclosed-fence", f"a code fence ({node.markup}) opened "
+                                "here is never closed: the rest of the post (or of its list "
+                                "item or quote) is code, as Markdown reads it", where)
         text = node.content[:-1] if node.content.endswith("\n") else node.content
         info = (node.info or "").strip().split()
         language = info[0] if info and LANGUAGE.fullmatch(info[0]) else ""
         return CodeBlock(text, where, language.lower())
+
+    def closed(self, fence: SyntaxTreeNode) -> bool:
+        """Whether the fence's last line closes it (its character, as many times or more)."""
+        start, end = fence.map or (0, 0)
+        if end - 1 <= start or end > len(self.lines):
+            return False
+        last = CONTAINER_PREFIX.sub("", self.lines[end - 1].text).rstrip()
+        return len(last) >= len(fence.markup) and set(last) == {fence.markup[0]}
 
     def table(self, node: SyntaxTreeNode, where: SourceRef) -> Table:
         head: list[list[TableCell]] = []
