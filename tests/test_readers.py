@@ -323,3 +323,13 @@ def test_an_unclosed_fence_is_said() -> None:
         codes = [d.code for d in read_markdown(unclosed)[1].diagnostics]
         assert codes == ["reader.unclosed-fence"], unclosed
 
+
+
+def test_a_table_row_longer_than_its_header_is_said() -> None:
+    """GFM leaves out the cells beyond the header's count: a | in $|x|$ cut the row and its end
+    went without a word."""
+    posts, report = read_markdown("| a | b |\n|---|---|\n| $|x|$ | c |\n| 1 \\| 2 | `3\\|4` |\n"
+                                  "> | q |\n> |---|\n> | 1 | 2 |\n")
+    assert [(d.code, d.source.line) for d in report.diagnostics] == [
+        ("reader.table-cells", 7), ("reader.table-cells", 11)]
+    assert "the last 2 left out" in report.diagnostics[0].message

@@ -17,6 +17,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_block.table import escapedSplit
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.state_inline import Scanned
@@ -313,7 +314,21 @@ class MarkdownBody:
                         if len(aligns) < len(row.children):
                             aligns.append(found.group(1) if found else "")
                 rows.append(cells)
+                self.check_row(row, len(aligns))
         return Table(head, body, where, aligns)
+
+    def check_row(self, row: SyntaxTreeNode, width: int) -> None:
+        """A row written with more cells than its header: GFM drops the rest, with a warning
+        here (a | inside a formula or code needs a backslash)."""
+        if row.map is None or row.map[0] >= len(self.lines):
+            return
+        cells = escapedSplit(CONTAINER_PREFIX.sub("", self.lines[row.map[0]].text).strip())
+        written = len(cells) - (cells[:1] == [""]) - (len(cells) > 1 and cells[-1:] == [""])
+        if written > width:
+            self.report.warning("reader.table-cells", f"a table row of {written} cells under a "
+                                f"header of {width}: the last {written - width} left out, as "
+                                "Markdown reads it (a | inside a formula or code is written \\|)",
+                                self.where(row))
 
     def display(self, node: SyntaxTreeNode, where: SourceRef) -> DisplayMath:
         content = node.content
