@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postbook.diagnostics import Reporter
-from postbook.model import to_data
+from postbook.model import Text, to_data
 from postbook.readers import READERS, decoding, detect_format, read_file
 
 from .golden import check_golden
@@ -333,3 +333,22 @@ def test_a_table_row_longer_than_its_header_is_said() -> None:
     assert [(d.code, d.source.line) for d in report.diagnostics] == [
         ("reader.table-cells", 7), ("reader.table-cells", 11)]
     assert "the last 2 left out" in report.diagnostics[0].message
+
+
+@pytest.mark.parametrize("mark", ["- ", "1. ", "> ", "> - "])
+def test_lists_and_quotes_nested_too_deep_keep_their_text(mark: str) -> None:
+    """markdown-it stops at 20 levels of tokens (about 9 lists or 18 quotes) and drops what is
+    deeper without a word: "- " * 10000 + "最深处" came out as empty items and "> " * 10000 as
+    nothing at all. The deeper lines are now plain text (list and quote marks taken off), with
+    one warning a post; the lines after the deep ones are read as Markdown again."""
+    body = (mark * 10_000 + "最深处\n\n" + "".join(f"{' ' * 2 * n}- 第{n}层\n" for n in range(30))
+            + "\n之后的段落。\n\n" + mark * 50 + "又一处\n")
+    start = time.perf_counter()
+    posts, report = read_markdown(body)
+    assert time.perf_counter() - start < 10
+    text = json.dumps(to_data(posts[0].blocks), ensure_ascii=False)
+    for shown in ("最深处", "第0层", "第29层", "之后的段落。", "又一处"):
+        assert text.count(shown) == 1, shown
+    assert "- 第" not in text and "> " not in text and "1. " not in text
+    assert [(d.code, d.source.line) for d in report.diagnostics] == [("reader.deep-markdown", 5)]
+    assert posts[0].blocks[-2].inlines == [Text("之后的段落。")]  # (Markdown again)

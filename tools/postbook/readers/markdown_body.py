@@ -17,6 +17,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -39,6 +40,8 @@ from .inline_scan import (OPENER, Closers, Piece, TextScanner, find_end, inline_
 from .links import checked_url
 
 MAX_NESTING = 20  # lists and quotes deeper than this are read as text (markdown-it's limit)
+# the marks that open a list item or a quote, at the start of a line read as text
+BLOCK_MARKS = re.compile(r"^(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])(?=[ \t]|$))*[ \t]*", re.M)
 # markdown-it-py reads a paragraph of punctuation at about 20 µs a character: a longer one (a
 # dump that lost its line breaks, a hostile file) is read as plain text, its formulas found
 MAX_INLINE_CHARS = 50_000
@@ -66,6 +69,7 @@ def parser() -> MarkdownIt:
           .use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=True)
           .use(amsmath_plugin))
     md.inline.ruler.disable("math_inline")
+    md.block.ruler.before(md.block.ruler.get_all_rules()[0], "postbook_too_deep", too_deep_rule)
     md.core.ruler.before("inline", "postbook_long_inline", mark_long_inline)
     md.inline.ruler.before("escape", "postbook_math", math_rule)
     md.validateLink = lambda url: True  # every scheme reaches readers.links, which warns
@@ -111,6 +115,25 @@ def parse_inline(self: ParserInline, src: str, md: MarkdownIt, env: dict,
     for rule in self.ruler2.getRules(""):
         rule(state)
     return state.tokens
+
+
+def too_deep_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Lists and quotes nested near markdown-it's limit (which drops what is deeper without a
+    word): the rest of the innermost one as one `postbook_too_deep` token of its lines."""
+    if silent or state.level < MAX_NESTING - 2:
+        return False
+    last, line = start + 1, start + 1
+    while line < end:  # (a list item ends at a line less indented than its text)
+        if not state.isEmpty(line):
+            if state.sCount[line] < state.blkIndent:
+                break
+            last = line + 1
+        line += 1
+    token = state.push("postbook_too_deep", "", 0)
+    token.map = [start, last]
+    token.content = state.getLines(start, last, state.blkIndent, False)
+    state.line = last
+    return True
 
 
 def mark_long_inline(state: StateCore) -> None:
@@ -187,6 +210,7 @@ class MarkdownBody:
         self.note_nodes: dict[int, SyntaxTreeNode] = {}
         self.notes: dict[int, list[Block]] = {}
         self.used_notes: set[int] = set()
+        self.too_deep = False  # the post's lists or quotes went beyond MAX_NESTING
 
     def read(self) -> list[Block]:
         text = "\n".join(line.text for line in self.lines)
@@ -255,6 +279,14 @@ class MarkdownBody:
             return [self.table(node, where)]
         if kind in ("math_block", "math_block_label", "amsmath"):
             return [self.display(node, where)]
+        if kind == "postbook_too_deep":
+            if not self.too_deep:  # (once a post: each such list would say the same)
+                self.report.warning("reader.deep-markdown", "lists or quotes nested too deep "
+                                    "for Markdown (about 9 lists or 18 quotes): what is deeper "
+                                    "is read as plain text, its list and quote marks taken off "
+                                    "(here and further on in the post)", where)
+            self.too_deep = True
+            return self.scan.blocks(BLOCK_MARKS.sub("", node.content), where)
         text = node.content.strip()
         return [Paragraph([Text(text)], where)] if text else []
 
