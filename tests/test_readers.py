@@ -21,11 +21,15 @@ CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "input.txt").is_file(
 
 
 def read_case(case: str) -> tuple[list, Reporter]:
+    """The case's input.txt read as format.txt says (else detected), under the name
+    source-name.txt gives (else <case>/input.txt: a Jekyll post's path changes how it is read)."""
     folder = CASES_DIR / case
     forced = folder / "format.txt"
     fmt = forced.read_text(encoding="utf-8").strip() if forced.exists() else None
+    named = folder / "source-name.txt"
+    name = named.read_text(encoding="utf-8").strip() if named.exists() else f"{case}/input.txt"
     report = Reporter(quiet=True)
-    posts, _record = read_file(folder / "input.txt", f"{case}/input.txt", report, fmt)
+    posts, _record = read_file(folder / "input.txt", name, report, fmt)
     return posts, report
 
 
@@ -38,11 +42,17 @@ def test_reader_case(case: str, update_golden: bool) -> None:
     check_golden(CASES_DIR / case / "expected-diagnostics.txt", log, update_golden)
 
 
+# one Markdown case per node kind: tests/readers/markdown_<kind>/
+MARKDOWN_KINDS = ["headings", "emphasis", "code", "lists", "quotes", "tables", "links",
+                  "footnotes", "math", "math_kramdown", "html", "images", "rules"]
+
+
 def test_every_required_case_exists() -> None:
     required = {"listing_a_basic", "listing_a_untitled", "listing_a_multiline_math",
                 "listing_b_basic", "listing_b_no_yinyong", "listing_b_glued_title_trap",
                 "listing_b_chrome", "single_post", "markdown_front_matter", "encoding_gbk",
-                "bom_crlf", "binary_file", "empty_and_chrome_only"}
+                "bom_crlf", "binary_file", "empty_and_chrome_only",
+                *(f"markdown_{kind}" for kind in MARKDOWN_KINDS)}
     assert required <= set(CASES)
 
 
@@ -51,6 +61,7 @@ def test_every_required_case_exists() -> None:
     ("listing_b_basic", "listing-b"), ("listing_b_glued_title_trap", "listing-b"),
     ("single_post", "single-post"), ("markdown_front_matter", "markdown"),
     ("markdown_bad_yaml", "markdown"), ("empty_and_chrome_only", None),
+    *((f"markdown_{kind}", "markdown") for kind in MARKDOWN_KINDS),
 ])
 def test_detection(case: str, expected: str | None) -> None:
     text = (CASES_DIR / case / "input.txt").read_text(encoding="utf-8")
