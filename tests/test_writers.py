@@ -206,3 +206,14 @@ def test_a_formula_opening_text_that_ends_with_a_backslash(blocks: list[m.Block]
     inline text from the text's end (index -1): "$x$ 在 C:\\\\" read the formula as escaped,
     and it was printed as "$x$" text in every edition."""
     assert_reads_back(post_of(blocks))
+
+
+def test_code_its_language_cannot_read_is_written_as_text() -> None:
+    """Sphinx warns when Pygments cannot lex a code block in its language (then retries
+    "relaxed"), and the -W build failed: a fence left open swallowed a paragraph into a
+    ```python block (md-unclosed-fence.md), a blog labels a shell session python."""
+    chapter = assert_reads_back(post_of([
+        m.CodeBlock('x = 1\n\n{eval-rst}`x` 与 <script>alert("fence")</script>', S, "python"),
+        m.CodeBlock("$ ls ~\n? `x`", S, "python"), m.CodeBlock("print(1)", S, "python")]))
+    assert [line for line in chapter.split("\n") if line.startswith("```")] == [
+        "```text", "```", "```text", "```", "```python", "```"]

@@ -301,9 +301,21 @@ def code_language(language: str) -> str:
         return "text"
 
 
+def lexes(text: str, language: str) -> bool:
+    """Whether Pygments reads the code in the language without an error token (Sphinx warns
+    of one, and a -W build fails: a blog's ```python may hold a shell session)."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.token import Error
+    lexer = get_lexer_by_name(language, stripnl=False)
+    return not any(kind in Error for kind, _ in lexer.get_tokens(text))
+
+
 def render_code_block(block: CodeBlock) -> str:
     fence = "`" * max(3, max((len(r) for r in re.findall("`+", block.text)), default=0) + 1)
-    return f"{fence}{code_language(block.language)}\n{block.text}\n{fence}"
+    language = code_language(block.language)
+    if language != "text" and not lexes(block.text, language):
+        language = "text"  # (printed as written, not coloured)
+    return f"{fence}{language}\n{block.text}\n{fence}"
 
 
 def render_list(block: BulletList | OrderedList, chapter: Chapter, depth: int,
