@@ -14,7 +14,7 @@ quotes deeper than the writer's MAX_LIST_DEPTH are flattened, a heading inside a
 a nested heading and a section heading is at most one level below the one before, an image
 inside a line is its alt text, emphasis with no text is left out, a link inside a link is its
 text and a note inside a link comes after it, an ordered list starts at most at 999999999, a
-table of header rows only has one less of them (a list-table needs a body).
+table of header rows only has one less of them (a table needs a body row).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from postbook.language import CHINESE, ENGLISH
 from postbook.sphinxext import markup
 from postbook.writers.escape import clean_text
 from postbook.writers.myst import MAX_LIST_DEPTH
-from postbook.writers.myst import _is_simple as is_pipe_table
 
 from .test_hostile import BLOCK_TOKENS, FENCE_FORMS, FENCES, INLINE_TOKENS, ROLES
 
@@ -185,7 +184,7 @@ class ModelReader:
             return [[self.blocks(c.blocks, depth + 1) for c in row] + [[]] * (width - len(row))
                     for row in rows_]
         head, body = block.head, block.body
-        if not body and not is_pipe_table(block):  # (a list-table has at least one body row)
+        if not body:  # (a table needs a body row: Sphinx's LaTeX writer, docutils' list-table)
             head, body = head[:-1], head[-1:]
         return [("table", rows(head), rows(body))]
 
@@ -360,6 +359,8 @@ class DoctreeReader:
     def table(self, node: nodes.table) -> tuple:
         group = next(node.findall(nodes.tgroup))
         parts = {type(c): c for c in group.children if isinstance(c, (nodes.thead, nodes.tbody))}
+        if nodes.tbody not in parts:  # (Sphinx's LaTeX writer stops: StopIteration)
+            raise Unexpected(f"a table without a body: {node.astext()[:200]!r}")
 
         def rows(part: nodes.Element | None) -> list:
             return [[self.blocks(entry) for entry in row.children]

@@ -20,7 +20,7 @@ from .myst_shape import (assert_only_the_converters_markup, chapter_shape, model
 
 CASES_DIR = Path(__file__).resolve().parent / "writers"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "input.json").is_file())
-POST_ID = "post-0123abcd"  # the chapter's id (links to it are anchors); others link to post-4567cdef
+POST_ID = "post-0123abcd"  # the chapter's id (links to it are anchors; others: post-4567cdef)
 SOURCE = m.SourceRef("post.md", 1)
 S = SOURCE
 T = m.Text
@@ -120,6 +120,14 @@ def test_a_table_of_header_rows_only() -> None:
     for head in ([[cell, m.TableCell([para(T("乙"))])]],
                  [[m.TableCell([m.CodeBlock("x", S)])], [m.TableCell([para(T("第二行"))])]]):
         assert_reads_back(post_of([m.Table(head, [], S)]))
+
+
+def test_a_pipe_table_of_a_header_only() -> None:
+    """| 只有表头 | over |---| and nothing more (GFM: a table of one header row) gave docutils a
+    table without a body, and Sphinx's LaTeX builder stopped with a traceback (StopIteration in
+    depart_table). Such a table is now a list-table of one body row."""
+    assert_reads_back(post_of([m.Table([[m.TableCell([para(T("只有表头"))]),
+                                         m.TableCell([para(T("二"))])]], [], S, ["left", ""])]))
 
 
 def test_pipes_in_a_pipe_table_cell() -> None:

@@ -366,7 +366,7 @@ def render_table(block: Table, chapter: Chapter, depth: int) -> str:
     width = max((len(r) for r in rows), default=0)
     if not width:
         return ""
-    if _is_simple(block):
+    if _is_simple(block) and block.body:  # (a header alone: Sphinx's LaTeX writer needs a body)
         return render_pipe_table(block, chapter, width)
     # (a list-table needs a row of body: a table of header rows only has one less of them)
     lines = ["```{list-table}", f":header-rows: {min(len(block.head), len(rows) - 1)}", ""]
