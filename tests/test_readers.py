@@ -306,7 +306,8 @@ def test_an_unused_footnote_is_said() -> None:
     it: the reader's reader.footnote-unused never fired, and the note's text went silently."""
     _, report = read_markdown("正文[^a]。\n\n[^a]: 用到的。\n\n[^b]: 没用到的。\n\n> [^c]: 引用里的。\n")
     assert [(d.code, d.source.line, d.message[:12]) for d in report.diagnostics] == [
-        ("reader.footnote-unused", 9, "footnote [^b"), ("reader.footnote-unused", 11, "footnote [^c")]
+        ("reader.footnote-unused", 9, "footnote [^b"),
+        ("reader.footnote-unused", 11, "footnote [^c")]
 
 
 def test_inline_html_dropped_before_an_html_block_is_said() -> None:
