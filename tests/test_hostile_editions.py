@@ -273,6 +273,35 @@ def test_deep_markdown_is_printed(builds, books) -> None:
         assert shown in text, shown
 
 
+@pytest.fixture(scope="module")
+def kinds_book(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The Markdown reader's golden inputs (tests/readers/markdown_*/: one post per node kind)
+    converted into one book."""
+    posts = tmp_path_factory.mktemp("markdown-kinds") / "posts"
+    for case in sorted((ROOT / "tests" / "readers").glob("markdown_*")):
+        named = case / "source-name.txt"
+        name = named.read_text(encoding="utf-8").strip() if named.exists() else f"{case.name}.md"
+        (posts / name).parent.mkdir(parents=True, exist_ok=True)
+        (posts / name).write_bytes((case / "input.txt").read_bytes())
+    run = convert(posts, posts.parent / "book", "--quiet")
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run
+
+
+@pytest.mark.parametrize("builder", ["html", "latex"])
+def test_markdown_of_every_kind_builds(builds, kinds_book: Run, builder: str) -> None:
+    """Every node kind the Markdown reader makes builds with -n -W (a table of a header alone
+    stopped Sphinx's LaTeX builder with a traceback), and shows its text."""
+    out = builds.get("kinds", kinds_book.book, builder)
+    if builder == "latex":
+        text = squeeze(pdftotext(out / "book.pdf"))
+    else:
+        text = squeeze(post_text(pages_of(out)))
+    for shown in ("只有表头", "又粗又斜", "嵌套引用", "第一个脚注。", "波浪线围栏里有```三个反引号",
+                  "没有闭合的围栏", "开头是分隔线。", "坏的一坏的二"):
+        assert shown in text, (builder, shown)
+
+
 BIG_TABLE_ROWS = int(os.environ.get("POSTBOOK_BIG_TABLE_ROWS", "0"))
 
 
