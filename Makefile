@@ -1,6 +1,7 @@
 # Postbook: convert the blog posts into book/, then build the editions with Sphinx.
 #   make all        HTML + LaTeX PDF + the two EPUBs + TeX-free PDF (all linked from the HTML)
 #   make html | latexpdf | epub | epub-images | pdf | livehtml | check | ace | test | clean | convert
+#   make fetch URL=https://blog.example.org/ POSTS=blog   (a blog you own, onto your disk)
 POSTS ?= sample-posts
 BOOK ?= book
 BUILD ?= _build
@@ -17,7 +18,7 @@ MATHJAX := _static/mathjax/tex-svg-full.js
 DOWNLOADS := $(BUILD)/html/_downloads
 
 .PHONY: all html latexpdf epub epub-images pdf livehtml check ace clean test test-tools convert \
-	vendor $(VENV)
+	vendor fetch $(VENV)
 
 # Installs Debian packages (as root) and the pinned Python deps; a quick check when all is there.
 $(VENV):
@@ -81,6 +82,16 @@ check: $(VENV)
 # $(BUILD)/epub/ace/ and $(BUILD)/epub-images/ace/; fails on a critical or serious violation.
 ace: test-tools
 	$(PYTHON) -m postbook.check.ace $(BUILD)/epub/book.epub $(BUILD)/epub-images/book-images.epub
+
+# Bring a blog you own onto your disk: its posts' pages and images into $(POSTS), politely (robots.txt,
+# one request at a time, a pause between) and resumably (run it again after a stop or a week);
+# then `make all POSTS=...`. FETCHOPTS passes more options (--delay 2 --max-pages 100 ...).
+URL ?=
+FETCHOPTS ?=
+fetch: $(VENV)
+	@test -n '$(URL)' || { echo "make fetch: name the blog: make fetch URL=https://... POSTS=folder"; exit 2; }
+	@test '$(POSTS)' != sample-posts || { echo "make fetch: name the folder to fetch into: POSTS=folder (not sample-posts)"; exit 2; }
+	$(POSTBOOK) fetch '$(URL)' --out '$(POSTS)' $(FETCHOPTS)
 
 test: test-tools $(MATHJAX)
 	$(VENV)/bin/pytest

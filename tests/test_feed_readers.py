@@ -168,7 +168,7 @@ def test_detection_reads_only_the_documents_start() -> None:
     assert scan_prolog("<!-- x -->\n<?pi?>\n<!DOCTYPE feed>\n<atom:feed xmlns:atom="
                        '"http://www.w3.org/2005/Atom">').root == "atom:feed"
     assert detect_format('<feed xmlns="http://www.w3.org/2005/Atom"><entry/></feed>') == "feed"
-    assert detect_format("<html><body>不是订阅源</body></html>") is None
+    assert detect_format("<html><body>不是订阅源</body></html>") not in ("feed", "wxr")
     assert detect_format("# 标题\n\n<rss> 在 Markdown 里只是文字。\n") == "markdown"
     start = time.perf_counter()
     for text in ("<!--" * 1_000_000, "<?" * 1_000_000, "<!DOCTYPE [" * 500_000, "<" * 5_000_000):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from .config import BookConfig
 from .diagnostics import Reporter
 from .model import Book, SourceRef
-from .readers import MAX_DEPTH, input_files, read_file, skipped_links, walk
+from .readers import MAX_DEPTH, input_files, read_file, saved_page_folders, skipped_links, walk
 from .transforms import run_transforms
 from .writers import WriteStats, write_book
 from .writers.output import OutputError
@@ -63,7 +63,8 @@ def read_all(options: ConvertOptions, report: Reporter, show: Callable[[str], No
         book.posts.extend(posts)
         book.files.append(record)
     if not files:
-        report.warning("reader.no-input", f"no input files (*.txt, *.md, *.xml) in {options.posts}")
+        report.warning("reader.no-input",
+                       f"no input files (*.txt, *.md, *.html, *.xml) in {options.posts}")
     report_skipped_folders(options, base, report)
     return book
 
@@ -95,6 +96,9 @@ def report_skipped_folders(options: ConvertOptions, base: Path, report: Reporter
     for folder in found.builds:
         report.info("reader.build-folder", "a Sphinx build (it has .buildinfo): its files are "
                     "output, not posts; not read", SourceRef(_relative(folder, base), 1))
+    for folder in saved_page_folders(found.entries):
+        report.info("reader.page-files", "the files a browser saved with a page (images, "
+                    "frames): not read as posts", SourceRef(_relative(folder, base), 1))
     for folder in found.too_deep:
         report.warning("reader.too-deep", f"more than {MAX_DEPTH} folder levels below the posts "
                        "folder; not read", SourceRef(_relative(folder, base), 1))

@@ -74,6 +74,13 @@ def block_text(block: Block) -> str:
     return ""
 
 
+def title_text(post: Post) -> str:
+    """The text the title shows: a formula in it shows none (its TeX is no word of the post)."""
+    if post.title_inlines:
+        return "".join(inline_text(i) for i in post.title_inlines)
+    return post.title or ""
+
+
 def count_math(post: Post) -> tuple[int, int]:
     """(inline formulas, displayed formulas) of a transformed post, its title's included."""
     blocks = list(walk_blocks(post.blocks))
@@ -89,7 +96,7 @@ def link_titles(post: Post) -> list[str]:
 
 def expected_post(post: Post) -> ExpectedPost:
     """The expectations for one transformed post."""
-    texts = [post.title or ""] + [block_text(b) for b in walk_blocks(post.blocks)]
+    texts = [title_text(post)] + [block_text(b) for b in walk_blocks(post.blocks)]
     inline, display = count_math(post)
     return ExpectedPost(post.id, post.title or "", str(post.source),
                         "\n".join(t for t in texts if t), inline, display, link_titles(post),

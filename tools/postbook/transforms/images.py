@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
@@ -24,6 +24,7 @@ from ..images import (ImageBytes, ImageLimits, ImageProblem, PreparedImage, cach
 from ..images.remote import absolute_url
 from ..images.records import problem
 from ..model import Book, Figure, Image, Post, SourceRef, own_inlines, walk_blocks
+from ..readers import visible_entries
 
 ASSET_DIR = "_assets/images"  # in the book: <key>.<ext> for each edition's file
 
@@ -36,7 +37,8 @@ def resolve_images(book: Book, config: BookConfig, report: Reporter) -> Book:
     limits = _limits(config)
     cache = Path(book.cache) if book.cache else None
     site = getattr(config, "site_url", None) or ""
-    loaded = {id(node): _load(book, post, node, site, limits) for post, node in found}
+    files = PostsFiles(book.folder)
+    loaded = {id(node): _load(book, post, node, site, limits, files) for post, node in found}
     remote = sorted({url for url in loaded.values() if isinstance(url, str)})
     fetching = book.fetch_images and getattr(config, "fetch_images", True) and cache is not None
     downloads = fetch_many(remote, cache, limits) if remote and fetching else {}
@@ -68,8 +70,8 @@ def node_source(post: Post, node: Figure | Image) -> SourceRef:
     return node.source if isinstance(node, Figure) else post.source
 
 
-def _load(book: Book, post: Post, node: Figure | Image, site: str,
-          limits: ImageLimits) -> ImageBytes | ImageProblem | str:
+def _load(book: Book, post: Post, node: Figure | Image, site: str, limits: ImageLimits,
+          files: PostsFiles) -> ImageBytes | ImageProblem | str:
     """A local image's bytes (or why not), or the URL to download: a remote src, or a path
     that is no file beside the posts but lives on the blog (relative to the post's URL or the
     config's site_url: a saved page's /images/x.png)."""
@@ -81,10 +83,41 @@ def _load(book: Book, post: Post, node: Figure | Image, site: str,
         return load_image(src, posts_dir=Path(book.folder), post_file=post.source.path,
                           cache_dir=Path(book.cache or "."), limits=limits)
     found = load_local(Path(book.folder), post.source.path, src, limits)
-    base = urljoin(site, post.url) if post.url else site
-    if isinstance(found, ImageProblem) and found.code == "image.missing" and base:
-        return urljoin(base, src)
+    if isinstance(found, ImageProblem) and found.code == "image.missing":
+        elsewhere = files.find(src)  # the one file in the posts folder whose path ends so
+        if elsewhere is not None:
+            return load_local(Path(book.folder), post.source.path, "/" + elsewhere, limits)
+        base = urljoin(site, post.url) if post.url else site
+        if base:
+            return urljoin(base, src)
     return found
+
+
+class PostsFiles:
+    """The image files of the posts folder by name, for a path written from the site's root
+    (Jekyll's /images/x.png lives in the site's images/, Hugo's in static/) or by its name alone
+    (Obsidian's ![[x.png]] anywhere in the vault): the one file whose path ends so."""
+
+    SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self.by_name: dict[str, list[str]] | None = None  # (listed on the first question)
+
+    def find(self, src: str) -> str | None:
+        wanted = unquote(src.split("?")[0].split("#")[0]).strip("/")
+        if not wanted or ".." in wanted.split("/"):
+            return None
+        if self.by_name is None:
+            self.by_name = {}
+            root = Path(self.folder)
+            for path in visible_entries(root):
+                if path.suffix.lower() in self.SUFFIXES and not path.is_symlink():
+                    rel = path.relative_to(root).as_posix()
+                    self.by_name.setdefault(path.name.lower(), []).append(rel)
+        matches = [rel for rel in self.by_name.get(wanted.rsplit("/", 1)[-1].lower(), [])
+                   if rel.lower() == wanted.lower() or rel.lower().endswith("/" + wanted.lower())]
+        return matches[0] if len(matches) == 1 else None
 
 
 def _prepare(loaded: ImageBytes | ImageProblem | str, downloads: dict, cache: Path | None,

@@ -1,4 +1,5 @@
-"""Which addresses a remote image may come from, and resolving a host within a time limit.
+"""Which addresses a download (a remote image, a blog's page) may come from, and resolving a
+host within a time limit.
 
 A blogger's own server may be on the local network or this machine, so loopback and private
 addresses are allowed. Refused: link-local (169.254.0.0/16, fe80::/10: the cloud metadata
@@ -65,7 +66,7 @@ def resolve(host: str, port: int, seconds: float) -> list[tuple[int, tuple]] | s
         except (OSError, UnicodeError) as error:
             result["error"] = error
 
-    worker = threading.Thread(target=lookup, name="postbook-image-dns", daemon=True)
+    worker = threading.Thread(target=lookup, name="postbook-dns", daemon=True)
     worker.start()
     worker.join(max(seconds, 0.0))
     if worker.is_alive():
