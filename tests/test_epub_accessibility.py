@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from postbook.check.ace import Violation, violations
+from postbook.check.ace import Violation, missing, violations
 from postbook.language import CHINESE, ENGLISH
 from postbook.sphinxext.epub_accessibility import PageFacts, accessibility_metadata, read_pages
 from postbook.sphinxext.epub_builder import xml_characters
@@ -110,3 +110,26 @@ def test_ace_report_violations_are_read_by_impact() -> None:
              "earl:result": {"earl:outcome": "pass"}}]}]}
     assert violations(report) == [Violation("critical", "aria-required-attr", "index.xhtml",
                                             "Required ARIA attribute not present")]
+
+
+def fake_node(folder: Path, version: str) -> str:
+    """A `node` that says `version` (the Node.js Ace would run on)."""
+    node = folder / "node"
+    node.write_text(f"#!/bin/sh\necho {version}\n", encoding="utf-8")
+    node.chmod(0o755)
+    return str(node)
+
+
+def test_ace_is_missing_on_a_node_older_than_20_and_says_why(tmp_path: Path) -> None:
+    """Ace 1.4 needs Node.js 20 (Debian 12's nodejs is 18): the tests skip saying so, and do not
+    fail on a report Ace could not write."""
+    ace_cli, chromium = tmp_path / "ace-cli", tmp_path / "chromium"
+    ace_cli.write_text("", encoding="utf-8")
+    chromium.write_text("", encoding="utf-8")
+    assert missing(ace_cli, chromium, fake_node(tmp_path, "v20.20.2")) == ""
+    old = missing(ace_cli, chromium, fake_node(tmp_path, "v18.19.0"))
+    assert "Node.js 20 or later (Node.js 18" in old
+    assert "no Node.js" in missing(ace_cli, chromium, str(tmp_path / "no-node"))
+    assert "chromium" in missing(ace_cli, tmp_path / "none", fake_node(tmp_path, "v20.1.0"))
+    assert "bootstrap.sh --tests" in missing(tmp_path / "none", chromium,
+                                             fake_node(tmp_path, "v22.0.0"))

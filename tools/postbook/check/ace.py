@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -23,6 +25,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 IMPACTS = ("critical", "serious", "moderate", "minor")
 FAILING = frozenset({"critical", "serious"})
 RUN_SECONDS = 900
+NODE_MAJOR = 20  # @daisy/ace-cli 1.4 asks for Node.js 20 or later (Debian 12 has 18)
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,36 @@ class AceResult:
         return not self.error and not self.failing
 
 
+def node_major(node: str = "node") -> int:
+    """The major version of the Node.js on the path (0 when there is none or it says nothing)."""
+    found = shutil.which(node)
+    if found is None:
+        return 0
+    try:
+        said = subprocess.run([found, "--version"], capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return 0
+    match = re.match(r"v(\d+)\.", said.strip())
+    return int(match.group(1)) if match else 0
+
+
+def missing(ace: Path = ACE, chromium: Path = CHROMIUM, node: str = "node") -> str:
+    """Why Ace cannot run here (what to install), or "" when it can."""
+    if not chromium.is_file():
+        return f"{chromium} not installed (Debian package chromium)"
+    major = node_major(node)
+    if major < NODE_MAJOR:
+        now = f"Node.js {major}" if major else "no Node.js"
+        return f"DAISY Ace needs Node.js {NODE_MAJOR} or later ({now} on the path)"
+    if not ace.is_file():
+        return f"DAISY Ace not installed ({ace}): tools/bootstrap.sh --tests"
+    return ""
+
+
 def available() -> bool:
-    """True when Ace and Chromium are installed."""
-    return ACE.is_file() and CHROMIUM.is_file()
+    """True when Ace, a Node.js it runs on and Chromium are installed."""
+    return not missing()
 
 
 def report_folder(epub: Path) -> Path:
@@ -75,8 +105,9 @@ def run_ace(epub: Path, outdir: Path | None = None) -> AceResult:
     """Run Ace on one EPUB, its report into outdir (default: beside the EPUB)."""
     outdir = outdir or report_folder(epub)
     result = AceResult(epub, outdir / "report.json")
-    if not available():
-        result.error = f"DAISY Ace not installed ({ACE}, {CHROMIUM}): tools/bootstrap.sh --tests"
+    reason = missing()
+    if reason:
+        result.error = reason
         return result
     if not epub.is_file():
         result.error = f"{epub} not found"
