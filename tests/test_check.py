@@ -46,7 +46,7 @@ def make(*targets: str, book: Path, build: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildLayout:
-    """The sample book converted and built in all four editions (`make all`), once per module."""
+    """The sample book converted and built in all five editions (`make all`), once per module."""
     require_tools()
     base = tmp_path_factory.mktemp("check")
     layout = BuildLayout(build=base / "build", book=base / "book")
