@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from postbook.config import BookConfig
 from postbook.diagnostics import Reporter
 from postbook.model import (Code, CodeBlock, DisplayMath, InlineMath, Paragraph, Strong, Text,
@@ -84,17 +86,45 @@ def test_a_line_break_between_chinese_characters_is_no_space() -> None:
     assert text == "过早优化是万恶之源。但是 this line\nand that."
 
 
-def test_a_jekyll_blog_converts_with_dates_and_inline_math(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pointed_at", ["blog", "blog/_posts"])
+def test_a_jekyll_blog_converts_with_dates_and_inline_math(tmp_path: Path, pointed_at) -> None:
+    """Pointed at the blog or at its _posts folder itself (a real Jekyll blog's 34 posts: with
+    the folder named no more, $$…$$ inside sentences became 68 broken displays)."""
     posts = tmp_path / "blog" / "_posts"
     posts.mkdir(parents=True)
     (posts / "2018-08-12-gradient.md").write_text(KRAMDOWN_POST, encoding="utf-8")
     report = Reporter(stream=io.StringIO())
-    result = convert(ConvertOptions(posts=tmp_path / "blog", out=tmp_path / "book"), BookConfig(),
-                     report)
+    result = convert(ConvertOptions(posts=tmp_path / pointed_at, out=tmp_path / "book"),
+                     BookConfig(), report)
     [post] = result.book.posts
     assert post.date.iso() == "2018-08-12"
     chapter = next((tmp_path / "book" / "chapters").glob("*.md")).read_text(encoding="utf-8")
     assert "The update $x_{k+1} = x_k - \\eta \\nabla f(x_k)$ moves" in chapter
+
+
+def test_jekyll_url_filters_keep_the_image_path() -> None:
+    """![x]({{ '/assets/x.png' | relative_url }}): the Liquid was dropped, the image had no
+    src and vanished without a word (446 images on one blog)."""
+    [post] = read("---\ntitle: t\n---\n\n![Net]({{ '/assets/images/net.png' | relative_url }})\n\n"
+                  '![Two]({{ "/img/two.png" | prepend: site.baseurl }})\n', "_posts/2020-01-01-t.md")
+    from postbook.model import Figure
+    assert [(b.src, b.alt) for b in post.blocks if isinstance(b, Figure)] == \
+        [("/assets/images/net.png", "Net"), ("/img/two.png", "Two")]
+
+
+@pytest.mark.parametrize("name", ["_posts/2020-01-01-t.md", "source/_posts/t.md"])
+def test_two_formulas_on_a_line_that_starts_and_ends_with_them(name: str) -> None:
+    """"- $$a$$ is a set, $$b = c$$": one display formula "a$$ is a set, $$b = c" (its text
+    inside the formula, a '$' removed)."""
+    [post] = read("---\ntitle: t\n---\n\n- $$\\mathcal{O}$$ is a set, $$\\mathcal{O} = \\{ o \\}$$\n",
+                  name)
+    [item] = post.blocks[0].items
+    formulas = [b.tex for b in walk_blocks(item.blocks) if isinstance(b, DisplayMath)] + \
+        [i.tex for b in walk_blocks(item.blocks) if isinstance(b, Paragraph)
+         for i in b.inlines if isinstance(i, (InlineMath, DisplayMath))]
+    assert sorted(formulas) == ["\\mathcal{O}", "\\mathcal{O} = \\{ o \\}"]
+    assert any("is a set," in i.text for b in walk_blocks(item.blocks)
+               if isinstance(b, Paragraph) for i in b.inlines if isinstance(i, Text))
 
 
 # ---- faults seen on a real Hexo blog (67 posts, KaTeX, the Fluid theme) ----------------------

@@ -72,7 +72,9 @@ def detect(text: str) -> float:
     return 0.0
 
 
-def parse(text: str, source_name: str, report: Reporter) -> list[Post]:
+def parse(text: str, source_name: str, report: Reporter, site_name: str = "") -> list[Post]:
+    """The post of a Markdown file; site_name, its path in the blog when known (a Jekyll post's
+    _posts/ folder changes how $$ is read)."""
     lines = split_lines(text)
     front = read_front_matter(lines, source_name, report)
     values = front.values
@@ -80,7 +82,7 @@ def parse(text: str, source_name: str, report: Reporter) -> list[Post]:
     title, title_line, body = take_title(_text_field(front, "title", source_name, report),
                                          front, lines[front.body_start:])
     body = engine_conventions(body, source_name, report)
-    blocks = markdown_blocks(body, source_name, report, uses_kramdown_math(source_name))
+    blocks = markdown_blocks(body, source_name, report, uses_kramdown_math(site_name or source_name))
     if title is None and not blocks and not values:
         return []
     source = SourceRef(source_name, title_line)

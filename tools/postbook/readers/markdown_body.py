@@ -73,17 +73,27 @@ def parser(kramdown: bool = False) -> MarkdownIt:
     # a $$ line may interrupt a paragraph, as on the blogs (MathJax, KaTeX and pandoc take the
     # formula before Markdown does): "cost function\n$$\nS = a\n+ b\n$$" is a formula, not a
     # paragraph and a "+ b" list
-    display = next(rule for rule in md.block.ruler.__rules__ if rule.name == "math_block").fn
-    if not kramdown:
-        md.block.ruler.at("math_block", partial(interrupting, display),
-                          {"alt": ["paragraph", "reference", "blockquote", "list",
-                                   "footnote_def"]})
+    display = partial(one_formula, next(rule for rule in md.block.ruler.__rules__
+                                        if rule.name == "math_block").fn)
+    md.block.ruler.at("math_block", display if kramdown else partial(interrupting, display),
+                      {"alt": [] if kramdown else ["paragraph", "reference", "blockquote",
+                                                  "list", "footnote_def"]})
     md.block.ruler.before(md.block.ruler.get_all_rules()[0], "postbook_too_deep", too_deep_rule)
     md.core.ruler.before("inline", "postbook_long_inline", mark_long_inline)
     md.inline.ruler.before("escape", "postbook_math", math_rule)
     md.validateLink = lambda url: True  # every scheme reaches readers.links, which warns
     md.inline.parse = types.MethodType(parse_inline, md.inline)
     return md
+
+
+def one_formula(rule, state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """dollarmath's display rule, except on a line "$$a$$ text $$b$$": two inline formulas
+    and text between them (the rule took it all for one display, the text inside it)."""
+    first = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]].strip()
+    if 4 < len(first) <= MAX_INLINE_CHARS and first.startswith("$$") and first.endswith("$$") \
+            and "$$" in first[2:-2]:  # (a longer line is no sentence: as dollarmath reads it)
+        return False
+    return rule(state, start, end, silent)
 
 
 def interrupting(rule, state: StateBlock, start: int, end: int, silent: bool) -> bool:

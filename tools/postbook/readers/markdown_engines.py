@@ -33,6 +33,9 @@ WIKI_LINK = re.compile(r"(?<!\[)\[\[([^\[\]|#]+?)(#[^\[\]|]*)?(?:\|([^\[\]]*))?\
 LABEL_LINE = re.compile(r" {0,3}\[\[?([^\[\]]+)\]?\]:")
 MORE = re.compile(r"<!--\s*more\s*-->", re.I)
 SITE_VARIABLE = re.compile(r"site\.(?:url|baseurl)|\.Site\.BaseURL|relURL|absURL", re.I)
+# a quoted path through Jekyll's URL filters: {{ "/x.png" | relative_url }}, | prepend: site.baseurl
+URL_FILTER = re.compile(r"""(['"])([^'"{}<>\s]*)\1\s*\|\s*(?:relative_url|absolute_url|"""
+                        r"""prepend:\s*site\.(?:baseurl|url))\s*""")
 CODE_OPEN = {"codeblock", "highlight", "code"}  # Hexo {% codeblock %}, Jekyll {% highlight %}
 CODE_CLOSE = {"endcodeblock", "endhighlight", "endcode"}
 # container tags whose content is set apart: a block quote (a fold's or a toggle's title first,
@@ -209,6 +212,9 @@ def container_title(args: str) -> str:
 def liquid_output(m: re.Match[str], state: EngineText, line: int) -> str:
     """{{ expression }}: the site's own address is nothing (a path from the site root stays),
     anything else is dropped."""
+    path = URL_FILTER.fullmatch(m.group(1).strip())
+    if path:  # Jekyll: {{ '/assets/x.png' | relative_url }}, the path from the site's root
+        return path.group(2)
     if SITE_VARIABLE.search(m.group(1)):
         return ""
     state.drop("{{ … }}", line)
