@@ -173,3 +173,11 @@ def test_katex_entity_names_are_latex() -> None:
     fixed = sanitise_formula("a \\infin \\empty \\R^n \\LaTeX x \\isin A", True)
     assert fixed.tex == "a \\infty \\emptyset \\mathbb{R}^n \\text{LaTeX} x \\in A"
     assert not fixed.problems
+
+
+def test_an_image_without_an_address_is_said() -> None:
+    """![alt]() (a Liquid src dropped, an editor's slip): a placeholder and no word of it."""
+    report = Reporter(stream=io.StringIO(), quiet=True)
+    markdown.parse("---\ntitle: t\n---\n\n![An image]()\n\ntext ![inline]() more\n", "t.md", report)
+    assert [(d.code, d.source.line) for d in report.warnings] == [("image.missing", 5),
+                                                                  ("image.missing", 7)]

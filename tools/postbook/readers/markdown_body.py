@@ -442,8 +442,12 @@ class MarkdownBody:
         if kind == "link":
             return self.link(node)
         if kind == "image":
-            return [Image(str(node.attrs.get("src", "")), plain_text(self.children(node)),
-                          str(node.attrs.get("title", "") or ""))]
+            image = Image(str(node.attrs.get("src", "")), plain_text(self.children(node)),
+                          str(node.attrs.get("title", "") or ""))
+            if not image.src.strip():
+                self.report.warning("image.missing", f"an image with no address "
+                                    f"(![{image.alt[:60]}]()): a placeholder", self.where(node))
+            return [image]
         if kind == "footnote_ref":
             return self.note(node)
         if kind == "postbook_unclosed":
