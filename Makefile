@@ -1,6 +1,7 @@
 # Postbook: convert the blog posts into book/, then build the editions with Sphinx.
 #   make all        HTML + LaTeX PDF + EPUB + TeX-free PDF (the PDFs and EPUB linked from the HTML)
 #   make html | latexpdf | epub | pdf | livehtml | check | test | clean | convert
+#   make printpdf (the print PDF: two-sided, black links) | cover (its print-on-demand cover)
 #   make fetch URL=https://blog.example.org/ POSTS=blog   (a blog you own, onto your disk)
 POSTS ?= sample-posts
 BOOK ?= book
@@ -17,7 +18,7 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX := _static/mathjax/tex-svg-full.js
 DOWNLOADS := $(BUILD)/html/_downloads
 
-.PHONY: all html latexpdf epub pdf livehtml check clean test convert vendor fetch $(VENV)
+.PHONY: all html latexpdf printpdf cover epub pdf livehtml check clean test convert vendor fetch $(VENV)
 
 # Installs Debian packages (as root) and the pinned Python deps; a quick check when all is there.
 $(VENV):
@@ -44,6 +45,19 @@ latexpdf: $(VENV) convert
 	cd $(BUILD)/latex && latexmk -xelatex -interaction=nonstopmode -halt-on-error book.tex \
 	  > latexmk.out 2>&1 || { tail -n 40 latexmk.out; exit 1; }
 	$(PYTHON) -m postbook.sphinxext.latex_log $(BUILD)/latex/book.log
+
+# The print PDF: the same book two-sided (inner and outer margins, chapters on right-hand pages),
+# links black, URLs as footnotes; then its cover at the trim size plus bleed, the spine as thick
+# as the print PDF's pages on the config's paper.
+PRINT := $(BUILD)/print
+printpdf: $(VENV) convert
+	$(SPHINX) -b latex -D postbook_pdf=print -d $(BUILD)/doctrees/print $(BOOK) $(PRINT)
+	cd $(PRINT) && latexmk -xelatex -interaction=nonstopmode -halt-on-error book-print.tex \
+	  > latexmk.out 2>&1 || { tail -n 40 latexmk.out; exit 1; }
+	$(PYTHON) -m postbook.sphinxext.latex_log $(PRINT)/book-print.log
+
+cover: printpdf
+	$(PYTHON) -m postbook.press.cover --book $(BOOK) --pdf $(PRINT)/book-print.pdf --out $(PRINT)/cover.pdf
 
 epub: $(VENV) convert
 	$(SPHINX) -b epub -d $(BUILD)/doctrees/epub $(BOOK) $(BUILD)/epub
