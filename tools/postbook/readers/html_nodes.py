@@ -88,7 +88,8 @@ class HtmlReader:
     def element_blocks(self, root: lxml.html.HtmlElement, line: int = 1) -> list[Block]:
         """The blocks of an element already parsed (a saved page's article); its source lines
         count from `line`."""
-        self.base_line, self.dropped = line, Counter()
+        self.say_dropped(line)  # (what the post's inline HTML dropped before this fragment)
+        self.base_line = line
         blocks = self.blocks(root, 0)
         self.say_dropped(line)
         return blocks

@@ -26,8 +26,11 @@ LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)\s*(.*?)\s*-?%\}")
 LIQUID_OUTPUT = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
 SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w/.-]+)\s*(.*?)\s*[>%]\}\}")
 IAL = re.compile(r"\{:\s*[^}]*\}|\{::\w+[^}]*/?\}")  # kramdown {: .class} {:toc} {::options /}
-WIKI_EMBED = re.compile(r"!\[\[([^\[\]|#]+?)(?:#[^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
-WIKI_LINK = re.compile(r"\[\[([^\[\]|#]+?)(#[^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
+WIKI_EMBED = re.compile(r"(?<!\[)!\[\[([^\[\]|#]+?)(?:#[^\[\]|]*)?(?:\|([^\[\]]*))?\]\](?!\])")
+WIKI_LINK = re.compile(r"(?<!\[)\[\[([^\[\]|#]+?)(#[^\[\]|]*)?(?:\|([^\[\]]*))?\]\](?!\])")
+# a line that defines a link label ([label]: url, or what looks like one): a [[label]] on
+# such a post is CommonMark's bracket and link, not a wiki link
+LABEL_LINE = re.compile(r" {0,3}\[\[?([^\[\]]+)\]?\]:")
 MORE = re.compile(r"<!--\s*more\s*-->", re.I)
 SITE_VARIABLE = re.compile(r"site\.(?:url|baseurl)|\.Site\.BaseURL|relURL|absURL", re.I)
 CODE_OPEN = {"codeblock", "highlight", "code"}  # Hexo {% codeblock %}, Jekyll {% highlight %}
@@ -50,6 +53,7 @@ class EngineText:
     dropped: Counter[str] = field(default_factory=Counter)
     first_drop: int = 0  # the line of the first thing dropped
     excerpt_marker: int = 0  # the line of <!-- more -->, if any
+    labels: frozenset[str] = frozenset()  # link labels the post defines (see LABEL_LINE)
 
     def drop(self, what: str, line: int) -> None:
         self.dropped[what] += 1
@@ -61,7 +65,9 @@ def engine_conventions(lines: list[SourceLine], source_name: str,
     """The lines with every engine's syntax replaced by the Markdown it means (or nothing)."""
     if not any("{" in line.text or "[[" in line.text or "<!--" in line.text for line in lines):
         return lines  # (most posts: nothing to do)
-    state = EngineText(source_name)
+    state = EngineText(source_name, labels=frozenset(
+        " ".join(m.group(1).split()).lower() for line in lines
+        if (m := LABEL_LINE.match(line.text))))
     out: list[SourceLine] = []
     fence: str | None = None
     raw = False
@@ -133,8 +139,10 @@ def line_text(text: str, state: EngineText, line: int) -> str:
         state.drop("{:toc}" if "toc" in text else "kramdown attributes {: …}", line)
         text = IAL.sub("", text)
     if "[[" in text:
-        text = WIKI_EMBED.sub(lambda m: f"![{m.group(2) or ''}](<{m.group(1).strip()}>)", text)
-        text = WIKI_LINK.sub(wiki_link, text)
+        text = WIKI_EMBED.sub(lambda m: m.group(0) if wiki_is_label(m, state) else
+                              f"![{m.group(2) or ''}](<{m.group(1).strip()}>)", text)
+        text = WIKI_LINK.sub(lambda m: m.group(0) if wiki_is_label(m, state) else wiki_link(m),
+                             text)
     return text
 
 
@@ -193,6 +201,11 @@ def shortcode(m: re.Match[str], state: EngineText, line: int) -> str:
         return target if target else ""
     state.drop(f"{{{{< {name} >}}}}", line)
     return ""
+
+
+def wiki_is_label(m: re.Match[str], state: EngineText) -> bool:
+    """[[X]] where the post defines the label X (or [[X]]): CommonMark's, not Obsidian's."""
+    return " ".join(m.group(1).split()).lower() in state.labels
 
 
 def wiki_link(m: re.Match[str]) -> str:

@@ -247,7 +247,8 @@ def join(pieces: list[Piece], target: Path) -> None:
     point_marked_links(out, names)
     write_outline(out, pieces, offsets)
     temp = target.with_name(f".{target.name}.tmp")
-    out.save(temp, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    out.save(temp, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             deterministic_id=True)  # (same pieces, same bytes: no random /ID)
     os.replace(temp, target)
     for source in opened:
         source.close()
