@@ -25,8 +25,9 @@ $(VENV):
 	tools/bootstrap.sh
 
 # The converter rewrites only files whose content changed, so running it every time is cheap.
+# CONFIG=print.yaml: another config than the one in POSTS (a page size, a cover...)
 convert: $(VENV)
-	$(POSTBOOK) convert $(POSTS) --out $(BOOK)
+	$(POSTBOOK) convert $(POSTS) --out $(BOOK)$(if $(CONFIG), --config $(CONFIG))
 
 # MathJax 3 for the offline HTML: one self-contained bundle from the npm registry.
 vendor: $(MATHJAX)
