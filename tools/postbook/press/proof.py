@@ -94,6 +94,41 @@ def _destination_page(document, item, pages: dict) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class Spread:
+    """A chapter's second and third pages: the left one's head (its part), the right one's (the
+    chapter)."""
+
+    part: Opening
+    chapter: Opening
+    left_head: str
+    right_head: str
+
+    @property
+    def heads_match(self) -> bool:
+        return (bool(self.left_head) and bool(self.right_head)
+                and squeeze(self.left_head) in squeeze(self.part.title)
+                and squeeze(self.right_head).rstrip(".\u2026") in squeeze(self.chapter.title))
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace (pdftotext spaces CJK from Latin letters; the outline does not)."""
+    return re.sub(r"\s+", "", text)
+
+
+def spreads(pdf: Path, found: list[Opening]) -> list[Spread]:
+    """Each chapter of three pages or more: the running heads of its pages 2 (left) and 3."""
+    ends = [o.page for o in found[1:]] + [page_count(pdf) + 1]
+    out, part = [], None
+    for opening, end in zip(found, ends):
+        if opening.level == 0:
+            part = opening
+        elif part is not None and end - opening.page >= 3:
+            out.append(Spread(part, opening, running_head(pdf, opening.page + 1),
+                              running_head(pdf, opening.page + 2)))
+    return out
+
+
 def fonts_not_embedded(pdf: Path) -> list[str]:
     """pdffonts' rows of the fonts that are not embedded."""
     out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
