@@ -27,13 +27,17 @@ CONVERTED = [
     ("步骤(a)完成", "步骤（a）完成"),
     ("漫步(4)续", "漫步（4）续"),
     ("你好, 世界", "你好，世界"),  # the space after a converted mark goes
+    ("漫谈(一):DDPM = 拆楼", "漫谈（一）：DDPM = 拆楼"),  # CJK before, Latin straight after
+    ("地址:https://example.org/", "地址：https://example.org/"),
     ("括号(里面是中文)之后", "括号（里面是中文）之后"),
 ]
 UNTOUCHED = [
     "Hello, world: this is English (really)!",
     "a, b; c? d!",
     "会议在10:30开始",  # digits on both sides of the colon: a time
-    "中文, English words",  # a Latin neighbour
+    "中文, English words",  # a Latin neighbour after a space
+    "I like 中文, and so on: English.",  # an English sentence with a Chinese word
+    "无限外推的ReRoPE?",
     "f(x)的值",  # a function call after a letter
     "我用 print(\"你好\") 打印",  # code-like parentheses (a quote inside)
     "纯中文，已经是全角。",

@@ -13,7 +13,9 @@ full-width punctuation, a 《reference》), Latin (a letter, any other sign, a U
 (a digit, a quote mark, %), an object (a formula, code, an image), or the edge (the start or
 end of the paragraph, title or caption; a hard line break).
 - `, : ; ? !` becomes `，：；？！` when one neighbour is CJK and neither is Latin
-  (`中文,中文` `见下式:$x$` `第3章:引言`, never `a, b` `10:30` `中文, English`).
+  (`中文,中文` `见下式:$x$` `第3章:引言`, never `a, b` `10:30`), or when the one before it is CJK
+  and a Latin character follows it straight away (`（一）:DDPM`; never `中文, English`: an
+  English sentence puts a space after its comma).
 - a pair `( )` becomes `（ ）` when a neighbour outside is CJK and the pair holds a CJK
   character (and no ASCII quote or backslash: `print("你好")` is code), or holds only letters,
   digits and spaces and its `(` does not follow a letter or digit (`漫步(4)` `步骤(a)`, never
@@ -216,8 +218,13 @@ class _Scan:
         return j
 
     def mark_converts(self, i: int) -> bool:
-        kinds = {self.kind(self.neighbour(i, -1)), self.kind(self.neighbour(i, 1))}
-        return "cjk" in kinds and "latin" not in kinds
+        """CJK on one side and no Latin on either; or CJK before it and Latin straight after it
+        (a Chinese clause's mark: `（一）:DDPM`; an English sentence puts a space after it)."""
+        before, after = self.neighbour(i, -1), self.neighbour(i, 1)
+        kinds = {self.kind(before), self.kind(after)}
+        if "cjk" in kinds and "latin" not in kinds:
+            return True
+        return self.kind(before) == "cjk" and self.kind(after) == "latin" and after == i + 1
 
     def pair_converts(self, i: int, j: int) -> bool:
         outside = {self.kind(self.neighbour(i, -1)), self.kind(self.neighbour(j, 1))}
