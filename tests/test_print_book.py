@@ -139,3 +139,13 @@ def test_print_settings_leave_the_chapters_as_they_were(tmp_path: Path) -> None:
     changed = [n for n in chapters if (plain / "chapters" / n).read_bytes()
                != (punctuated / "chapters" / n).read_bytes()]
     assert changed  # the sample writes 漫步(二):期望
+
+
+def test_epub_cover_is_drawn_when_tex_is_missing(tmp_path: Path, monkeypatch) -> None:
+    """Without pdftoppm (or XeLaTeX) the EPUB's cover is drawn by Pillow in the same colours."""
+    from postbook.sphinxext import epub_cover
+
+    monkeypatch.setattr(epub_cover.shutil, "which", lambda name: None)
+    path = tmp_path / "cover.png"
+    epub_cover.write_cover(path, CoverBook("书名", "作者", "zh-CN", PrintSettings(), None))
+    assert path.read_bytes() == epub_cover.draw_cover("书名", "作者")

@@ -101,3 +101,19 @@ def test_cover_width_for_two_books_of_different_lengths(a5: Path, short_16k: Pat
         widths.append((pages, width - 2 * trim_w - 2 * BLEED))
     (long_pages, long_spine), (short_pages, short_spine) = widths
     assert long_pages > short_pages and long_spine > short_spine
+
+
+def test_the_epub_cover_is_the_printed_front() -> None:
+    """The EPUB's cover is the cover's front (XeLaTeX, pdftoppm) at the trim's proportion."""
+    require_tools("xelatex", "pdftoppm")
+    import io
+
+    from PIL import Image
+
+    from postbook.press.cover import CoverBook
+    from postbook.press.settings import PrintSettings
+    from postbook.sphinxext.epub_cover import WIDTH, front_png
+
+    data = front_png(CoverBook("书名", "作者", "zh-CN", PrintSettings(page_size="a5"), None), None)
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (WIDTH, round(WIDTH * 210 / 148))
