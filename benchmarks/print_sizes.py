@@ -69,7 +69,8 @@ def measure(book: str, size: str, out: Path) -> dict:
                                                     heads[0].chapter.page + 2],
                                           "match": heads[0].heads_match},
         "fonts_not_embedded": len(fonts_not_embedded(pdf)),
-        "overfull": overfull_boxes(pdf.with_suffix(".log")),
+        "overfull": overfull_boxes(pdf.with_suffix(".log"), "hbox"),  # from text
+        "overfull_vbox": overfull_boxes(pdf.with_suffix(".log"), "vbox"),
         "cover_mm": [round(cover_w, 2), round(cover_h, 2)],
         "cover_expected_mm": round(cover_width_mm(trim.width, pages, PAPER, BLEED), 2),
     }
@@ -94,7 +95,7 @@ def main() -> int:
     (args.out / "results.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1),
                                            encoding="utf-8")
     print(f"\n{'book':7} {'size':4} {'pages':>5} {'page mm':>13} {'left':>5} {'heads':>5} "
-          f"{'unemb':>5} {'overfull':>8} {'cover mm':>15} {'expected':>8} {'s':>6}")
+          f"{'unemb':>5} {'hbox':>4} {'vbox':>4} {'cover mm':>15} {'expected':>8} {'s':>6}")
     for r in rows:
         if "error" in r:
             print(f"{r['book']:7} {r['size']:4} ERROR {r['error'][-300:]}")
@@ -102,7 +103,7 @@ def main() -> int:
         spread = r["spread"]["match"] if r["spread"] else "-"
         print(f"{r['book']:7} {r['size']:4} {r['pages']:5} {r['page_mm'][0]:6} x{r['page_mm'][1]:6}"
               f" {len(r['openings_on_left']):5} {str(spread):>5} {r['fonts_not_embedded']:5} "
-              f"{len(r['overfull']):8} {r['cover_mm'][0]:7} x{r['cover_mm'][1]:7} "
+              f"{len(r['overfull']):4} {len(r['overfull_vbox']):4} {r['cover_mm'][0]:7} x{r['cover_mm'][1]:7} "
               f"{r['cover_expected_mm']:8} {r['seconds']:6}")
     return 0
 

@@ -136,10 +136,11 @@ def fonts_not_embedded(pdf: Path) -> list[str]:
     return [row for row in out.splitlines()[2:] if row.split()[-5] != "yes"]
 
 
-def overfull_boxes(log: Path) -> list[str]:
-    """The TeX log's overfull box lines."""
+def overfull_boxes(log: Path, kind: str = "") -> list[str]:
+    """The TeX log's overfull box lines (kind "hbox": a line of text wider than the text block;
+    "vbox": a page or a split box higher than it; "": both)."""
     text = log.read_text(encoding="utf-8", errors="replace")
-    return [m[0] for m in OVERFULL.finditer(text)]
+    return [m[0] for m in OVERFULL.finditer(text) if kind in m[0]]
 
 
 def cover_width_mm(trim_width: float, pages: int, paper_thickness: float, bleed: float) -> float:
@@ -161,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {'  ' * opening.level}p.{opening.page} ({side}) {opening.title}")
     log = args.pdf.with_suffix(".log")
     if log.is_file():
-        print(f"overfull boxes: {len(overfull_boxes(log))}")
+        print(f"overfull boxes: {len(overfull_boxes(log, 'hbox'))} from text (hbox), "
+              f"{len(overfull_boxes(log, 'vbox'))} vbox")
     print(f"fonts not embedded: {len(fonts_not_embedded(args.pdf))}")
     if args.cover:
         width, height = pdfinfo_size_mm(args.cover)

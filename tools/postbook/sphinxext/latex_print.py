@@ -78,9 +78,6 @@ PRINT_TYPOGRAPHY = r"""
 \clubpenalty=10000
 \displaywidowpenalty=10000
 \brokenpenalty=10000
-% an image at most .8 of the text block's height: with its caption a figure (placed Here) still
-% fits the page (a tall figure at 6 x 9 in overflowed the page by its caption: overfull vbox)
-\makeatletter\AtBeginDocument{\spx@image@maxheight=.8\textheight}\makeatother
 """
 
 # print: headings and links in black (greyscale printing), no link boxes
