@@ -95,3 +95,51 @@ def test_a_jekyll_blog_converts_with_dates_and_inline_math(tmp_path: Path) -> No
     assert post.date.iso() == "2018-08-12"
     chapter = next((tmp_path / "book" / "chapters").glob("*.md")).read_text(encoding="utf-8")
     assert "The update $x_{k+1} = x_k - \\eta \\nabla f(x_k)$ moves" in chapter
+
+
+# ---- faults seen on a real Hexo blog (67 posts, KaTeX, the Fluid theme) ----------------------
+
+
+def test_a_display_formula_inside_a_list_item_after_its_text() -> None:
+    """A list item's sentence, then $$ on the next line (no blank line), a line of the formula
+    starting "+ ": Markdown read a paragraph and a "+" list, the formula never closed."""
+    [post] = read("---\ntitle: t\n---\n\n- the cost function is\n  $$\n  S = a\n"
+                  "  + \\frac{b}{2}\n  $$\n\nafter\n", "source/_posts/t.md")
+    [item] = post.blocks[0].items
+    assert [type(b) for b in item.blocks] == [Paragraph, DisplayMath]
+    assert "+ \\frac{b}{2}" in item.blocks[1].tex
+    # kramdown: $$…$$ beside the text of a paragraph stays inline, as Jekyll shows it
+    [jekyll] = read("---\ntitle: t\n---\n\nthe value\n$$x = 1$$\nis one\n", "_posts/2020-01-01-t.md")
+    assert [type(b) for b in jekyll.blocks] == [Paragraph]
+
+
+def test_front_matter_after_blank_lines_is_front_matter() -> None:
+    """A post whose file began with an empty line lost its title (reader.no-title) and showed
+    its front matter as text."""
+    [post] = read("\n\n---\ntitle: \"AWS Basics\"\ndate: 2025-06-14 19:17:06\n---\n\nText.\n",
+                  "source/_posts/aws.md")
+    assert post.title == "AWS Basics" and post.date.iso() == "2025-06-14"
+    assert [p.inlines for p in post.blocks] == [[Text("Text.")]]
+
+
+def test_theme_note_and_fold_tags_are_quotes() -> None:
+    """{% note info %}…{% endnote %} and {% fold info @Title %}…{% endfold %} (NexT, Fluid,
+    Butterfly): their content set apart as a quote, the fold's title in bold, code kept code."""
+    from postbook.model import BlockQuote
+    [post] = read("---\ntitle: t\n---\n\n{% note info %}\nA note.\n\n```bash\necho $PATH\n```\n"
+                  "{% endnote %}\n\n{% fold info @Click to see %}\nhidden text\n{% endfold %}\n\n"
+                  "after\n", "source/_posts/t.md")
+    note, fold, after = post.blocks
+    assert isinstance(note, BlockQuote) and isinstance(fold, BlockQuote)
+    assert [type(b) for b in note.blocks] == [Paragraph, CodeBlock]
+    assert note.blocks[1].text == "echo $PATH"
+    assert fold.blocks[0].inlines == [Strong([Text("Click to see")])]
+    assert after.inlines == [Text("after")]
+
+
+def test_katex_entity_names_are_latex() -> None:
+    """KaTeX takes \\infin, \\empty, \\R, \\LaTeX: they were unknown commands (operator names)."""
+    from postbook.transforms.tex_sanitize import sanitise_formula
+    fixed = sanitise_formula("a \\infin \\empty \\R^n \\LaTeX x \\isin A", True)
+    assert fixed.tex == "a \\infty \\emptyset \\mathbb{R}^n \\text{LaTeX} x \\in A"
+    assert not fixed.problems

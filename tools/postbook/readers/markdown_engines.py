@@ -35,7 +35,14 @@ MORE = re.compile(r"<!--\s*more\s*-->", re.I)
 SITE_VARIABLE = re.compile(r"site\.(?:url|baseurl)|\.Site\.BaseURL|relURL|absURL", re.I)
 CODE_OPEN = {"codeblock", "highlight", "code"}  # Hexo {% codeblock %}, Jekyll {% highlight %}
 CODE_CLOSE = {"endcodeblock", "endhighlight", "endcode"}
-QUOTE_OPEN, QUOTE_CLOSE = {"blockquote", "quote"}, {"endblockquote", "endquote"}
+# container tags whose content is set apart: a block quote (a fold's or a toggle's title first,
+# in bold): Hexo's blockquote, the themes' note and fold tags (NexT, Fluid, Butterfly, Stellar)
+QUOTE_OPEN = {"blockquote", "quote", "pullquote", "note", "noteblock", "callout", "alert"}
+TITLED_OPEN = {"fold", "folding", "hidetoggle", "hideblock", "details", "collapse"}
+QUOTE_CLOSE = {"end" + name for name in QUOTE_OPEN | TITLED_OPEN}
+STYLE_WORDS = {"default", "primary", "secondary", "success", "info", "warning", "danger", "light",
+               "dark", "red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink",
+               "gray", "grey", "open", "simple", "modern", "flat", "disabled", "no-icon"}
 KEEP_CONTENT = {"raw", "endraw", "capture", "endcapture", "if", "endif", "unless", "endunless",
                 "for", "endfor", "else", "elsif"}  # control tags: their content stays
 HUGO_CODE = {"highlight", "code"}
@@ -53,6 +60,7 @@ class EngineText:
     dropped: Counter[str] = field(default_factory=Counter)
     first_drop: int = 0  # the line of the first thing dropped
     excerpt_marker: int = 0  # the line of <!-- more -->, if any
+    quote_depth: int = 0  # inside how many container tags ({% note %}...{% endnote %})
     labels: frozenset[str] = frozenset()  # link labels the post defines (see LABEL_LINE)
 
     def drop(self, what: str, line: int) -> None:
@@ -69,6 +77,10 @@ def engine_conventions(lines: list[SourceLine], source_name: str,
         " ".join(m.group(1).split()).lower() for line in lines
         if (m := LABEL_LINE.match(line.text))))
     out: list[SourceLine] = []
+
+    def emit(number: int, text: str) -> None:  # (inside container tags: a quote's lines)
+        for part in text.split("\n"):
+            out.append(SourceLine(number, "> " * state.quote_depth + part))
     fence: str | None = None
     raw = False
     tag_fence = False  # the code was opened by a tag: a closing tag ends it
@@ -77,25 +89,25 @@ def engine_conventions(lines: list[SourceLine], source_name: str,
         if fence is not None:  # inside code: as it is, up to the closing fence (or tag)
             if tag_fence and CLOSING_CODE_TAG.fullmatch(text.strip()):
                 fence, tag_fence = None, False
-                out.append(SourceLine(line.number, "```"))
+                emit(line.number, "```")
                 continue
             if not tag_fence and text.strip().startswith(fence) \
                     and not text.strip().strip(fence[0]):
                 fence = None
-            out.append(line)
+            emit(line.number, line.text)
             continue
         opened = FENCE.match(text)
         if opened and not raw:
             fence = opened.group(1)
-            out.append(line)
+            emit(line.number, line.text)
             continue
         if raw or text.startswith(("    ", "\t")):
             raw = raw and not re.search(r"\{%-?\s*endraw\s*-?%\}", text)
-            out.append(SourceLine(line.number, re.sub(r"\{%-?\s*endraw\s*-?%\}", "", text)))
+            emit(line.number, re.sub(r"\{%-?\s*endraw\s*-?%\}", "", text))
             continue
         if re.search(r"\{%-?\s*raw\s*-?%\}", text) and not re.search(r"endraw", text):
             raw = True
-            out.append(SourceLine(line.number, re.sub(r"\{%-?\s*raw\s*-?%\}", "", text)))
+            emit(line.number, re.sub(r"\{%-?\s*raw\s*-?%\}", "", text))
             continue
         changed = outside_code_spans(text, lambda t: line_text(t, state, line.number))
         if changed.strip() == "{:toc}" or (IAL.fullmatch(changed.strip()) and "toc" in changed):
@@ -105,7 +117,7 @@ def engine_conventions(lines: list[SourceLine], source_name: str,
         opened = FENCE.match(changed)
         if opened and changed != text:  # a code tag became a fence: its content is code
             fence, tag_fence = opened.group(1), True
-        out.append(SourceLine(line.number, changed))
+        emit(line.number, changed)
     if state.dropped:
         what = ", ".join(f"{name} ({n})" if n > 1 else name
                          for name, n in sorted(state.dropped.items()))
@@ -153,7 +165,14 @@ def liquid_tag(m: re.Match[str], state: EngineText, line: int) -> str:
         return "```" + code_language(args)
     if name in CODE_CLOSE:
         return "```"
-    if name in QUOTE_OPEN or name in QUOTE_CLOSE or name in KEEP_CONTENT:
+    if name in QUOTE_OPEN or name in TITLED_OPEN:
+        state.quote_depth += 1
+        title = container_title(args) if name in TITLED_OPEN else ""
+        return f"**{title}**\n" if title else ""  # (a paragraph of its own)
+    if name in QUOTE_CLOSE:
+        state.quote_depth = max(0, state.quote_depth - 1)
+        return ""
+    if name in KEEP_CONTENT:
         return ""
     if name == "asset_img":  # Hexo: {% asset_img slug.png Title %} in the post's asset folder
         parts = split_args(args)
@@ -172,6 +191,19 @@ def liquid_tag(m: re.Match[str], state: EngineText, line: int) -> str:
             return f"[{' '.join(parts[1:]) or parts[0]}](<{parts[0]}.md>)"
     state.drop(f"{{% {name} %}}", line)
     return ""
+
+
+def container_title(args: str) -> str:
+    """A fold's title: after "@" (Fluid), before the first comma (Butterfly), else the words
+    that are not a style (a colour, a class, an icon, key:value)."""
+    if "@" in args:
+        return args.split("@", 1)[1].strip()
+    if "," in args:
+        return next((part.strip() for part in args.split(",")
+                     if part.strip() and part.strip().lower() not in STYLE_WORDS), "")
+    words = [w for w in split_args(args) if w.lower() not in STYLE_WORDS and ":" not in w
+             and not w.startswith(("fa-", "fas ", "fa ", "far ", "fab "))]
+    return " ".join(words).strip()
 
 
 def liquid_output(m: re.Match[str], state: EngineText, line: int) -> str:
