@@ -81,7 +81,7 @@ livehtml: $(VENV) $(MATHJAX)
 # Compare every built edition with the posts, run the validators (after `make all`);
 # prints a table per post and edition, writes $(BUILD)/check.json, fails when a threshold is missed.
 check: $(VENV)
-	$(POSTBOOK) check $(POSTS) --book $(BOOK) --build $(BUILD)
+	$(POSTBOOK) check $(POSTS) --book $(BOOK) --build $(BUILD)$(if $(CONFIG), --config $(CONFIG))
 
 # Bring a blog you own onto your disk: its posts' pages and images into $(POSTS), politely (robots.txt,
 # one request at a time, a pause between) and resumably (run it again after a stop or a week);
