@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..press.cover import ACCENT, BACKGROUND, INK, CoverBook, CoverError, compile_cover, \
     cover_tex, front_layout, image_pixels
 from ..press.settings import PrintSettings
+from .cache import write_atomically
 
 if TYPE_CHECKING:  # Pillow's drawing modules are imported when a cover is drawn (EPUB only)
     from PIL import ImageDraw, ImageFont
@@ -98,7 +99,7 @@ def front_png(book: CoverBook, cache: Path | None) -> bytes:
                        capture_output=True, timeout=120)
         data = (Path(tmp) / "front.png").read_bytes()
     if cached is not None:
-        cached.write_bytes(data)
+        write_atomically(cached, data)  # (a parallel build reads the whole PNG or none)
     return data
 
 
