@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from .config import BookConfig
 from .diagnostics import Reporter
 from .model import Book, SourceRef
+from .press.settings import print_settings
 from .readers import (MAX_DEPTH, input_files, read_file, saved_page_folders, site_prefix,
                       skipped_links, walk)
 from .transforms import run_transforms
@@ -169,9 +170,11 @@ def write_safely(book: Book, options: ConvertOptions, config: BookConfig,
                  report: Reporter) -> WriteStats:
     """write_book, with a refused path or a failed write reported as an error (not a traceback)."""
     where = SourceRef(str(options.out), 1)
+    printing, print_files = print_settings(config, report)
     try:
         return write_book(book, options.out, report, force=options.force,
-                          excerpt_note=getattr(config, "excerpt_note", None))
+                          excerpt_note=getattr(config, "excerpt_note", None),
+                          printing=printing, print_files=print_files)
     except OutputError as exc:
         report.error("output.unsafe", f"{exc}; nothing written", where)
     except OSError as exc:
