@@ -181,3 +181,59 @@ def test_an_image_without_an_address_is_said() -> None:
     markdown.parse("---\ntitle: t\n---\n\n![An image]()\n\ntext ![inline]() more\n", "t.md", report)
     assert [(d.code, d.source.line) for d in report.warnings] == [("image.missing", 5),
                                                                   ("image.missing", 7)]
+
+
+# ---- faults seen on a real Hugo blog (117 posts, TOML front matter, KaTeX) -------------------
+
+
+def test_hugo_percent_shortcodes_leave_nothing_behind() -> None:
+    """{{% admonition note "标题" true %}}: the Liquid pass took its inner {% … %} and left "{}"
+    in the book; the themes' admonitions, notices and details are quotes with their title."""
+    from postbook.model import BlockQuote
+    report = Reporter(stream=io.StringIO(), quiet=True)
+    [post] = markdown.parse('+++\ntitle = "h"\n+++\n\n{{% admonition note "参考代码" true %}}\n\n'
+                            "```cpp\nint main() {}\n```\n\n{{% /admonition %}}\n\n"
+                            "{{< notice warning >}}\n注意\n{{< /notice >}}\n", "post/h.md", report)
+    first, second = post.blocks
+    assert isinstance(first, BlockQuote) and isinstance(second, BlockQuote)
+    assert first.blocks[0].inlines == [Strong([Text("参考代码")])]
+    assert first.blocks[1].text == "int main() {}"
+    assert second.blocks[0].inlines == [Text("注意")]
+    assert not report.warnings
+
+
+def test_a_hugo_section_page_is_no_post() -> None:
+    """content/ranking/_index.md, content/search.md (layout = "search"): empty chapters."""
+    report = Reporter(stream=io.StringIO(), quiet=True)
+    assert markdown.parse('+++\ntitle = "排行"\ntype = "ranking"\n+++\n', "ranking/_index.md",
+                          report) == []
+    assert markdown.parse('+++\ntitle = "搜索"\nlayout = "search"\n+++\n', "search.md",
+                          report) == []
+    assert [d.code for d in report.diagnostics] == ["reader.site-page", "reader.site-page"]
+    [post] = markdown.parse('+++\ntitle = "关于"\nlayout = "about"\n+++\n\n有文字。\n',
+                            "about.md", report)  # (a page with text stays)
+
+
+def test_links_from_the_site_root_lead_to_the_posts_files(tmp_path: Path) -> None:
+    """/post/%E4%BA%8C…/ is where Hugo serves content/post/二维莫队.md (lower case, hyphens for
+    spaces and dashes): 42 such links of one blog were text."""
+    content = tmp_path / "content" / "post"
+    (content / "bundle").mkdir(parents=True)
+    (content / "二维莫队解题报告.md").write_text(
+        '+++\ntitle = "一"\n+++\n\n见[另一篇](/post/%E6%82%AC%E5%B4%96-csp-s-2019/)与'
+        '[包](/post/bundle/#小节)。\n', encoding="utf-8")
+    (content / "悬崖 —— CSP-S 2019.md").write_text(
+        '+++\ntitle = "二"\n+++\n\n回到[第一篇](/post/%E4%BA%8C%E7%BB%B4%E8%8E%AB%E9%98%9F'
+        '%E8%A7%A3%E9%A2%98%E6%8A%A5%E5%91%8A/)。\n', encoding="utf-8")
+    (content / "bundle" / "index.md").write_text('+++\ntitle = "三"\n+++\n\n## 小节\n\n文字。\n',
+                                                 encoding="utf-8")
+    for posts in (tmp_path / "content", content):
+        report = Reporter(stream=io.StringIO(), quiet=True)
+        result = convert(ConvertOptions(posts=posts, out=tmp_path / f"book-{posts.name}"),
+                         BookConfig(), report)
+        assert not [d for d in report.diagnostics if d.code == "link.unresolved"]
+        ids = {p.title: p.id for p in result.book.posts}
+        from postbook.model import Link, own_inlines
+        targets = {p.title: [i.target for b in walk_blocks(p.blocks) for i in own_inlines(b)
+                             if isinstance(i, Link)] for p in result.book.posts}
+        assert targets["一"] == [ids["二"], ids["三"]] and targets["二"] == [ids["一"]]

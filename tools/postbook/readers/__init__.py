@@ -29,7 +29,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 BOOK_MARKER = ("_postbook", "manifest.json")  # in a book the converter wrote (writers.output)
 # a reader's warning that it refused the whole file (said instead of reader.no-posts) -> why
 REFUSALS = {"reader.xml-malformed": "not well-formed XML", "reader.xml-entities": "XML entities",
-            "reader.draft": "a draft"}
+            "reader.draft": "a draft", "reader.site-page": "a page of the site"}
 
 
 def detect_format(text: str) -> str | None:

@@ -86,6 +86,11 @@ def parse(text: str, source_name: str, report: Reporter, site_name: str = "") ->
     if title is None and not blocks and not values:
         return []
     source = SourceRef(source_name, title_line)
+    if not blocks and (source_name.rsplit("/", 1)[-1].lower() == "_index.md"
+                       or "layout" in values or "type" in values):
+        report.info("reader.site-page", "a page of the site with no text of its own (a Hugo "
+                    "section's _index.md, or a layout: search, archive...): not a post", source)
+        return []
     if title is None:
         report.warning("reader.no-title", "no title (front matter or first # heading)", source)
     if not blocks:

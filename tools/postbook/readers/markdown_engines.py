@@ -22,7 +22,7 @@ from .blocks import SourceLine
 
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)")
-LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)\s*(.*?)\s*-?%\}")
+LIQUID_TAG = re.compile(r"(?<!\{)\{%-?\s*(\w+)\s*(.*?)\s*-?%\}(?!\})")  # (not Hugo's {{% %}})
 LIQUID_OUTPUT = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
 SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w/.-]+)\s*(.*?)\s*[>%]\}\}")
 IAL = re.compile(r"\{:\s*[^}]*\}|\{::\w+[^}]*/?\}")  # kramdown {: .class} {:toc} {::options /}
@@ -45,7 +45,13 @@ TITLED_OPEN = {"fold", "folding", "hidetoggle", "hideblock", "details", "collaps
 QUOTE_CLOSE = {"end" + name for name in QUOTE_OPEN | TITLED_OPEN}
 STYLE_WORDS = {"default", "primary", "secondary", "success", "info", "warning", "danger", "light",
                "dark", "red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink",
-               "gray", "grey", "open", "simple", "modern", "flat", "disabled", "no-icon"}
+               "gray", "grey", "open", "simple", "modern", "flat", "disabled", "no-icon",
+               "note", "tip", "hint", "important", "caution", "abstract", "summary", "question",
+               "example", "quote", "bug", "failure", "error", "true", "false"}
+# Hugo's paired shortcodes of the same kind (the themes' admonitions, notices, details)
+QUOTE_SHORTCODES = {"admonition", "notice", "note", "hint", "tip", "warning", "info", "alert",
+                    "callout", "details", "expand", "collapse", "question", "spoiler", "quote",
+                    "blockquote"}
 KEEP_CONTENT = {"raw", "endraw", "capture", "endcapture", "if", "endif", "unless", "endunless",
                 "for", "endfor", "else", "elsif"}  # control tags: their content stays
 HUGO_CODE = {"highlight", "code"}
@@ -227,6 +233,16 @@ def shortcode(m: re.Match[str], state: EngineText, line: int) -> str:
     closing, name, args = m.group(2), m.group(3).lower(), m.group(4)
     if name in HUGO_CODE:
         return "```" if closing else "```" + code_language(args)
+    if name in QUOTE_SHORTCODES:
+        if closing:
+            state.quote_depth = max(0, state.quote_depth - 1)
+            return ""
+        state.quote_depth += 1
+        values = shortcode_args(args)
+        title = values.get("title") or next(
+            (value for key, value in values.items() if key.isdigit() and value.strip()
+             and value.lower() not in STYLE_WORDS), "")
+        return f"**{title.strip()}**\n" if title.strip() else ""
     if closing:
         return ""
     values = shortcode_args(args)
