@@ -66,6 +66,10 @@ class BookWords:
     a11y_images_described: str  # every image has alt text of its own
     a11y_images_generic: str  # some images only have the generic word
     a11y_animation: str  # an animated image of unknown hazard
+    preface: str  # the title of the config's preface (LaTeX PDFs)
+    colophon_license: str  # on the colophon page: {license}
+    colophon_blog: str  # ...the blog's address: {url}
+    colophon_made: str  # ...when and with what the book was made: {date}, {version}
 
     def date(self, month: int, day: int, year: int | None, inferred: bool = False) -> str:
         """A post's date as this language writes it."""
@@ -119,6 +123,10 @@ CHINESE = BookWords(
     a11y_images_described="所有插图都有替代文本。",
     a11y_images_generic="部分插图在原文中没有说明\uff0c替代文本只是\u201c图片\u201d。",
     a11y_animation="书中有动态图片\uff0c是否闪烁未经检查。",
+    preface="前言",
+    colophon_license="许可\uff1a{license}",
+    colophon_blog="博客\uff1a{url}",
+    colophon_made="{date}由 Postbook {version} 排版",
 )
 
 ENGLISH = BookWords(
@@ -160,6 +168,10 @@ ENGLISH = BookWords(
     a11y_images_generic="Some images are not described in the posts: their alternative text is "
                         "only the word Image.",
     a11y_animation="The book has animated images whose flashing was not checked.",
+    preface="Preface",
+    colophon_license="Licence: {license}",
+    colophon_blog="Blog: {url}",
+    colophon_made="Typeset with Postbook {version}, {date}",
 )
 
 

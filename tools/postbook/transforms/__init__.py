@@ -7,8 +7,8 @@ from typing import Callable
 from ..config import BookConfig
 from ..diagnostics import Reporter
 from ..model import Book
-from . import (citations, dates, duplicates, figures, identify, images, long_text, math, parts,
-               same_titles, series, structure, xrefs)
+from . import (citations, cjk_punctuation, dates, duplicates, figures, identify, images, long_text,
+               math, parts, same_titles, series, structure, xrefs)
 
 Transform = Callable[[Book, BookConfig, Reporter], Book]
 
@@ -27,6 +27,8 @@ PIPELINE: list[tuple[str, Transform]] = [
     ("build parts", parts.build_parts),
     ("cross-references", xrefs.resolve_cross_references),
     ("citations", citations.collect_citations),
+    # last: titles are matched (config, series, 《references》) as the blog writes them
+    ("cjk punctuation", cjk_punctuation.set_cjk_punctuation),
 ]
 
 
