@@ -25,7 +25,7 @@ from pathlib import Path
 from .. import __version__
 from ..diagnostics import Diagnostic, Reporter
 from ..model import FileRecord, Post
-from ..transforms.math import formula_keys, prepared_formulas
+from ..tex.prepare import formula_keys, prepared_formulas
 from . import read_bytes, read_data
 
 CACHE_DIR = ("_postbook", "cache")
@@ -43,7 +43,7 @@ class _Entry:
     record: FileRecord
     diagnostics: list[Diagnostic]
     formulas: list[tuple[str, str, str]]  # the keys of its formulas (for their prepared math)
-    prepared: dict = field(default_factory=dict)  # key -> transforms.math PreparedPiece
+    prepared: dict = field(default_factory=dict)  # key -> tex.prepare PreparedPiece
 
 
 _MEMORY: dict[str, _Entry] = {}  # key -> entry, the entries of the last run in this process
