@@ -282,3 +282,16 @@ def _is_guessed_heading(texts: list[str], i: int) -> bool:
     before = texts[i - 1] if i > 0 else None
     after = texts[i + 1] if i + 1 < len(texts) else None
     return text != before and text != after
+
+
+def section_levels(blocks: list[Block]) -> list[Block]:
+    """Headings as sections of the chapter: the highest level in the post is 2, and none is
+    more than one below the one before it (Sphinx needs a section before a subsection)."""
+    headings = [b for b in blocks if isinstance(b, Heading)]
+    if headings:
+        shift = min(h.level for h in headings) - 2
+        previous = 1
+        for heading in headings:
+            heading.level = min(heading.level - shift, previous + 1, 6)
+            previous = heading.level
+    return blocks
