@@ -50,7 +50,7 @@ latexpdf: $(VENV) convert
 	$(SPHINX) -b latex -d $(BUILD)/doctrees/latex $(BOOK) $(BUILD)/latex
 	cd $(BUILD)/latex && latexmk -xelatex -interaction=nonstopmode -halt-on-error book.tex \
 	  > latexmk.out 2>&1 || { tail -n 40 latexmk.out; exit 1; }
-	$(PYTHON) -m postbook.sphinxext.latex_log $(BUILD)/latex/book.log
+	$(PYTHON) -m postbook.tex.log $(BUILD)/latex/book.log
 
 # The print PDF: the same book two-sided (inner and outer margins, chapters on right-hand pages),
 # links black, URLs as footnotes; then its cover at the trim size plus bleed, the spine as thick
@@ -60,7 +60,7 @@ printpdf: $(VENV) convert
 	$(SPHINX) -b latex -D postbook_pdf=print -d $(BUILD)/doctrees/print $(BOOK) $(PRINT)
 	cd $(PRINT) && latexmk -xelatex -interaction=nonstopmode -halt-on-error book-print.tex \
 	  > latexmk.out 2>&1 || { tail -n 40 latexmk.out; exit 1; }
-	$(PYTHON) -m postbook.sphinxext.latex_log $(PRINT)/book-print.log
+	$(PYTHON) -m postbook.tex.log $(PRINT)/book-print.log
 
 cover: printpdf
 	$(PYTHON) -m postbook.press.cover --book $(BOOK) --pdf $(PRINT)/book-print.pdf --out $(PRINT)/cover.pdf

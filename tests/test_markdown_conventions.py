@@ -169,7 +169,7 @@ def test_theme_note_and_fold_tags_are_quotes() -> None:
 
 def test_katex_entity_names_are_latex() -> None:
     """KaTeX takes \\infin, \\empty, \\R, \\LaTeX: they were unknown commands (operator names)."""
-    from postbook.transforms.tex_sanitize import sanitise_formula
+    from postbook.tex.sanitize import sanitise_formula
     fixed = sanitise_formula("a \\infin \\empty \\R^n \\LaTeX x \\isin A", True)
     assert fixed.tex == "a \\infty \\emptyset \\mathbb{R}^n \\text{LaTeX} x \\in A"
     assert not fixed.problems

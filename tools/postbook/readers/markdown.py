@@ -11,8 +11,8 @@ from typing import Any
 import yaml
 
 from ..diagnostics import Reporter
-from ..model import Block, Heading, Post, PostDate, SourceRef
-from .blocks import SourceLine, split_lines
+from ..model import Block, Post, PostDate, SourceRef
+from .blocks import SourceLine, section_levels, split_lines
 from .markdown_body import MarkdownBody
 from .markdown_engines import engine_conventions
 
@@ -359,15 +359,7 @@ def markdown_blocks(body: list[SourceLine], source_name: str, report: Reporter,
     """The body read by markdown-it-py (readers.markdown_body), its headings made sections of
     the chapter: the highest level in the post is 2, and none is more than one below the one
     before it (Sphinx needs a section before a subsection)."""
-    blocks = MarkdownBody(body, source_name, report, double_dollar_inline).read()
-    headings = [b for b in blocks if isinstance(b, Heading)]
-    if headings:
-        shift = min(h.level for h in headings) - 2
-        previous = 1
-        for heading in headings:
-            heading.level = min(heading.level - shift, previous + 1, 6)
-            previous = heading.level
-    return blocks
+    return section_levels(MarkdownBody(body, source_name, report, double_dollar_inline).read())
 
 
 # _posts/2019-02-26-slug.md: Jekyll's (and many a Hexo blog's) file name carries the date

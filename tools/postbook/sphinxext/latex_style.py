@@ -7,7 +7,7 @@ from sphinx.builders.latex.constants import XELATEX_DEFAULT_FONTPKG
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
-from ..latex_setup import FONTSPEC_NO_MATH
+from ..tex.setup import FONTSPEC_NO_MATH
 from ..language import BookWords, words_for
 from . import latex_glyphs, latex_print
 from .bookinfo import BookInfo
