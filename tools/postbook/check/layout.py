@@ -26,6 +26,11 @@ class BuildLayout:
     def epub_file(self) -> Path:
         return self.build / "epub" / "book.epub"
 
+    @property
+    def epub_images_file(self) -> Path:
+        """The EPUB whose formulas are images (make epub-images)."""
+        return self.build / "epub-images" / "book-images.epub"
+
     @staticmethod
     def epub_chapter(post_id: str) -> str:
         """The chapter's name inside the EPUB zip."""
