@@ -9,6 +9,8 @@ TARGETS = {
     "page_growth": 1.2,  # ms per page at the largest size / at the smallest
     "edit_share": 0.05,  # convert + HTML after editing one post / clean convert + HTML
     "jupyter_book": 1.0,  # our HTML time / jupyter-book's
+    "markdown_convert_share": 0.10,  # clean convert / clean HTML, Markdown posts
+    "cached_figures_share": 0.10,  # convert with every image cached / clean HTML
 }
 
 
@@ -54,6 +56,29 @@ def targets(results: dict) -> list[dict]:
     if jb and "ours_to_jupyter_book" in jb:
         out.append(target("HTML time / jupyter-book 1.x", jb["ours_to_jupyter_book"],
                           TARGETS["jupyter_book"]))
+    return out + rich_targets(results)
+
+
+def rich_targets(results: dict) -> list[dict]:
+    """The targets of the Markdown and figures rows (medians of their rounds)."""
+    out = []
+    md = results.get("markdown")
+    if md:
+        out.append(target(f"Markdown n={md['n']}: clean convert / clean HTML",
+                          md["convert_share_of_html"], TARGETS["markdown_convert_share"]))
+        out.append(target(f"Markdown n={md['n']}: HTML time / floor", md["ratio_to_floor"],
+                          TARGETS["html_vs_floor"]))
+    fig = results.get("figures")
+    if fig:
+        name = f"figures n={fig['n']}, {fig['images']} images"
+        out.append(target(f"{name}: cached convert / clean HTML", fig["cached_share_of_html"],
+                          TARGETS["cached_figures_share"]))
+        out.append(target(f"{name}: server requests in the cached convert (every round)",
+                          max(fig["cached_requests"]), 0))
+        out.append(target(f"{name}: cache files made or changed by the cached convert",
+                          max(fig["cached_cache_changes"]), 0))
+        out.append(target(f"{name}: book files rewritten by the cached convert",
+                          max(fig["cached_book_rewritten"]), 0))
     return out
 
 
@@ -100,6 +125,7 @@ def table(results: dict) -> str:
                            f"{row['ms_per_page']} ms/page{note}"))
     lines += _edit_lines(results.get("incremental"))
     lines += _edition_lines(results)
+    lines += _rich_lines(results)
     lines.append("")
     lines.append("targets:")
     for t in results.get("targets", []):
@@ -161,3 +187,36 @@ def _edition_lines(results: dict) -> list[str]:
     elif jb:
         lines.append(f"jupyter-book: skipped ({jb['skipped'][:120]})")
     return lines
+
+
+def _rich_lines(results: dict) -> list[str]:
+    """The Markdown and figures rows: medians of their rounds, CPU seconds and loads beside."""
+    lines = []
+    md = results.get("markdown")
+    if md:
+        n = md["n"]
+        for key, name in (("convert", "clean"), ("again", "nothing changed")):
+            lines.append(_median_line(f"markdown convert n={n} ({name})", md[key]))
+        lines.append(_median_line(f"markdown html n={n} book config ({md['pages']} pages)",
+                                  md["html"], f"{md['ratio_to_floor']}x floor (CPU "
+                                  f"{md['cpu_ratio_to_floor']}x); convert "
+                                  f"{100 * md['convert_share_of_html']:.1f}% of it"))
+        lines.append(_median_line(f"markdown html n={n} floor", md["floor"]))
+    fig = results.get("figures")
+    if fig:
+        name = f"figures n={fig['n']}, {fig['images']} images"
+        lines.append(_median_line(f"{name}: first convert", fig["first"],
+                                  f"{fig['first_requests']} requests"))
+        lines.append(_median_line(f"{name}: cached convert", fig["cached"],
+                                  f"{fig['cached_requests']} requests, cache changes "
+                                  f"{fig['cached_cache_changes']}; "
+                                  f"{100 * fig['cached_share_of_html']:.1f}% of html"))
+        lines.append(_median_line(f"{name}: html", fig["html"]))
+    return lines
+
+
+def _median_line(name: str, row: dict, notes: str = "") -> str:
+    loads = "/".join(f"{r['load_average']:.1f}" for r in row["rounds"])
+    return _line(name, row["seconds"], row["peak_rss_mb"],
+                 f"CPU {row['cpu_seconds']} s; median of {len(row['rounds'])} (load {loads})"
+                 + (f"; {notes}" if notes else ""))
