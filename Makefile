@@ -1,6 +1,7 @@
 # Postbook: convert the blog posts into book/, then build the editions with Sphinx.
 #   make all        HTML + LaTeX PDF + EPUB + TeX-free PDF (the PDFs and EPUB linked from the HTML)
 #   make html | latexpdf | epub | pdf | livehtml | check | test | clean | convert
+#   make fetch URL=https://blog.example.org/ POSTS=blog   (a blog you own, onto your disk)
 POSTS ?= sample-posts
 BOOK ?= book
 BUILD ?= _build
@@ -16,7 +17,7 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX := _static/mathjax/tex-svg-full.js
 DOWNLOADS := $(BUILD)/html/_downloads
 
-.PHONY: all html latexpdf epub pdf livehtml check clean test convert vendor $(VENV)
+.PHONY: all html latexpdf epub pdf livehtml check clean test convert vendor fetch $(VENV)
 
 # Installs Debian packages (as root) and the pinned Python deps; a quick check when all is there.
 $(VENV):
@@ -66,6 +67,16 @@ livehtml: $(VENV) $(MATHJAX)
 # prints a table per post and edition, writes $(BUILD)/check.json, fails when a threshold is missed.
 check: $(VENV)
 	$(POSTBOOK) check $(POSTS) --book $(BOOK) --build $(BUILD)
+
+# Bring a blog you own onto your disk: its posts' pages and images into $(POSTS), politely (robots.txt,
+# one request at a time, a pause between) and resumably (run it again after a stop or a week);
+# then `make all POSTS=...`. FETCHOPTS passes more options (--delay 2 --max-pages 100 ...).
+URL ?=
+FETCHOPTS ?=
+fetch: $(VENV)
+	@test -n '$(URL)' || { echo "make fetch: name the blog: make fetch URL=https://... POSTS=folder"; exit 2; }
+	@test '$(POSTS)' != sample-posts || { echo "make fetch: name the folder to fetch into: POSTS=folder (not sample-posts)"; exit 2; }
+	$(POSTBOOK) fetch '$(URL)' --out '$(POSTS)' $(FETCHOPTS)
 
 test: $(VENV) $(MATHJAX)
 	$(VENV)/bin/pytest

@@ -19,6 +19,8 @@ from make_archive import RemoteFigures, write_markdown_archive
 from measure import Run, changed, mtimes, set_aside
 
 TRASH = ".trash"  # (as run.py: folders set aside, emptied when the run ends)
+IMAGE_CACHE = "_postbook/images"  # the book's image cache (postbook.pipeline.IMAGE_CACHE)
+CACHES = (IMAGE_CACHE + "/", "_postbook/cache/", "_postbook/file-digests.json")  # not the book
 
 
 def median_of(runs: list[Run]) -> dict:
@@ -124,7 +126,7 @@ def figures_round(args, tree: Tree, server: ImageServer) -> dict:
     before = sum(server.requests.values())
     first = builds.convert(tree, "figures-first")
     after_first = sum(server.requests.values())
-    cache = tree.book / "_postbook" / "cache" / "images"
+    cache = tree.book / IMAGE_CACHE
     cache_files, book_files = mtimes(cache), mtimes(tree.book)
     cached = builds.convert(tree, "figures-cached")
     html = builds.sphinx(tree, "html", "html", args.jobs)
@@ -133,4 +135,4 @@ def figures_round(args, tree: Tree, server: ImageServer) -> dict:
             "cached_requests": sum(server.requests.values()) - after_first,
             "cached_cache_changes": len(changed(cache_files, mtimes(cache))),
             "cached_book_rewritten": len([p for p in changed(book_files, mtimes(tree.book))
-                                          if not p.startswith("_postbook/cache/")])}
+                                          if not p.startswith(CACHES)])}

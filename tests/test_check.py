@@ -194,9 +194,12 @@ def test_every_element_of_every_post_is_in_every_edition(make_check) -> None:
     _result, report = make_check
     by_title = {p["title"][:len(PYTHON_1)]: p for p in report["posts"]}
     assert by_title[PYTHON_1]["nodes"] == {"code": 1, "tables": 0, "rows": 0, "items": 5,
-                                           "links": 5, "notes": 2, "headings": 3, "quotes": 1}
+                                           "links": 5, "notes": 2, "headings": 3, "quotes": 1,
+                                           "figures": 2}
+    # (no server answers for the remote image here: a placeholder, like the missing file)
     assert by_title[PYTHON_2]["nodes"] == {"code": 1, "tables": 3, "rows": 49, "items": 0,
-                                           "links": 1, "notes": 0, "headings": 3, "quotes": 0}
+                                           "links": 1, "notes": 0, "headings": 3, "quotes": 0,
+                                           "figures": 1}
     for post in report["posts"]:
         for edition, cell in post["editions"].items():
             for kind, count in cell["nodes"].items():
@@ -207,6 +210,21 @@ def test_every_element_of_every_post_is_in_every_edition(make_check) -> None:
         "html": 6, "epub": 6, "latex": 6, "webpdf": 6}
     assert report["node_sources"]["latex"]["items"] == "book.tex"
     assert report["node_sources"]["webpdf"]["links"] == "pdf links"
+    assert report["node_sources"]["latex"]["figures"] == "pdf images"
+
+
+def test_images_the_book_does_not_have_are_listed_as_notes(make_check) -> None:
+    result, report = make_check
+    notes = [(p["where"], p["fails"]) for p in report["problems"]
+             if p["code"] == "figures.placeholder"]
+    assert notes == [("notes/python-notes-2.md:43", False), ("notes/python-notes-2.md:45", False)]
+    by_title = {p["title"][:len(PYTHON_2)]: p for p in report["posts"]}
+    assert [(n["src"], n["figure"]) for n in by_title[PYTHON_2]["placeholders"]] == [
+        ("http://127.0.0.1:8765/remote-figure.png", True), ("images/missing.png", True)]
+    listed = result.stdout.split("images the book does not have", 1)[1]
+    # the converter's own reason (the check fetches nothing)
+    assert "notes/python-notes-2.md:43: " in listed and "could not be fetched" in listed
+    assert "images/missing.png' not found" in listed
 
 
 def test_a_code_block_a_list_item_and_a_footnote_cut_from_the_html_fail_that_post(
@@ -228,7 +246,7 @@ def test_a_code_block_a_list_item_and_a_footnote_cut_from_the_html_fail_that_pos
         (victim, "list item 2 of 5 missing in HTML: `第二次遍历什么也得不到;`"),
         (victim, "footnote 2 of 2 missing in HTML: `见 PEP 342。生成器的 close() 方法正是为此而加的。`")]
     nodes = result.cells[(victim, "html")].nodes
-    assert (nodes.found, nodes.expected) == (14, 17)
+    assert (nodes.found, nodes.expected) == (16, 19)
 
 
 def test_a_table_row_cut_from_the_epub_fails_that_post(sample_build: BuildLayout,
@@ -279,7 +297,8 @@ def test_a_code_line_a_row_and_a_link_lost_from_a_pdf_are_named(sample_build: Bu
     chapter = read.chapters[first]
     links = [k for k in chapter.nodes["links"] if "peps.python.org" not in k]
     lost = judge_nodes(first, edition, posts[first].nodes, read.node_sources,
-                       {**chapter.nodes, "links": links}, chapter.text.replace("yield block", ""))
+                       {**chapter.nodes, "links": links}, chapter.text.replace("yield block", ""),
+                       read.figure_signatures)
     assert [p.message for p in lost.problems] == [
         f"code block 1 of 1 missing in {label}: `def read_blocks(path, size=4096): \"\"\"按块读取"
         f"文件:每次只…` (its line 8 not found: `yield block`)",
@@ -288,6 +307,6 @@ def test_a_code_line_a_row_and_a_link_lost_from_a_pdf_are_named(sample_build: Bu
     chapter = read.chapters[second]
     assert "17 289 4913 奇数" in chapter.text
     lost = judge_nodes(second, edition, posts[second].nodes, read.node_sources, chapter.nodes,
-                       chapter.text.replace("17 289 4913 奇数", ""))
+                       chapter.text.replace("17 289 4913 奇数", ""), read.figure_signatures)
     assert [p.message for p in lost.problems] == [
         f"table 3, row 18 of 41 missing in {label}: `17 | 289 | 4913 | 奇数`"]

@@ -14,7 +14,7 @@ from myst_parser.mdit_to_docutils.base import DocutilsRenderer
 from myst_parser.parsers.mdit import create_md_parser
 
 from .hostile.convert import Run, convert, convert_hostile, snapshot
-from .hostile.make_corpus import build_corpus
+from .hostile.make_corpus import big_table, build_corpus
 
 # (file, warning code): one problem planted in the corpus each
 EXPECTED_WARNINGS = [
@@ -56,12 +56,21 @@ EXPECTED_WARNINGS = [
     ("huge-plain-line.txt", "text.long-paragraph"),
     ("nested-braces.txt", "math.too-deep"),
     ("nested-braces.txt", "text.long-word"),
+    ("md-hostile-markdown.md", "link.scheme"),
+    ("md-hostile-markdown.md", "reader.html-dropped"),
+    ("md-hostile-markdown.md", "reader.table-cells"),
+    ("md-unclosed-fence.md", "reader.unclosed-fence"),
+    ("md-nested-lists.md", "reader.deep-markdown"),
+    ("md-nested-ordered.md", "reader.deep-markdown"),
+    ("md-nested-quotes.md", "reader.deep-markdown"),
 ]
 # Titles that must come through as data (and as chapters), however they look
 HOSTILE_TITLES = ["../../../etc/passwd", "/etc/passwd", "CON", "NUL.txt", "aux", "aux.md",
                   "../../../../tmp/evil", "很长的标题" * 80, "标题里有空字符NUL与响铃",
                   r"C:\Windows\System32\drivers\etc\hosts", "减号开头", "换行的文件名",
-                  "HTML 与脚本 <script>alert(1)</script>", "一行五兆字节", "一行纯文字", "深深的括号"]
+                  "HTML 与脚本 <script>alert(1)</script>", "一行五兆字节", "一行纯文字", "深深的括号",
+                  "Markdown 里的危险写法", "未闭合的代码围栏", "一万层列表", "一万层有序列表",
+                  "一万层引用"]
 # What a chapter may contain once MyST has tokenised it: the converter's own markup only.
 BLOCK_TOKENS = {"front_matter", "myst_target", "heading_open", "heading_close", "paragraph_open",
                 "paragraph_close", "inline", "math_block", "math_block_label", "fence", "hr",
@@ -69,14 +78,14 @@ BLOCK_TOKENS = {"front_matter", "myst_target", "heading_open", "heading_close", 
                                                "blockquote", "table", "thead", "tbody", "tr",
                                                "th", "td") for end in ("open", "close")),
                 "footnote_block_open", "footnote_block_close", "footnote_open", "footnote_close",
-                "footnote_anchor"}
+                "footnote_anchor", "footnote_reference_open", "footnote_reference_close"}
 INLINE_TOKENS = {"text", "softbreak", "hardbreak", "math_inline", "myst_role", "link_open",
                  "link_close", "em_open", "em_close", "strong_open", "strong_close", "code_inline",
                  "footnote_ref"}
 FENCES = {"{figure} ../_assets/lost-figure.png", "{admonition} 摘录", "{toctree}", "{only} not latex",
           "{bibliography}", "{pb-rule}", "{list-table}"}
 FENCE_FORMS = re.compile(r"[a-z0-9_+#.-]+|\{pb-heading\} [1-6]|\{figure\} \.\./_assets/images/[0-9a-f]+\.\*")
-ROLES = {"eq", "cite:p", "math", "code", "pb-em", "pb-strong", "pb-del", "pb-sup", "pb-sub"}
+ROLES = {"eq", "cite:p", "math", "pb-code", "pb-em", "pb-strong", "pb-del", "pb-sup", "pb-sub"}
 EXTERNAL = re.compile(r"(?:https?|mailto):")
 PWNED = Path("/tmp/postbook-pwned")  # what md-yaml-python.md's !!python/object would create
 
@@ -181,6 +190,69 @@ def test_chapters_hold_only_the_converters_markup(hostile) -> None:
                     assert (target.endswith(".md") and target[:-3] in chapters) or (
                         not target and child.attrs["href"] != "#") or EXTERNAL.match(target), \
                         child.attrs["href"]
+
+
+def chapter_from(run: Run, file: str) -> Path:
+    """The chapter of the post read from `file` (its front matter names the source)."""
+    return next(p for p in (run.book / "chapters").glob("*.md")
+                if f"source: {file}:" in p.read_text(encoding="utf-8")[:500])
+
+
+def test_directives_in_code_stay_code(hostile) -> None:
+    """{eval-rst}, ::: fences, {include} and roles inside code blocks and code spans of a
+    Markdown post are code in the chapter (the allow-list test says nothing else runs)."""
+    tokens = chapter_tokens(chapter_from(hostile[0], "md-hostile-markdown.md"))
+    code = [t.content for t in tokens if t.type == "fence" and not t.info.startswith("{")]
+    assert any("```{eval-rst}" in c and ":::{raw} html" in c and "{raw}`<b>role</b>`" in c
+               for c in code), code
+    assert sum("```{include} /etc/passwd" in c or ".. include:: /etc/passwd" in c
+               for c in code) == 2, code
+    spans = [c.content for t in tokens for c in t.children or [] if c.type == "code_inline"]
+    assert "{eval-rst}" in spans and "```{include} /etc/passwd```" in spans
+
+
+def test_an_unclosed_fence_is_code_to_the_end(hostile) -> None:
+    tokens = chapter_tokens(chapter_from(hostile[0], "md-unclosed-fence.md"))
+    fences = [t for t in tokens if t.type == "fence"]
+    # (python, or text when Pygments finds an error token in what the fence swallowed)
+    assert len(fences) == 1 and fences[0].info in ("python", "text")
+    assert "## 这一行在代码里" in fences[0].content and "<script>" in fences[0].content
+    assert [t.type for t in tokens].count("heading_open") == 1  # (the title)
+
+
+@pytest.mark.parametrize("file", ["md-nested-lists.md", "md-nested-ordered.md",
+                                  "md-nested-quotes.md"])
+def test_deep_lists_and_quotes_keep_their_text(hostile, file: str) -> None:
+    """10,000 nested lists or quotes: markdown-it stops at 20 levels of tokens and dropped the
+    rest without a word; now every line is in the chapter, nested at most MAX_LIST_DEPTH deep
+    (LaTeX nests six lists and quotes at most)."""
+    from postbook.writers.myst import MAX_LIST_DEPTH
+    path = chapter_from(hostile[0], file)
+    text = path.read_text(encoding="utf-8")
+    for shown in ["最深处的文字", *(f"第{n}层" for n in range(1, 40)), "之后的段落。"]:
+        assert shown in text, shown
+    depth = deepest = 0
+    for token in chapter_tokens(path):
+        if token.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
+            depth -= 1
+    assert deepest == MAX_LIST_DEPTH
+
+
+def test_a_big_table_is_converted_whole(tmp_path: Path) -> None:
+    """A Markdown table of 5,000 rows (a formula and code in each) is one table with every row:
+    its header, the header's rule and 5,000 rows are 5,002 lines (50,000 rows take about 50 s;
+    each edition takes minutes: test_hostile_editions, POSTBOOK_BIG_TABLE_ROWS)."""
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "table.md").write_text(big_table(5_000), encoding="utf-8")
+    start = time.perf_counter()
+    run = convert(posts, tmp_path / "book", "--quiet")
+    assert run.returncode == 0 and time.perf_counter() - start < 60, run.stderr[-2000:]
+    text = next((run.book / "chapters").glob("*.md")).read_text(encoding="utf-8")
+    assert text.count("\n| ") == 5_002 and "| 5000 | 第5000行 | $5000^2$ | `25000000` |" in text
 
 
 def test_huge_lines_are_converted_whole(hostile) -> None:

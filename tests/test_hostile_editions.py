@@ -9,7 +9,9 @@ Sphinx's LaTeX preamble bring; the hostile build may hold nothing else.
 
 from __future__ import annotations
 
+import os
 import re
+import time
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +23,7 @@ from postbook.sphinxext.latex_log import find_problems
 from .editions.support import (CHROMIUM, ROOT, TOOLS, ensure_mathjax, pdffonts, pdftotext,
                                require_tools, run_latexmk, run_sphinx, squeeze)
 from .hostile.convert import Run, convert, convert_hostile
+from .hostile.make_corpus import big_table
 
 pytestmark = pytest.mark.editions
 EDITIONS_HUGE_BYTES = 100_000
@@ -194,7 +197,9 @@ def test_no_post_markup_reaches_the_pages(builds, books, builder: str) -> None:
     assert_pages_are_the_themes(hostile, clean)
     text = post_text(hostile)  # ...and the markup is still there, as text
     for shown in ('<script>alert("raw")</script>', "```{include} /etc/passwd", "{raw}`html`",
-                  "[点我](javascript:alert(4))", ":::{eval-rst}", '<a href="javascript:alert(3)">'):
+                  "[点我](javascript:alert(4))", ":::{eval-rst}", '<a href="javascript:alert(3)">',
+                  ":::{raw} html", '<script>alert("fence")</script>', "## 这一行在代码里",
+                  "最深处的文字", "第39层"):
         assert shown in text, shown
 
 
@@ -257,6 +262,79 @@ def test_text_is_printed_as_written(builds, books) -> None:
     for word in ("boxplus", "Bbb", "mathbbm", "xrightarrow", "rmd"):
         assert word not in text, word
     assert [p for p in find_problems(out / "book.log") if p.kind != "overfull-box"] == []
+
+
+def test_deep_markdown_is_printed(builds, books) -> None:
+    """10,000 nested lists and quotes (md-nested-*.md): LaTeX nests six at most; the writer
+    flattens them at four, and every line is in the PDF."""
+    out = build(builds, books, "hostile", "latex")
+    text = squeeze(pdftotext(out / "book.pdf"))
+    for shown in ("最深处的文字", "第4层", "第39层", "之后的段落。", "脚本链接与数据链接"):
+        assert shown in text, shown
+
+
+@pytest.fixture(scope="module")
+def kinds_book(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The Markdown reader's golden inputs (tests/readers/markdown_*/: one post per node kind)
+    converted into one book."""
+    posts = tmp_path_factory.mktemp("markdown-kinds") / "posts"
+    for case in sorted((ROOT / "tests" / "readers").glob("markdown_*")):
+        named = case / "source-name.txt"
+        name = named.read_text(encoding="utf-8").strip() if named.exists() else f"{case.name}.md"
+        (posts / name).parent.mkdir(parents=True, exist_ok=True)
+        (posts / name).write_bytes((case / "input.txt").read_bytes())
+    run = convert(posts, posts.parent / "book", "--quiet")
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run
+
+
+@pytest.mark.parametrize("builder", ["html", "latex"])
+def test_markdown_of_every_kind_builds(builds, kinds_book: Run, builder: str) -> None:
+    """Every node kind the Markdown reader makes builds with -n -W (a table of a header alone
+    stopped Sphinx's LaTeX builder with a traceback), and shows its text."""
+    out = builds.get("kinds", kinds_book.book, builder)
+    if builder == "latex":
+        text = squeeze(pdftotext(out / "book.pdf"))
+    else:
+        text = squeeze(post_text(pages_of(out)))
+    for shown in ("只有表头", "又粗又斜", "嵌套引用", "第一个脚注。", "波浪线围栏里有```三个反引号",
+                  "没有闭合的围栏", "开头是分隔线。", "坏的一坏的二"):
+        assert shown in text, (builder, shown)
+
+
+BIG_TABLE_ROWS = int(os.environ.get("POSTBOOK_BIG_TABLE_ROWS", "0"))
+
+
+@pytest.fixture(scope="module")
+def big_table_book(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    posts = tmp_path_factory.mktemp("big-table") / "posts"
+    posts.mkdir()
+    (posts / "table.md").write_text(big_table(BIG_TABLE_ROWS), encoding="utf-8")
+    run = convert(posts, posts.parent / "book", "--quiet")
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run
+
+
+@pytest.mark.skipif(not BIG_TABLE_ROWS, reason="POSTBOOK_BIG_TABLE_ROWS=50000 builds a table of "
+                    "that many rows in each edition (minutes each: see the printed times)")
+@pytest.mark.parametrize("builder", ["html", "latex", "epub", "webpdf"])
+def test_a_big_table_builds(big_table_book: Run, builder: str) -> None:
+    """A Markdown table of POSTBOOK_BIG_TABLE_ROWS rows builds with -n -W, every row in it."""
+    require_tools(*TOOLS[builder])
+    out = big_table_book.book.parent / builder
+    start = time.perf_counter()
+    run_sphinx(big_table_book.book, builder, out, out.parent / "doctrees" / builder,
+               out.parent / "cache")
+    if builder == "latex":
+        run_latexmk(out)
+    print(f"{BIG_TABLE_ROWS} rows, {builder}: {time.perf_counter() - start:.0f} s")
+    last = f"第{BIG_TABLE_ROWS}行"
+    if builder == "latex":
+        assert last in squeeze(pdftotext(out / "book.pdf"))
+    elif builder == "webpdf":
+        assert any(last in squeeze(pdftotext(pdf)) for pdf in out.glob("*.pdf"))
+    else:
+        assert last in post_text(pages_of(out))
 
 
 def test_epub_colours_are_valid_css(builds, books) -> None:

@@ -27,9 +27,10 @@ from PIL import Image
 from postbook.images import (ImageBytes, ImageLimits, ImageProblem, PreparedImage, fetch_many,
                              fetch_remote, load_and_prepare, load_image, load_local,
                              prepare_image, sanitise_svg, sniff_kind, src_kind)
-from postbook.images import addresses, convert, remote
+from postbook.images import convert
 from postbook.images.records import PROBLEM_CODES
 from postbook.model import SourceRef
+from postbook.net import addresses
 
 SMALL = ImageLimits(remote_seconds=0.4, remote_max_bytes=200_000, local_max_bytes=1_000_000,
                     book_max_side=100)
@@ -706,7 +707,7 @@ def test_https_checks_the_certificate_of_the_host_named(https_server: tuple[Imag
     untrusted = fetch_remote(url, tmp_path / "a", SMALL)
     assert code_of(untrusted) == "image.fetch-failed" and "CERTIFICATE" in untrusted.message
     trusting = ssl.create_default_context(cafile=str(cert))
-    monkeypatch.setattr(remote.ssl, "create_default_context", lambda: trusting)
+    monkeypatch.setattr(ssl, "create_default_context", lambda: trusting)
     assert fetch_remote(url, tmp_path / "b", SMALL).data == PNG_BYTES
 
 

@@ -11,21 +11,33 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postbook.diagnostics import Reporter
-from postbook.model import to_data
+from postbook.model import Text, to_data
 from postbook.readers import READERS, decoding, detect_format, read_file
 
 from .golden import check_golden
 
 CASES_DIR = Path(__file__).resolve().parent / "readers"
-CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "input.txt").is_file())
+INPUT_NAMES = ("input.txt", "input.xml")  # a case's input: a dump, or an export or feed
+
+
+def case_input(folder: Path) -> Path | None:
+    return next((folder / name for name in INPUT_NAMES if (folder / name).is_file()), None)
+
+
+CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir() and case_input(p))
 
 
 def read_case(case: str) -> tuple[list, Reporter]:
+    """The case's input.txt read as format.txt says (else detected), under the name
+    source-name.txt gives (else <case>/input.txt: a Jekyll post's path changes how it is read)."""
     folder = CASES_DIR / case
     forced = folder / "format.txt"
     fmt = forced.read_text(encoding="utf-8").strip() if forced.exists() else None
+    named = folder / "source-name.txt"
+    found = case_input(folder)
+    name = named.read_text(encoding="utf-8").strip() if named.exists() else f"{case}/{found.name}"
     report = Reporter(quiet=True)
-    posts, _record = read_file(folder / "input.txt", f"{case}/input.txt", report, fmt)
+    posts, _record = read_file(found, name, report, fmt)
     return posts, report
 
 
@@ -38,11 +50,17 @@ def test_reader_case(case: str, update_golden: bool) -> None:
     check_golden(CASES_DIR / case / "expected-diagnostics.txt", log, update_golden)
 
 
+# one Markdown case per node kind: tests/readers/markdown_<kind>/
+MARKDOWN_KINDS = ["headings", "emphasis", "code", "lists", "quotes", "tables", "links",
+                  "footnotes", "math", "math_kramdown", "html", "images", "rules"]
+
+
 def test_every_required_case_exists() -> None:
     required = {"listing_a_basic", "listing_a_untitled", "listing_a_multiline_math",
                 "listing_b_basic", "listing_b_no_yinyong", "listing_b_glued_title_trap",
                 "listing_b_chrome", "single_post", "markdown_front_matter", "encoding_gbk",
-                "bom_crlf", "binary_file", "empty_and_chrome_only"}
+                "bom_crlf", "binary_file", "empty_and_chrome_only",
+                *(f"markdown_{kind}" for kind in MARKDOWN_KINDS)}
     assert required <= set(CASES)
 
 
@@ -51,9 +69,12 @@ def test_every_required_case_exists() -> None:
     ("listing_b_basic", "listing-b"), ("listing_b_glued_title_trap", "listing-b"),
     ("single_post", "single-post"), ("markdown_front_matter", "markdown"),
     ("markdown_bad_yaml", "markdown"), ("empty_and_chrome_only", None),
+    ("wxr_posts_and_skips", "wxr"), ("wxr_block_editor", "wxr"), ("feed_rss2_content", "feed"),
+    ("feed_atom", "feed"), ("feed_rss1_rdf", "feed"), ("feed_summaries_only", "feed"),
+    *((f"markdown_{kind}", "markdown") for kind in MARKDOWN_KINDS),
 ])
 def test_detection(case: str, expected: str | None) -> None:
-    text = (CASES_DIR / case / "input.txt").read_text(encoding="utf-8")
+    text = case_input(CASES_DIR / case).read_text(encoding="utf-8")
     assert detect_format(text) == expected
 
 
@@ -279,3 +300,77 @@ def test_a_short_list_item_is_not_taken_for_a_heading() -> None:
     lines = [SourceLine(n, t) for n, t in enumerate(["三条:", "1. 函数尽量短", "2. 注释写为什么"], 1)]
     blocks = dump_blocks(blank_separated(lines), "a.txt", Reporter(quiet=True))
     assert [type(b) for b in blocks] == [Paragraph] * 3
+
+
+# ---- the Markdown reader: faults found while pinning it down ---------------------------------
+
+
+def read_markdown(body: str, name: str = "x.md") -> tuple[list, Reporter]:
+    report = Reporter(quiet=True)
+    posts = READERS["markdown"].parse(f"---\ntitle: t\n---\n\n{body}", name, report)
+    return posts, report
+
+
+def test_an_unused_footnote_is_said() -> None:
+    """markdown-it's footnote plugin drops a definition nothing refers to before the reader sees
+    it: the reader's reader.footnote-unused never fired, and the note's text went silently."""
+    _, report = read_markdown("正文[^a]。\n\n[^a]: 用到的。\n\n[^b]: 没用到的。\n\n> [^c]: 引用里的。\n")
+    assert [(d.code, d.source.line, d.message[:12]) for d in report.diagnostics] == [
+        ("reader.footnote-unused", 9, "footnote [^b"),
+        ("reader.footnote-unused", 11, "footnote [^c")]
+
+
+def test_inline_html_dropped_before_an_html_block_is_said() -> None:
+    """What a paragraph's inline HTML dropped (<iframe>, onerror=) was forgotten when an HTML
+    block followed (its fragment reset the count), and the block's own warning took the
+    paragraph's line."""
+    _, report = read_markdown('文字 <iframe src="x"></iframe> <img src="a.png" onerror="y">\n\n'
+                              "<div>\n<script>alert(2)</script>\n</div>\n")
+    assert [(d.code, d.source.line, d.message.split(": ")[-1]) for d in report.diagnostics] == [
+        ("reader.html-dropped", 5, "<iframe>, onerror=, src="),
+        ("reader.html-dropped", 8, "<script>")]
+
+
+def test_an_unclosed_fence_is_said() -> None:
+    """A fence never closed makes the rest of the post (or of its list item or quote) code, as
+    CommonMark says: now with a warning; a closed fence, also in a quote or a list, says
+    nothing."""
+    posts, report = read_markdown("前文。\n\n```python\nx = 1\n\n## 不是标题\n")
+    assert [type(b).__name__ for b in posts[0].blocks] == ["Paragraph", "CodeBlock"]
+    assert [(d.code, d.source.line) for d in report.diagnostics] == [("reader.unclosed-fence", 7)]
+    for closed in ("~~~~\nx\n~~~~~\n", "> ```\n> x\n> ```\n", "- ```\n  x\n  ```\n",
+                   "```\n```\n"):
+        assert read_markdown(closed)[1].diagnostics == [], closed
+    for unclosed in ("> ```\n> x\n\n正文\n", "- ```\n  x\n\n正文\n", "```"):
+        codes = [d.code for d in read_markdown(unclosed)[1].diagnostics]
+        assert codes == ["reader.unclosed-fence"], unclosed
+
+
+
+def test_a_table_row_longer_than_its_header_is_said() -> None:
+    """GFM leaves out the cells beyond the header's count: a | in $|x|$ cut the row and its end
+    went without a word."""
+    posts, report = read_markdown("| a | b |\n|---|---|\n| $|x|$ | c |\n| 1 \\| 2 | `3\\|4` |\n"
+                                  "> | q |\n> |---|\n> | 1 | 2 |\n")
+    assert [(d.code, d.source.line) for d in report.diagnostics] == [
+        ("reader.table-cells", 7), ("reader.table-cells", 11)]
+    assert "the last 2 left out" in report.diagnostics[0].message
+
+
+@pytest.mark.parametrize("mark", ["- ", "1. ", "> ", "> - "])
+def test_lists_and_quotes_nested_too_deep_keep_their_text(mark: str) -> None:
+    """markdown-it stops at 20 levels of tokens (about 9 lists or 18 quotes) and drops what is
+    deeper without a word: "- " * 10000 + "最深处" came out as empty items and "> " * 10000 as
+    nothing at all. The deeper lines are now plain text (list and quote marks taken off), with
+    one warning a post; the lines after the deep ones are read as Markdown again."""
+    body = (mark * 10_000 + "最深处\n\n" + "".join(f"{' ' * 2 * n}- 第{n}层\n" for n in range(30))
+            + "\n之后的段落。\n\n" + mark * 50 + "又一处\n")
+    start = time.perf_counter()
+    posts, report = read_markdown(body)
+    assert time.perf_counter() - start < 10
+    text = json.dumps(to_data(posts[0].blocks), ensure_ascii=False)
+    for shown in ("最深处", "第0层", "第29层", "之后的段落。", "又一处"):
+        assert text.count(shown) == 1, shown
+    assert "- 第" not in text and "> " not in text and "1. " not in text
+    assert [(d.code, d.source.line) for d in report.diagnostics] == [("reader.deep-markdown", 5)]
+    assert posts[0].blocks[-2].inlines == [Text("之后的段落。")]  # (Markdown again)

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from docutils import nodes
 
 from postbook.sphinxext import latex_log
 from postbook.sphinxext.bookinfo import bcp47_language, sphinx_language
@@ -171,7 +172,7 @@ def _env(titles: dict[str, str]) -> SimpleNamespace:
     def relations():
         return {d: ("index", order[i - 1] if i else None, order[i + 1] if i + 1 < len(order)
                     else None) for i, d in enumerate(order)}
-    named = {d: SimpleNamespace(astext=lambda t=t: t) for d, t in titles.items()}
+    named = {d: nodes.title("", t) for d, t in titles.items()}
     return SimpleNamespace(collect_relations=relations, order=order, titles=named)
 
 
@@ -179,7 +180,7 @@ def test_pages_next_to_a_renamed_added_or_removed_chapter_are_rewritten():
     env = _env({"a": "甲", "b": "乙", "c": "丙", "d": "丁"})
     assert rewrite_changed_neighbours(None, env) == []  # first build: every page is written
     assert rewrite_changed_neighbours(None, env) == []  # nothing changed
-    env.titles["c"] = SimpleNamespace(astext=lambda: "丙(修订)")
+    env.titles["c"] = nodes.title("", "丙(修订)")
     assert rewrite_changed_neighbours(None, env) == ["b", "d"]
     env.order.remove("b")  # removed (or renamed to a new page name): a and c now meet
     assert rewrite_changed_neighbours(None, env) == ["a", "c"]
@@ -322,3 +323,53 @@ def test_stale_figures_in_the_latex_folder_are_only_image_files(tmp_path):
     delete_stale_outputs(_builder(tmp_path, "latex", "", "", set()))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.log", "book.pdf", "book.tex",
                                                           "fig.png", "sphinx.sty"]
+
+
+# ---- formulas in titles as text (title_text) --------------------------------------------------
+
+
+@pytest.mark.parametrize("tex,text", [
+    (r"\epsilon", "ε"), (r"\varepsilon", "ε"), (r"\alpha", "α"), (r"x^2", "x²"),
+    (r"\frac{a}{b}", "a/b"), (r"\frac{\partial C}{\partial w}", "∂C/∂w"),
+    (r"\frac{a+b}{2}", "(a+b)/2"), (r"\mathbb{R}^n", "ℝⁿ"), (r"x_i", "xᵢ"), (r"x_{i+1}", "xᵢ₊₁"),
+    (r"x_y", "x_y"), (r"e^{i\pi}", "e^(iπ)"), (r"\sum_{i=1}^{n} i^2", "∑ᵢ₌₁ⁿ i²"),
+    (r"\sin x", "sin x"), (r"\operatorname{Var}(X)", "Var(X)"), (r"\mathbf{x}", "x"),
+    (r"\hat{\theta}", "θ̂"), (r"f'(x)", "f′(x)"), (r"\sqrt{x+1}", "√(x+1)"), (r"A^\top", "Aᵀ"),
+    (r"\text{中文}x", "中文x"), (r"\int_0^1 f(x)\,dx", "∫₀¹ f(x) dx"), (r"10^{-3}", "10⁻³"),
+])
+def test_a_formula_reads_as_unicode_text(tex, text):
+    from postbook.sphinxext.title_text import formula_text
+    assert formula_text(tex) == text
+
+
+@pytest.mark.parametrize("tex", [r"\unknowncommand{x}", r"\frac", "x^{", r"\input{/etc/passwd}"])
+def test_a_formula_it_cannot_read_stays_its_source(tex):
+    from postbook.sphinxext.title_text import formula_text
+    assert formula_text(tex) == tex
+
+
+def test_a_title_node_and_a_caption_read_as_text():
+    from postbook.sphinxext.title_text import caption_text, has_math, node_text
+    title = nodes.title("", "", nodes.math("", r"\epsilon"), nodes.Text("-贪心算法"))
+    assert has_math(title) and node_text(title) == "ε-贪心算法"
+    assert not has_math(nodes.title("", "贪心"))
+    assert caption_text(r"$\epsilon$-衰减") == "ε-衰减"
+    assert caption_text("省下$5 和 $10") == "省下$5 和 $10"  # prices, not a formula
+
+
+def test_a_heading_formula_has_a_text_form_for_the_pdf_bookmarks():
+    """\\texorpdfstring: typeset in the heading, text in the bookmark; a formula TeX rejects
+    (printed as its source) is its TeX as written there, not the command that prints it."""
+    from sphinx.util.texescape import escape
+    from postbook.sphinxext.formula_gate import replace_tex, source_tex
+    from postbook.sphinxext.latex_translator import PostbookLaTeXTranslator
+    heading = SimpleNamespace(in_title=1, body=[], encode=lambda text: escape(text, "xelatex"))
+    with pytest.raises(nodes.SkipNode):
+        PostbookLaTeXTranslator.visit_math(heading, nodes.math("", r"\epsilon"))
+    assert heading.body == [r"\texorpdfstring{\protect\(\epsilon\protect\)}{ε}"]
+    rejected = nodes.math("", "x^1^2")
+    replace_tex(rejected, source_tex("x^1^2"))
+    with pytest.raises(nodes.SkipNode):
+        PostbookLaTeXTranslator.visit_math(heading, rejected)
+    assert heading.body[1].startswith(r"\texorpdfstring{\protect\(\postbooktexsource{")
+    assert heading.body[1].endswith(r"\protect\)}{x\textasciicircum{}1\textasciicircum{}2}")

@@ -88,6 +88,27 @@ def nested_braces() -> str:
     return "深深的括号\nBy 括号 | 2021-03-03 | 1位读者 | 引用" + formulas + "\n"
 
 
+NESTING = 10_000  # list and quote levels in the nested Markdown posts
+
+
+def nested_markdown(title: str, mark: str) -> str:
+    """A Markdown post whose first line opens NESTING lists (or quotes) inside each other, then
+    40 lines each one level deeper than the one before (indented list items, or one more >)."""
+    lines = "".join(f"{' ' * len(mark) * n}{mark}第{n}层\n" for n in range(40)) if mark != "> " \
+        else "".join(f"{mark * n}第{n}层\n\n" for n in range(1, 40))
+    return (f"---\ntitle: {title}\ndate: 2021-03-07\n---\n\n{mark * NESTING}最深处的文字\n\n"
+            f"{lines}\n之后的段落。\n")
+
+
+def big_table(rows: int) -> str:
+    """A Markdown post holding one table of `rows` rows (four columns, one formula a row); not
+    in the corpus (50,000 rows take minutes in each edition): test_hostile and
+    test_hostile_editions build it on their own."""
+    body = "".join(f"| {n} | 第{n}行 | ${n}^2$ | `{n * n}` |\n" for n in range(1, rows + 1))
+    return (f"---\ntitle: 一张{rows}行的表\ndate: 2021-03-08\n---\n\n"
+            f"| 序号 | 文字 | 公式 | 代码 |\n|---:|:---|:-:|---|\n{body}\n表之后的段落。\n")
+
+
 def generated_files(huge_bytes: int = HUGE_LINE_BYTES) -> dict[str, bytes]:
     """Relative path -> exact bytes of every generated file (huge_bytes: the long lines' size)."""
     files = {
@@ -104,6 +125,9 @@ def generated_files(huge_bytes: int = HUGE_LINE_BYTES) -> dict[str, bytes]:
         "huge-line.txt": huge_line(huge_bytes).encode(),
         "huge-plain-line.txt": huge_plain_line(huge_bytes).encode(),
         "nested-braces.txt": nested_braces().encode(),
+        "md-nested-lists.md": nested_markdown("一万层列表", "- ").encode(),
+        "md-nested-ordered.md": nested_markdown("一万层有序列表", "1. ").encode(),
+        "md-nested-quotes.md": nested_markdown("一万层引用", "> ").encode(),
     }
     files.update({f"names/{name}": text.encode() for name, text in HOSTILE_NAMES.items()})
     return files

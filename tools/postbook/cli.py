@@ -1,4 +1,5 @@
-"""The command line: `postbook convert POSTS --out book/` and `postbook check POSTS` (thin)."""
+"""The command line: `postbook convert POSTS --out book/`, `postbook check POSTS`, `postbook live`
+and `postbook fetch URL --out DIR` (thin)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "as in BOOK/_postbook/cache/: the next run reads only the files that changed")
     add_check_parser(commands)
     add_live_parser(commands)
+    add_fetch_parser(commands)
     return parser
 
 
@@ -80,6 +82,41 @@ def add_live_parser(commands) -> None:
                       help="only rebuild on changes, do not serve")
     live.add_argument("--jobs", type=int, default=0, help="Sphinx processes (default: all cores)")
     live.add_argument("--verbose", action="store_true", help="Sphinx's progress on every build")
+
+
+def add_fetch_parser(commands) -> None:
+    from .fetch.options import DISCOVERY, MB, FetchOptions
+
+    d = FetchOptions(url="", out=Path())
+    fetch = commands.add_parser("fetch", help="bring a blog you own onto your disk (its posts' "
+                                "pages and images), politely and resumably, for convert")
+    fetch.add_argument("url", help="the blog's address (its home page)")
+    fetch.add_argument("--out", type=Path, required=True,
+                       help="the folder to fetch into (DIR; then: postbook convert DIR)")
+    fetch.add_argument("--delay", type=float, default=d.delay, metavar="SECONDS",
+                       help=f"pause between two requests (default {d.delay:g}; robots.txt's "
+                       "Crawl-delay when longer)")
+    fetch.add_argument("--max-pages", type=int, default=d.max_pages, metavar="N",
+                       help=f"post pages downloaded in one run (default {d.max_pages:,}; a 304 "
+                       "does not count)")
+    fetch.add_argument("--max-page-bytes", type=int, default=d.max_page_bytes, metavar="BYTES",
+                       help=f"one page, sitemap or feed (default {d.max_page_bytes // MB} MB)")
+    fetch.add_argument("--max-image-bytes", type=int, default=d.max_image_bytes,
+                       metavar="BYTES", help=f"one image (default {d.max_image_bytes // MB} MB)")
+    fetch.add_argument("--max-bytes", type=int, default=d.max_run_bytes, metavar="BYTES",
+                       help=f"everything one run downloads (default {d.max_run_bytes // MB} MB)")
+    fetch.add_argument("--timeout", type=float, default=d.timeout, metavar="SECONDS",
+                       help=f"one request, redirects included (default {d.timeout:g})")
+    fetch.add_argument("--max-redirects", type=int, default=d.max_redirects, metavar="N",
+                       help=f"redirects followed per request (default {d.max_redirects})")
+    fetch.add_argument("--max-retry-wait", type=float, default=d.max_retry_wait,
+                       metavar="SECONDS", help="a 429/503's Retry-After is honoured up to this "
+                       f"(default {d.max_retry_wait:g})")
+    fetch.add_argument("--discover", type=names_of(DISCOVERY), default=DISCOVERY,
+                       help=f"where posts are looked for (default {','.join(DISCOVERY)})")
+    fetch.add_argument("--no-images", dest="images", action="store_false",
+                       help="save the pages only (convert may download the images itself)")
+    fetch.add_argument("--quiet", action="store_true", help="only the summary")
 
 
 def progress_printer(quiet: bool):
@@ -152,8 +189,35 @@ def run_live_command(args: argparse.Namespace) -> int:
                     say=lambda m: print(f"postbook live: {m}", flush=True))
 
 
+def run_fetch_command(args: argparse.Namespace) -> int:
+    """Fetch the blog; 1 when nothing usable was fetched, 2 on a usage error."""
+    from .fetch import FetchOptions, run_fetch
+
+    positive = {"--max-pages": args.max_pages, "--max-page-bytes": args.max_page_bytes,
+                "--max-image-bytes": args.max_image_bytes, "--max-bytes": args.max_bytes,
+                "--timeout": args.timeout}
+    not_negative = {"--delay": args.delay, "--max-redirects": args.max_redirects,
+                    "--max-retry-wait": args.max_retry_wait}
+    wrong = [f"{name} must be more than 0" for name, value in positive.items() if value <= 0]
+    wrong += [f"{name} must not be negative" for name, value in not_negative.items() if value < 0]
+    if wrong:
+        print(f"postbook fetch: error: {'; '.join(wrong)}", file=sys.stderr)
+        return 2
+    options = FetchOptions(
+        url=args.url.strip(), out=args.out, delay=args.delay, max_pages=args.max_pages,
+        max_page_bytes=args.max_page_bytes, max_image_bytes=args.max_image_bytes,
+        max_run_bytes=args.max_bytes, timeout=args.timeout, max_redirects=args.max_redirects,
+        max_retry_wait=args.max_retry_wait, images=args.images, discovery=args.discover,
+        quiet=args.quiet)
+    code, summary = run_fetch(options)
+    print(summary, flush=True)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "fetch":
+        return run_fetch_command(args)
     if args.command == "live":
         return run_live_command(args)
     if args.command == "convert":

@@ -96,6 +96,13 @@ class BookConfig:
     image_max_size: int = field(default=2400, metadata={
         "help": "a bitmap whose longer side is over this many pixels is scaled down for the "
                 "book (the original stays in the cache)"})
+    parts_by: str = field(default="years", metadata={
+        "help": "the posts outside every series go into a part per year (years) or per the "
+                "blog's category (categories: a post's first; posts without one by year)"})
+    post_url: str | None = field(default=None, metadata={
+        "help": "where a post without its own URL lives on the blog, e.g. "
+                "/{year}/{month}/{day}/{slug}/ (Hexo's default): links to it become "
+                "cross-references"})
     site_url: str | None = field(default=None, metadata={
         "help": "the blog's address (https://...): a relative link that names no post of the "
                 "book links there"})
@@ -428,6 +435,30 @@ def _site_url(check: _Checker, value: Any, path: KeyPath) -> str | None:
     return None if text is None else text.strip().rstrip("/") + "/"
 
 
+def _parts_by(check: _Checker, value: Any, path: KeyPath) -> str | None:
+    text = _text(check, value, path)
+    if text is not None and text not in ("years", "categories"):
+        check.value_error(path, f"{_dotted(path)} must be years or categories, not {text!r}")
+        return None
+    return text
+
+
+URL_FIELDS = ("year", "month", "day", "slug")
+
+
+def _post_url(check: _Checker, value: Any, path: KeyPath) -> str | None:
+    """A URL pattern with {year} {month} {day} {slug} and nothing else in braces."""
+    text = _text(check, value, path)
+    if text is None:
+        return None
+    unknown = [f for f in re.findall(r"\{([^{}]*)\}", text) if f not in URL_FIELDS]
+    if unknown or not text.strip():
+        check.value_error(path, f"{_dotted(path)} may hold {{year}} {{month}} {{day}} {{slug}}, "
+                          f"not {{{unknown[0] if unknown else ''}}}")
+        return None
+    return text.strip()
+
+
 def _image_size(check: _Checker, value: Any, path: KeyPath) -> int | None:
     number = check.typed(value, path, (int,), "an integer")
     if number is not None and not 100 <= number <= 20000:
@@ -503,7 +534,8 @@ TOP_LEVEL: dict[str, Field] = {
     "title": _text, "author": _text, "language": _language, "bibliography": _text,
     "series": _series, "posts": _posts, "exclude": _texts,
     "min_series_posts": _min_posts, "excerpt_note": _text, "site_url": _site_url,
-    "fetch_images": _flag, "image_max_size": _image_size,
+    "fetch_images": _flag, "image_max_size": _image_size, "parts_by": _parts_by,
+    "post_url": _post_url,
 }
 SERIES_FIELDS: dict[str, Field] = {"name": _text, "match": _text, "posts": _texts, "rename": _text}
 POST_FIELDS: dict[str, Field] = {"title": _text, "date": _date, "exclude": _flag,

@@ -13,7 +13,7 @@ again on the next run and recorded then).
 Setting the times back by hand changes the change time, which is part of the stat; only a
 change the times cannot show (the system clock set back, a network file system written by a
 machine whose clock is behind) would go unnoticed, as for git and make. Each user
-keeps its own record (the book's copies: BOOK/_postbook/cache/file-digests.json; the posts'
+keeps its own record (the book's copies: BOOK/_postbook/file-digests.json; the posts'
 local images: file-digests.json in the image cache); a missing, damaged or foreign record only
 costs reading the files again.
 """

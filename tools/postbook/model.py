@@ -428,7 +428,11 @@ class Post:
     series: SeriesRef | None = None
     reader: str = ""  # the input format it was read from (readers.READERS: "markdown"...)
     url: str = ""  # where the post lives on the blog (canonical link, feed link, permalink...),
-    # absolute: links to it from other posts become cross-references (transforms.xrefs)
+    # absolute, or a path on the blog: links to it from other posts become cross-references
+    categories: list[str] = field(default_factory=list)  # the blog's categories (parts, when
+    # the config says so; tags otherwise)
+    slug: str = ""  # the blog's short name for it (front matter slug, else its file's name)
+    subtitle: str = ""  # tells posts of one title apart
     title_inlines: list[Inline] = field(default_factory=list)  # the title with its formulas
     # typeset (set by transforms.math when the title has one; else the title is plain text)
 

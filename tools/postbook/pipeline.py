@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from .config import BookConfig
 from .diagnostics import Reporter
 from .model import Book, SourceRef
-from .readers import MAX_DEPTH, input_files, read_file, skipped_links, walk
+from .readers import MAX_DEPTH, input_files, read_file, saved_page_folders, skipped_links, walk
 from .transforms import run_transforms
 from .writers import WriteStats, write_book
 from .writers.output import OutputError
@@ -51,8 +51,7 @@ def read_all(options: ConvertOptions, report: Reporter, show: Callable[[str], No
     """Phase one: read every input file before anything is resolved."""
     files = input_files(options.posts)
     base = options.posts if options.posts.is_dir() else options.posts.parent
-    book = Book(folder=str(base.resolve()), cache=str(options.out.resolve() / "_postbook" /
-                                                       "cache" / "images"),
+    book = Book(folder=str(base.resolve()), cache=str(image_cache(options.out) or ""),
                 fetch_images=options.fetch_images)
     step = max(1, len(files) // 10)
     read = cache.read if cache is not None else read_file
@@ -64,9 +63,26 @@ def read_all(options: ConvertOptions, report: Reporter, show: Callable[[str], No
         book.posts.extend(posts)
         book.files.append(record)
     if not files:
-        report.warning("reader.no-input", f"no input files (*.txt, *.md) in {options.posts}")
+        report.warning("reader.no-input",
+                       f"no input files (*.txt, *.md, *.html, *.xml) in {options.posts}")
     report_skipped_folders(options, base, report)
     return book
+
+
+IMAGE_CACHE = ("_postbook", "images")  # the posts' images, downloaded and converted, kept
+
+
+def image_cache(out: Path) -> Path | None:
+    """BOOK/_postbook/images, or None when a part of it is a symbolic link (it might lead out
+    of the book: nothing is ever written outside --out)."""
+    try:
+        root = out.resolve()
+        folder = root.joinpath(*IMAGE_CACHE)
+        if any(part.is_symlink() for part in (folder.parent, folder)):
+            return None
+        return folder
+    except (OSError, RuntimeError):
+        return None
 
 
 def report_skipped_folders(options: ConvertOptions, base: Path, report: Reporter) -> None:
@@ -80,6 +96,9 @@ def report_skipped_folders(options: ConvertOptions, base: Path, report: Reporter
     for folder in found.builds:
         report.info("reader.build-folder", "a Sphinx build (it has .buildinfo): its files are "
                     "output, not posts; not read", SourceRef(_relative(folder, base), 1))
+    for folder in saved_page_folders(found.entries):
+        report.info("reader.page-files", "the files a browser saved with a page (images, "
+                    "frames): not read as posts", SourceRef(_relative(folder, base), 1))
     for folder in found.too_deep:
         report.warning("reader.too-deep", f"more than {MAX_DEPTH} folder levels below the posts "
                        "folder; not read", SourceRef(_relative(folder, base), 1))

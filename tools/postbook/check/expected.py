@@ -74,6 +74,13 @@ def block_text(block: Block) -> str:
     return ""
 
 
+def title_text(post: Post) -> str:
+    """The text the title shows: a formula in it shows none (its TeX is no word of the post)."""
+    if post.title_inlines:
+        return "".join(inline_text(i) for i in post.title_inlines)
+    return post.title or ""
+
+
 def count_math(post: Post) -> tuple[int, int]:
     """(inline formulas, displayed formulas) of a transformed post, its title's included."""
     blocks = list(walk_blocks(post.blocks))
@@ -89,7 +96,7 @@ def link_titles(post: Post) -> list[str]:
 
 def expected_post(post: Post) -> ExpectedPost:
     """The expectations for one transformed post."""
-    texts = [post.title or ""] + [block_text(b) for b in walk_blocks(post.blocks)]
+    texts = [title_text(post)] + [block_text(b) for b in walk_blocks(post.blocks)]
     inline, display = count_math(post)
     return ExpectedPost(post.id, post.title or "", str(post.source),
                         "\n".join(t for t in texts if t), inline, display, link_titles(post),
@@ -107,10 +114,15 @@ def transform_keeping_raw(book: Book, config: BookConfig,
     return book, raw
 
 
-def read_expected(posts: Path, config: BookConfig) -> ExpectedBook:
-    """Read and transform POSTS exactly as `postbook convert` does, writing nothing."""
+def read_expected(posts: Path, config: BookConfig, book_dir: Path | None = None) -> ExpectedBook:
+    """Read and transform POSTS exactly as `postbook convert` does, writing nothing. Images come
+    from the book's image cache (book_dir, as the converter left it), never from the network:
+    an image the converter could not have is then one the check cannot have either."""
     report = Reporter(stream=io.StringIO(), quiet=True)
-    book = read_all(ConvertOptions(posts=posts, out=Path(".")), report, lambda _m: None)
+    options = ConvertOptions(posts=posts, out=book_dir or Path("."), fetch_images=False)
+    book = read_all(options, report, lambda _m: None)
+    if not Path(book.cache).is_dir():  # (no book: its figures are not there to be checked)
+        book.cache = ""
     book, raw = transform_keeping_raw(book, config, report)
     return ExpectedBook([expected_post(p) for p in book_order(book)], raw, len(report.warnings))
 

@@ -1,4 +1,5 @@
-"""The HTML edition: each chapter page loaded in headless Chromium after MathJax has typeset it."""
+"""The HTML edition: each chapter page loaded in headless Chromium after MathJax has typeset it
+(its figures: the <img> that loaded, naturalWidth > 0)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from .layout import BuildLayout
 from .links import PageStore, broken_links, find_by_class, parse_page
 from .node_compare import PAGE
 from .nodes import KINDS
-from .page_nodes import NOT_ITEM_TEXT, NOT_TEXT, READ_NODES_JS, SELECTORS, page_elements
+from .page_nodes import (NOT_ITEM_TEXT, NOT_TEXT, READ_NODES_JS, SELECTORS, figure_key,
+                         page_elements)
 from .results import ChapterText, EditionText, Problem
 
 EDITION = "html"
@@ -25,7 +27,8 @@ OTHER_PAGES = ("index.html", "references.html")  # checked for broken links, not
 HAS_MATHJAX = "() => !!document.querySelector('script[src*=\"mathjax\" i]')"
 # Runs in the page once MathJax is done: its formulas in the article, their errors, the
 # article's visible text without the typeset math (whose TeX must not show anywhere else), and
-# its elements by kind (check.page_nodes: code blocks, tables, list items, links...).
+# its elements by kind (check.page_nodes: code blocks, tables, list items, links...), and its
+# images with whether each loaded (the page's load event has fired: each is loaded or broken).
 READ_PAGE = r"""async ({selector, selectors, notText, notItemText}) => {
   const article = document.querySelector(selector) || document.body;
   const ready = window.MathJax && MathJax.startup && MathJax.startup.promise;
@@ -45,7 +48,11 @@ READ_PAGE = r"""async ({selector, selectors, notText, notItemText}) => {
   return {mathjax: !!ready, math: article.querySelectorAll('.math').length,
           formulas: article.querySelectorAll('mjx-container').length,
           errors: errors, text: clone.textContent,
-          nodes: readNodes(article, selectors, notText, notItemText)};
+          nodes: readNodes(article, selectors, notText, notItemText),
+          images: Array.from(article.querySelectorAll('img'))  // (page_nodes.IMAGES)
+            .filter(img => !img.classList.contains('math-svg'))
+            .map(img => ({src: img.getAttribute('src') || '',
+                          loaded: img.complete && img.naturalWidth > 0}))};
 }"""
 PAGE_ARGUMENT = {"selector": ARTICLE, "selectors": SELECTORS, "notText": NOT_TEXT,
                  "notItemText": NOT_ITEM_TEXT}
@@ -138,10 +145,13 @@ def read_chapters(edition: EditionText, layout: BuildLayout, post_ids: list[str]
             if not store.exists(name):
                 continue
             page = browser.read(layout.html_chapter(post_id))
-            edition.chapters[post_id] = ChapterText(
-                page["text"], page["formulas"],
-                page_elements(page["nodes"], post_id, set(post_ids), name))
+            nodes = page_elements(page["nodes"], post_id, set(post_ids), name)
+            nodes["figures"] = [figure_key(i["src"]) for i in page["images"] if i["loaded"]]
+            edition.chapters[post_id] = ChapterText(page["text"], page["formulas"], nodes)
             edition.problems += chapter_problems(post_id, page, name)
+            edition.problems += [Problem("figures.broken", f"image `{i['src']}` does not load",
+                                        name, post_id, EDITION)
+                                 for i in page["images"] if not i["loaded"]]
             edition.problems += link_problems(store, name, post_id)
     finally:
         browser.close()

@@ -1,5 +1,5 @@
-"""The LaTeX edition: formulas and elements counted in book.tex per chapter, text and links from
-book.pdf per chapter."""
+"""The LaTeX edition: formulas and elements counted in book.tex per chapter, text, links and
+figures from book.pdf per chapter."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Callable
 
 from .layout import BuildLayout
-from .node_compare import PDF_LINKS, PDF_TEXT, TEX
+from .node_compare import PDF_IMAGES, PDF_LINKS, PDF_TEXT, TEX
+from .pdf_figures import chapter_figures, file_signature
 from .pdftext import ChapterRanges, chapter_links, read_destinations, read_words, split_chapters
 from .results import ChapterText, EditionText, Problem
 
@@ -38,9 +39,12 @@ TEX_NODES = {
 }
 # Code and table rows are looked for in the PDF's text, links are its link annotations: those to
 # a hyperref destination that is no chapter, section or label (footnotes, equations, pages,
-# citations, list items) are not links of the post.
+# citations, list items) are not links of the post. Figures are the bitmaps and the included
+# PDFs (an SVG, vector) on the chapter's pages (check.pdf_figures).
 NODE_SOURCES = {"code": PDF_TEXT, "tables": PDF_TEXT, "rows": PDF_TEXT, "links": PDF_LINKS,
-                **{kind: TEX for kind in TEX_NODES}}
+                **{kind: TEX for kind in TEX_NODES}, "figures": PDF_IMAGES}
+# \sphinxincludegraphics[options]{{<key>}.<ext>}: the file each figure shows (beside book.tex)
+INCLUDE = re.compile(r"\\sphinxincludegraphics(?:\[[^\]]*\])?\{\{([^{}]+)\}(\.[A-Za-z0-9]+)\}")
 NOT_LINK_DEST = re.compile(r"^(?:Hfootnote|equation|page|cite|Item|figure|table|Doc-Start)\b")
 
 
@@ -80,17 +84,27 @@ def aux_anchors(aux: Path) -> dict[str, str]:
     return {m.group(1): m.group(2) for line in text.splitlines() if (m := AUX_ANCHOR.match(line))}
 
 
+def figure_signatures(layout: BuildLayout) -> dict[str, str]:
+    """Each figure's key -> what book.pdf shows of the file book.tex includes for it."""
+    tex = layout.latex_tex.read_text(encoding="utf-8", errors="replace")
+    return {key: signature for key, ext in sorted(set(INCLUDE.findall(tex)))
+            if (signature := file_signature(layout.latex_dir / f"{key}{ext}"))}
+
+
 def pdf_chapters(layout: BuildLayout, post_ids: list[str]
-                 ) -> tuple[dict[str, str], dict[str, list[str]], list[str]]:
-    """The text and the links of each chapter in book.pdf, and the chapters it could not place."""
+                 ) -> tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]], list[str]]:
+    """The text, the links and the figures of each chapter in book.pdf, and the chapters it
+    could not place."""
     words, heights = read_words(layout.latex_pdf)
     dests = read_destinations(layout.latex_pdf, heights)
     anchors = aux_anchors(layout.latex_aux)
     starts = {i: dests[anchors[i]] for i in post_ids if anchors.get(i) in dests}
     stops = [p for name, p in dests.items() if SECTIONING_DEST.match(name)]
-    links = chapter_links(layout.latex_pdf, heights, dests, ChapterRanges(starts, stops),
+    ranges = ChapterRanges(starts, stops)
+    links = chapter_links(layout.latex_pdf, heights, dests, ranges,
                           lambda name: NOT_LINK_DEST.match(name) is not None)
-    return (split_chapters(words, starts, stops), links,
+    figures = chapter_figures(layout.latex_pdf, ranges, heights, forms=True)
+    return (split_chapters(words, starts, stops), links, figures,
             [i for i in post_ids if i not in starts])
 
 
@@ -110,11 +124,13 @@ def extract(layout: BuildLayout, post_ids: list[str],
         return edition
     progress(f"latex: reading {layout.latex_pdf.name} and {layout.latex_tex.name}")
     tex = {c.post_id: c for c in tex_chapters(layout.latex_tex)}
-    texts, links, unplaced = pdf_chapters(layout, post_ids)
+    texts, links, figures, unplaced = pdf_chapters(layout, post_ids)
+    edition.figure_signatures = figure_signatures(layout)
     for post_id in post_ids:
         if post_id in tex and post_id in texts:
             chapter = tex[post_id]
-            nodes = {**chapter.nodes, "links": links.get(post_id, [])}
+            nodes = {**chapter.nodes, "links": links.get(post_id, []),
+                     "figures": figures.get(post_id, [])}
             edition.chapters[post_id] = ChapterText(PAGE_REFERENCE.sub("", texts[post_id]),
                                                     chapter.inline + chapter.display, nodes)
     edition.problems += [Problem("pdf.chapter-not-found", "chapter not found in book.tex/book.pdf "

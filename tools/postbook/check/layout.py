@@ -67,5 +67,10 @@ class BuildLayout:
         return self.book / "_postbook" / "book.json"
 
     @property
+    def report_json(self) -> Path:
+        """The converter's report (its warnings, as it printed them)."""
+        return self.book / "_postbook" / "report.json"
+
+    @property
     def check_json(self) -> Path:
         return self.build / "check.json"

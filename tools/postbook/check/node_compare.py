@@ -9,6 +9,12 @@ How an edition tells what it shows, for each kind (EditionText.node_sources):
 - PDF_LINKS: the link annotations on the chapter's pages, by destination: each link of the post
   must have one (more is no fault: footnote marks and the like are links in a PDF too).
 - TEX: only a number (book.tex): as many as the post has; which one is missing cannot be said.
+- Figures: each edition lists what it shows of each figure, a signature: the key of the file an
+  <img> shows (HTML, EPUB: PAGE), or in a PDF a bitmap's pixel size (pdfimages) or a vector
+  figure's drawing (PDF_IMAGES), with the signature of each key (EditionText.figure_signatures).
+  The post's figures must all be there, each by its signature; a figure shown as the placeholder
+  image is not there (placeholders are matched first: a placeholder can never stand in for a
+  figure of its size). More is no fault.
 """
 
 from __future__ import annotations
@@ -20,10 +26,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .compare import OBJECT, TYPOGRAPHIC
-from .nodes import CELL, KIND_NAMES, KINDS, Element, ExpectedNodes
+from .nodes import CELL, KIND_NAMES, KINDS, PLACEHOLDER_KEY, Element, ExpectedNodes
 from .results import EDITION_LABELS, Problem
 
 PAGE, PDF_TEXT, PDF_LINKS, TEX = "page", "pdf text", "pdf links", "book.tex"
+PDF_IMAGES = "pdf images"  # figures: pdfimages' bitmaps and the vector drawings on the pages
+UNCHECKED_FIGURE = "unchecked"  # the signature of a figure an edition cannot find (an SVG inside a
+# line of the web PDF: drawn in the page with no anchor to find it by)
 SHOWN = 48  # characters of an element quoted in a message
 SHOWN_MISSING = 3  # missing elements named per kind and chapter (the rest are counted)
 # Sphinx's LaTeX wraps a long code line: a break at a space shows the space as a visible space
@@ -93,7 +102,7 @@ class Judge:
         label = EDITION_LABELS[self.edition]
         for i in missing[:SHOWN_MISSING]:
             self.problem("nodes.missing", f"{place(kind, elements, i)} missing in {label}{why}: "
-                         f"`{shown(elements[i].text)}`")
+                         f"`{elements[i].label or shown(elements[i].text)}`")
         if len(missing) > SHOWN_MISSING:
             self.problem("nodes.missing", f"{len(missing) - SHOWN_MISSING} more "
                          f"{KIND_NAMES[kind]}s missing in {label}")
@@ -322,17 +331,49 @@ def judge_rows_in_pdf(judge: Judge, tables: list[Element], rows: list[Element], 
     judge.missing("rows", rows, [i for i in missing if rows[i].table not in gone])
 
 
+# ---- figures ---------------------------------------------------------------------------------
+
+
+def judge_figures(judge: Judge, expected: ExpectedNodes, found: list[str], how: str,
+                  signatures: dict[str, str]) -> None:
+    """Each figure of the post by its signature in the edition (signatures: key -> what the
+    edition shows of it; none: the key itself), placeholders first."""
+    def signature(key: str) -> str:
+        return signatures.get(key, f"not in the edition: {key}") if signatures else key
+
+    elements = expected.kinds["figures"]
+    left = Counter(found)
+    placeholder = signature(PLACEHOLDER_KEY)
+    left[placeholder] -= min(left[placeholder], expected.placeholders)
+    missing, unchecked = [], 0
+    for i, element in enumerate(elements):
+        if signature(element.text) == UNCHECKED_FIGURE:
+            unchecked += 1
+        elif left[signature(element.text)] > 0:
+            left[signature(element.text)] -= 1
+        else:
+            missing.append(i)
+    checked = len(elements) - unchecked
+    judge.result.counts.append(NodeCount("figures", checked, checked - len(missing), how,
+                                         unchecked))
+    judge.missing("figures", elements, missing)
+
+
 # ---- one post in one edition -------------------------------------------------------------------
 
 
 def judge_nodes(post_id: str, edition: str, expected: ExpectedNodes, sources: dict[str, str],
-                found: dict[str, list[str] | int], text: str) -> NodeResult:
+                found: dict[str, list[str] | int], text: str,
+                figure_signatures: dict[str, str] | None = None) -> NodeResult:
     """Every kind the edition can show, compared with the post."""
     judge = Judge(post_id, edition)
     kinds = expected.kinds
     for kind in KINDS:
         how = sources.get(kind)
-        if how == PAGE:
+        if kind == "figures" and how is not None:
+            judge_figures(judge, expected, list(found.get(kind) or []), how,
+                          figure_signatures or {})
+        elif how == PAGE:
             judge_page(judge, kind, kinds[kind], list(found.get(kind) or []))
         elif how == TEX:
             judge_count(judge, kind, kinds[kind], int(found.get(kind) or 0))

@@ -1,11 +1,13 @@
 """The elements each chapter must show, from the post's model: code blocks, tables and their rows,
-list items, links, footnotes, headings, block quotes.
+list items, links, footnotes, headings, block quotes, figures (and images inside a line).
 
 It follows writers.myst: lists and quotes nested deeper than MAX_LIST_DEPTH are written flat (no
 item, no quote), a heading that says nothing is not written, a table without columns neither,
 a footnote is written once however often it is referred to, a link inside a link is text, and
-only paragraphs and headings carry inlines (figure and table captions are written as text).
-Footnotes come after the chapter's text, in the order they are first referred to.
+only paragraphs, headings and a shown figure's caption carry inlines (a table's caption is not
+written). Footnotes come after the chapter's text, in the order they are first referred to.
+A figure or image is counted when the converter has its files (`asset`, transforms.images); one
+it could not have is a placeholder figure (or, inside a line, its alt text): listed, not counted.
 """
 
 from __future__ import annotations
@@ -14,27 +16,45 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ..model import (CONTAINERS, Block, BlockQuote, BulletList, Cite, Code, CodeBlock, EqRef,
-                     Heading, Image, Inline, InlineMath, LineBreak, Link, Note, OrderedList,
-                     Paragraph, Post, PostRef, Table, TableCell, Text, plain_text)
-from ..writers.myst import MAX_LIST_DEPTH
+                     Figure, Heading, Image, Inline, InlineMath, LineBreak, Link, Note,
+                     OrderedList, Paragraph, Post, PostRef, SourceRef, Table, TableCell, Text,
+                     plain_text)
+from ..writers.myst import FIGURE_IMAGE, MAX_LIST_DEPTH
 from .compare import OBJECT
 
 # The kinds counted, in the report's order; each edition says how it counts each one.
-KINDS = ("code", "tables", "rows", "items", "links", "notes", "headings", "quotes")
+KINDS = ("code", "tables", "rows", "items", "links", "notes", "headings", "quotes", "figures")
 KIND_NAMES = {"code": "code block", "tables": "table", "rows": "table row", "items": "list item",
-              "links": "link", "notes": "footnote", "headings": "heading", "quotes": "block quote"}
+              "links": "link", "notes": "footnote", "headings": "heading", "quotes": "block quote",
+              "figures": "figure"}
 EXTERNAL = "url:"  # a link's key: url:<the URL> or chapter:<Post.id of the chapter it leads to>
 CHAPTER = "chapter:"
 CELL = "\t"  # between a row's cells (white space: gone where a PDF's text is compared)
+# A figure's key is the stem of its files in the book (_assets/images/<key>.*), which every
+# edition keeps (_images/<key>.png...); the placeholder of a figure not in the book is this one.
+PLACEHOLDER_KEY = FIGURE_IMAGE.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 @dataclass
 class Element:
     """One element a chapter must show: what names it in a message, and what is looked for."""
 
-    text: str  # a code block's text; a row's cells (OBJECT between pieces); a link's key; the
-    # element's own text otherwise (formulas as OBJECT), to name it
+    text: str  # a code block's text; a row's cells (OBJECT between pieces); a link's key; a
+    # figure's key; the element's own text otherwise (formulas as OBJECT), to name it
     table: int = 0  # for a row: the number (from 1) of its table in the chapter
+    label: str = ""  # what names it in a message (as it is) when text is a key (a figure:
+    # its caption and src)
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """An image of the post the book does not have: a placeholder figure says so, or (inside a
+    line) its alt text does."""
+
+    src: str  # as the post names it
+    why: str  # the converter's reason (transforms.images)
+    source: SourceRef
+    figure: bool  # a placeholder figure (the placeholder image shows); False: an inline image
 
 
 @dataclass
@@ -42,6 +62,8 @@ class ExpectedNodes:
     """The elements of one post, by kind (KINDS), in the order the chapter shows them."""
 
     kinds: dict[str, list[Element]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    placeholders: int = 0  # figures shown as the placeholder image (lost, or unavailable)
+    unavailable: list[Unavailable] = field(default_factory=list)  # images the book lacks
 
     def counts(self) -> dict[str, int]:
         return {k: len(v) for k, v in self.kinds.items()}
@@ -80,8 +102,8 @@ class NodeWalker:
         self.notes: dict[str, Note] = {}  # label (or identity) -> note, in order of first use
         self.tables = 0
 
-    def add(self, kind: str, text: str, table: int = 0) -> None:
-        self.found.kinds[kind].append(Element(text, table))
+    def add(self, kind: str, text: str, table: int = 0, label: str = "") -> None:
+        self.found.kinds[kind].append(Element(text, table, label))
 
     def walk(self) -> ExpectedNodes:
         self.blocks(self.post.blocks, 0)
@@ -114,6 +136,29 @@ class NodeWalker:
             self.blocks(block.blocks, depth + (depth < MAX_LIST_DEPTH))
         elif isinstance(block, Table):
             self.table(block, depth)
+        elif isinstance(block, Figure):
+            self.figure(block)
+
+    def figure(self, block: Figure) -> None:
+        """A shown figure (its caption's inlines too), or a placeholder."""
+        if block.asset:
+            self.add("figures", asset_key(block.asset),
+                     label=figure_label(block.caption or block.alt, block.src))
+            self.inlines(block.caption_inlines, False)
+            return
+        self.found.placeholders += 1
+        if block.src:
+            self.found.unavailable.append(Unavailable(block.src, block.missing, block.source,
+                                                      True))
+
+    def image(self, image: Image) -> None:
+        """An image inside a line: shown, or (not in the book) its alt text."""
+        if image.asset:
+            self.add("figures", asset_key(image.asset),
+                     label=figure_label(image.alt or image.title, image.src))
+        elif image.src:
+            self.found.unavailable.append(Unavailable(image.src, image.missing,
+                                                      self.post.source, False))
 
     def list_items(self, block: BulletList | OrderedList, depth: int) -> None:
         flat = depth >= MAX_LIST_DEPTH
@@ -146,6 +191,21 @@ class NodeWalker:
                 self.add("links", CHAPTER + inline.target)
             elif isinstance(inline, Note):
                 self.notes.setdefault(inline.label or f"\0{id(inline)}", inline)
+            elif isinstance(inline, Image):
+                self.image(inline)
+
+
+def asset_key(asset: str) -> str:
+    """The key of a figure's files: _assets/images/<key> -> <key>."""
+    return asset.rsplit("/", 1)[-1]
+
+
+def figure_label(caption: str, src: str) -> str:
+    """A figure named in a message: the start of its caption (or alt text), and its src."""
+    caption, src = " ".join(caption.split()), " ".join(src.split())
+    caption = caption if len(caption) <= 40 else caption[:39] + "…"
+    src = src if len(src) <= 120 else src[:119] + "…"
+    return f"{caption} ({src})" if caption else src
 
 
 def link_key(link: Link, post_id: str) -> str:

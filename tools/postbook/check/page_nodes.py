@@ -3,7 +3,9 @@ read in the page's one evaluation) and in lxml (the EPUB's XHTML, the page Weasy
 
 Sphinx writes a code block as <pre>, a table row as <tr>, a footnote as <aside class="footnote">,
 a heading as <h1>..<h6> (the first one, the chapter's title, is not counted), a link of the post
-as <a class="reference external|internal">; a {pb-heading} is an <hN> too.
+as <a class="reference external|internal">; a {pb-heading} is an <hN> too. A figure or an image
+in a line is an <img> (a formula's SVG image, img.math-svg, is no figure) naming its file:
+_images/<key>.<ext>, the key of check.nodes.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ NOT_TEXT = (".//*[local-name()='mjx-container' or local-name()='math' or local-n
             f" or local-name()='style'] | .//img[{has_class('math-svg')}]"
             f" | .//a[{has_class('footnote-reference')} or {has_class('headerlink')}]"
             f" | .//span[{has_class('label')}]")
+IMAGES = f".//img[not({has_class('math-svg')})]"  # the figures' and inline images' <img>
 NOT_ITEM_TEXT = NOT_TEXT + " | .//ul | .//ol"  # a list item's own text: not its nested lists
 BIBLIOGRAPHY = re.compile(r"(?:^|/)references\.x?html$|^document-references$|^references--")
 EQUATION = re.compile(r"(?:^|--)equation-")
@@ -120,3 +123,9 @@ def single_page_chapter(fragment: str, post_ids: set[str], own: str | None) -> s
     if named:
         return max(named, key=len)
     return own if own is not None else f"?{fragment}"
+
+
+def figure_key(src: str) -> str:
+    """The key of the file an <img> names: _images/<key>.<ext> -> <key>."""
+    name = posixpath.basename(unquote(urlsplit(src).path))
+    return name.rsplit(".", 1)[0] if "." in name else name

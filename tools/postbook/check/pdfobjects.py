@@ -1,9 +1,10 @@
-"""A PDF's link annotations, read from its objects (poppler's tools do not list them).
+"""A PDF's objects and link annotations (poppler's tools do not list them).
 
-Just enough of the PDF syntax for the files XeLaTeX (xdvipdfmx) and WeasyPrint write: the
-objects at the top level of the file and those packed in object streams (FlateDecode), the page
-tree, each page's /Annots. A file written once (no incremental update) is assumed: when an
-object number comes twice, the last one read wins.
+Just enough of the PDF syntax for the files XeLaTeX (xdvipdfmx), WeasyPrint and rsvg-convert
+write: the objects at the top level of the file and those packed in object streams
+(FlateDecode), the page tree, each page's /Annots (what pages draw: pdfcontent). A file written
+once (no incremental update) is assumed: when an object number comes twice, the last one read
+wins.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 OBJECT = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
@@ -211,9 +213,21 @@ def text_string(value: object) -> str | None:
     return value.decode("latin-1")
 
 
+def read_objects(pdf: Path) -> PdfObjects:
+    """The PDF's objects, read once for its links and its figures (the last file read is kept
+    while it is unchanged)."""
+    info = pdf.stat()
+    return _read_objects(str(pdf.resolve()), info.st_size, info.st_mtime_ns)
+
+
+@lru_cache(maxsize=1)
+def _read_objects(path: str, _size: int, _mtime: int) -> PdfObjects:
+    return PdfObjects(Path(path).read_bytes())
+
+
 def link_annotations(pdf: Path) -> list[LinkAnnotation]:
     """Every /Link annotation of the PDF, page by page, in each page's /Annots order."""
-    objects = PdfObjects(pdf.read_bytes())
+    objects = read_objects(pdf)
     page_numbers = {n: i for i, n in enumerate(objects.pages(), 1)}
     found = []
     for number, page in page_numbers.items():

@@ -56,7 +56,7 @@ def table(result: CheckResult) -> str:
     head = fit("post", POST_WIDTH) + "".join(fit(EDITION_LABELS[n], CELL_WIDTH) for n in names)
     legend = ("each edition: text coverage % (CJK characters and Latin words), formulas "
               "found/expected, elements found/expected (code, tables, rows, list items, links, "
-              "footnotes, headings, quotes), !failing problems")
+              "footnotes, headings, quotes, figures), !failing problems")
     rows = [legend, head.rstrip(), "-" * width(head.rstrip())]
     for post in result.posts:
         cells = "".join(fit(cell_text(result.cells.get((post.id, n))), CELL_WIDTH) for n in names)
@@ -79,6 +79,15 @@ def problem_lines(result: CheckResult) -> list[str]:
 def problem_line(problem: Problem) -> str:
     edition = f"[{EDITION_LABELS[problem.edition]}] " if problem.edition else ""
     return edition + problem.format()
+
+
+def placeholder_lines(result: CheckResult) -> list[str]:
+    """The images of the posts that the book does not have (notes: the converter warned)."""
+    found = [p for p in result.problems if p.code == "figures.placeholder"]
+    if not found:
+        return []
+    return ["images the book does not have (a placeholder shows; notes, not failures):",
+            *(f"  {p.where}: {p.chapter}: {p.message}" for p in found)]
 
 
 def validator_lines(result: CheckResult) -> list[str]:
@@ -137,6 +146,8 @@ def render(result: CheckResult) -> str:
     parts = [table(result), ""]
     failing = problem_lines(result)
     parts += (["problems:", *failing, ""] if failing else [])
+    placeholders = placeholder_lines(result)
+    parts += ([*placeholders, ""] if placeholders else [])
     parts += [*validator_lines(result), ""]
     parts.append("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items()))
     parts.append(summary(result))
@@ -164,6 +175,8 @@ def post_data(result: CheckResult, post) -> dict:
     return {"id": post.id, "title": post.title, "source": post.source,
             "equations": post.equations, "inline": post.inline, "display": post.display,
             "nodes": post.nodes.counts(),
+            "placeholders": [{"src": u.src, "where": str(u.source), "why": u.why,
+                              "figure": u.figure} for u in post.nodes.unavailable],
             "editions": {n: {"coverage": c.coverage, "equations": c.equations,
                              "nodes": node_data(c),
                              "problems": len(c.failing), "notes": len(c.problems) - len(c.failing)}

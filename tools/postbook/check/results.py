@@ -49,9 +49,12 @@ class EditionText:
     chapters: dict[str, ChapterText] = field(default_factory=dict)  # by post id
     problems: list[Problem] = field(default_factory=list)
     facts: dict[str, object] = field(default_factory=dict)  # counts for the report (JSON)
-    # kind -> how this edition shows it (check.node_compare: PAGE, PDF_TEXT, PDF_LINKS, TEX);
-    # a kind it cannot show is absent
+    # kind -> how this edition shows it (check.node_compare: PAGE, PDF_TEXT, PDF_LINKS, TEX,
+    # PDF_IMAGES); a kind it cannot show is absent
     node_sources: dict[str, str] = field(default_factory=dict)
+    # a figure's key (check.nodes) -> the signature its ChapterText.nodes["figures"] entry has in
+    # this edition (a PDF's bitmap size...); empty: the key itself
+    figure_signatures: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ EXTRACTORS: dict[str, Extractor] = {
     "webpdf": webpdf_edition.extract,
 }
 DEFAULT_MIN_COVERAGE = 99.5
+# A warning as the converter printed it (diagnostics.Reporter): file:line: warning: message [code]
+WARNING = re.compile(r"(?P<where>.+?:\d+): warning: (?P<message>.+) \[(?P<code>[a-z]+\.[a-z-]+)\]")
 SHOWN_MISSING = 60  # display columns of missing text quoted in a coverage problem
 
 
@@ -79,15 +82,15 @@ def run_check(options: CheckOptions, progress: Callable[[str], None]) -> CheckRe
     """Read the posts, read every edition, run the validators, judge every (post, edition)."""
     timer = Timer()
     progress(f"reading the posts in {options.posts} (nothing is written)")
-    expected: ExpectedBook = timer.run("read posts", lambda: read_expected(options.posts,
-                                                                            options.config))
+    expected: ExpectedBook = timer.run("read posts", lambda: read_expected(
+        options.posts, options.config, options.layout.book))
     ids = [p.id for p in expected.posts]
     editions = {name: timer.run(name, lambda n=name: read_edition(n, options.layout, ids, progress))
                 for name in EDITIONS if name in options.editions}
     checks = {name: timer.run(name, lambda n=name: validate(n, options, expected, editions,
                                                             progress))
               for name in VALIDATORS if name in options.validators}
-    problems = book_problems(options.layout, ids) + [
+    problems = book_problems(options.layout, ids) + placeholder_notes(expected, options.layout) + [
         p for e in editions.values() for p in e.problems] + [
         p for v in checks.values() for p in v.problems]
     progress(f"comparing {len(expected.posts)} posts with {len(editions)} editions")
@@ -149,6 +152,37 @@ def book_problems(layout: BuildLayout, ids: list[str]) -> list[Problem]:
                     f"the posts {gone[:5]}, posts not in the book {new[:5]} (make convert)")]
 
 
+def placeholder_notes(expected: ExpectedBook, layout: BuildLayout) -> list[Problem]:
+    """Each image of a post the book does not have (a placeholder figure, or alt text inside a
+    line), with the converter's reason: a note, not a failure (the converter warned)."""
+    warned = converter_warnings(layout)
+    notes = []
+    for post in expected.posts:
+        for image in post.nodes.unavailable:
+            where = str(image.source)
+            said = [w for w in warned.get(where, []) if image.src[:200] in w]
+            shows = "a placeholder figure" if image.figure else "its alt text"
+            notes.append(Problem("figures.placeholder", f"{shows} instead of the image: "
+                                 f"{said[0] if said else image.why}", where, post.id,
+                                 fails=False))
+    return notes
+
+
+def converter_warnings(layout: BuildLayout) -> dict[str, list[str]]:
+    """The converter's image warnings by file:line, as its report has them (the check fetches
+    nothing: the converter's reason for a remote image is the one to show)."""
+    try:
+        said = json.loads(layout.report_json.read_text(encoding="utf-8")).get("warnings", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    found: dict[str, list[str]] = {}
+    for line in said if isinstance(said, list) else []:
+        match = WARNING.fullmatch(str(line))
+        if match and match["code"].startswith("image."):
+            found.setdefault(match["where"], []).append(f"{match['message']} [{match['code']}]")
+    return found
+
+
 def judge(post: ExpectedPost, edition: EditionText, problems: list[Problem],
           min_coverage: float) -> Cell:
     """One post in one edition: coverage, formulas, stray TeX, titles, the elements (code,
@@ -165,7 +199,7 @@ def judge(post: ExpectedPost, edition: EditionText, problems: list[Problem],
     cell = Cell(round(found.percent, 2), chapter.equations, post.equations, own)
     cell.problems += text_problems(post, chapter, edition.name, found, min_coverage)
     cell.nodes = judge_nodes(post.id, edition.name, post.nodes, edition.node_sources,
-                             chapter.nodes, chapter.text)
+                             chapter.nodes, chapter.text, edition.figure_signatures)
     cell.problems += cell.nodes.problems
     return cell
 

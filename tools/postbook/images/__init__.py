@@ -61,8 +61,8 @@ multicast or unspecified address (loopback and private ones are allowed: a blogg
 server), every limit holding against any server. The type comes from the bytes. An SVG is
 sanitised before any edition sees it. The cache folder (the caller names it, and keeps it
 between runs) holds downloads by URL and prepared images by content: a second run makes no
-request and converts nothing; failures are not kept. Modules: local, remote (addresses),
-sniff, svg, convert, store (the cache), load (by src), records.
+request and converts nothing; failures are not kept. Modules: local, remote (downloads
+through net.client), sniff, svg, convert, store (the cache), load (by src), records.
 """
 
 from __future__ import annotations

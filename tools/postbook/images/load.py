@@ -7,10 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..model import SourceRef
+from ..net.client import SCHEMES
 from .convert import prepare_image
 from .local import load_local
 from .records import ImageBytes, ImageLimits, ImageProblem, PreparedImage, problem
-from .remote import SCHEMES, fetch_remote
+from .remote import fetch_remote
 
 SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")  # a browser drops these from a URL

@@ -10,6 +10,8 @@ or corrupt file is a problem here, not later in an edition.
 
 from __future__ import annotations
 
+import threading
+
 import io
 import re
 import warnings
@@ -147,12 +149,18 @@ def broken(shown: str, kind: str, error: BaseException) -> ImageProblem:
                    f"(truncated or corrupt): {first_line(error)}")
 
 
+_STRICT = threading.Lock()
+
+
 def load_strictly(image: Image.Image) -> None:
-    """Decode the first frame; a truncated file raises even if someone set Pillow's global
-    LOAD_TRUNCATED_IMAGES."""
-    if ImageFile.LOAD_TRUNCATED_IMAGES:
-        raise OSError("Pillow is set to load truncated images; refusing to guess")
-    image.load()
+    """Decode the first frame; a truncated file raises even where another library (WeasyPrint
+    does, when imported) set Pillow's global LOAD_TRUNCATED_IMAGES: it is off while we decode."""
+    with _STRICT:
+        saved, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def exif_orientation(image: Image.Image) -> int:

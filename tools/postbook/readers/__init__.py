@@ -9,7 +9,7 @@ from types import ModuleType
 
 from ..diagnostics import Reporter
 from ..model import FileRecord, Post, SourceRef
-from . import decoding, listing_a, listing_b, markdown, single_post
+from . import decoding, feed, html_page, listing_a, listing_b, markdown, single_post, wxr
 
 # name -> module exposing detect(text) -> float (0..1) and parse(text, source_name, report) -> list[Post]
 READERS: dict[str, ModuleType] = {
@@ -17,12 +17,19 @@ READERS: dict[str, ModuleType] = {
     "listing-b": listing_b,
     "single-post": single_post,
     "markdown": markdown,
+    "wxr": wxr,  # a WordPress export (Tools > Export)
+    "feed": feed,  # an RSS or Atom feed
+    "html": html_page,  # a post page saved from the blog
 }
 
-INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xml", ".rss",
+                  ".atom")  # (read by content)
 NOT_POSTS = ("readme", "license", "changelog")  # documentation beside the dumps, by file stem
 MAX_FILE_BYTES = 64 * 1024 * 1024
 BOOK_MARKER = ("_postbook", "manifest.json")  # in a book the converter wrote (writers.output)
+# a reader's warning that it refused the whole file (said instead of reader.no-posts) -> why
+REFUSALS = {"reader.xml-malformed": "not well-formed XML", "reader.xml-entities": "XML entities",
+            "reader.draft": "a draft"}
 
 
 def detect_format(text: str) -> str | None:
@@ -69,12 +76,15 @@ def read_data(data: bytes, source_name: str, report: Reporter,
         report.warning("reader.unknown-format",
                        "no reader recognises this file (empty, or only page chrome); skipped", where)
         return [], FileRecord(source_name, "?", encoding, 0, skipped="unknown format")
+    said = len(report.diagnostics)
     posts = READERS[fmt].parse(text, source_name, report)
     for post in posts:
         post.reader = fmt
-    if not posts:
+    refused = next((d.code for d in report.diagnostics[said:] if d.code in REFUSALS), None)
+    if not posts and refused is None:
         report.warning("reader.no-posts", f"read as {fmt} but found no posts; skipped", where)
-    return posts, FileRecord(source_name, fmt, encoding, len(posts))
+    return posts, FileRecord(source_name, fmt, encoding, len(posts),
+                             skipped=REFUSALS[refused] if refused and not posts else None)
 
 
 def input_files(posts_dir: Path) -> list[Path]:
@@ -86,10 +96,23 @@ def input_files(posts_dir: Path) -> list[Path]:
     """
     if posts_dir.is_file():
         return [posts_dir]
-    found = [p for p in visible_entries(posts_dir)
+    entries = visible_entries(posts_dir)
+    resources = set(saved_page_folders(entries))
+    found = [p for p in entries
              if p.is_file() and not p.is_symlink() and p.suffix.lower() in INPUT_SUFFIXES
-             and p.stem.lower() not in NOT_POSTS]
+             and p.stem.lower() not in NOT_POSTS and not resources.intersection(p.parents)]
     return sorted(found, key=lambda p: p.relative_to(posts_dir).as_posix())
+
+
+PAGE_SUFFIXES = (".html", ".htm")
+
+
+def saved_page_folders(entries: list[Path]) -> list[Path]:
+    """The folders a browser saved a page's files into (`Title_files/` beside `Title.html`):
+    their images, scripts and frames (saved_resource.html) are the page's, not posts."""
+    names = {p for p in entries if p.suffix.lower() in PAGE_SUFFIXES}
+    return sorted(p for p in entries if p.name.endswith("_files") and p.is_dir() and any(
+        p.with_name(p.name[:-len("_files")] + suffix) in names for suffix in PAGE_SUFFIXES))
 
 
 MAX_DEPTH = 64  # folder levels below the posts folder that are read

@@ -1,4 +1,4 @@
-"""HTML (a post's raw HTML, later a saved page's article) into model nodes, a safe subset only.
+"""HTML (a post's raw HTML, or a saved page's article) into model nodes, a safe subset only.
 
 Kept: headings, paragraphs, pre/code, block quotes, lists, tables, figures and images, rules,
 links (http, https, mailto), b/strong, i/em, s/del, sup, sub, code, br. Containers that only
@@ -6,13 +6,18 @@ group (div, section, span, font...) give their content; script, style, iframe, f
 objects and their content are dropped. Whatever is dropped (elements, attributes) is said in one
 warning per fragment, with its line. Text is scanned for formulas and 《titles》 as a dump's is
 (an HTML page's text is what the blog's MathJax read), except inside code.
+
+A saved page (readers.html_page) adds hooks: `special` reads an element the subset does not know
+(a formula MathJax or KaTeX rendered, a footnote reference) before the default rules, `resolve`
+makes a relative link or image source absolute against the page's own URL, and `quiet` names
+the attributes dropped without a word (a page's rel=, aria-*, data-*...).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Callable
+from typing import Callable, Optional
 
 import lxml.etree
 import lxml.html
@@ -50,15 +55,24 @@ LANGUAGE_CLASS = re.compile(r"(?:^|\s)(?:language|lang|highlight|brush:?)-?\s*([
 WHITE = re.compile(r"[ \t\r\n\f]+")
 ALIGN_STYLE = re.compile(r"text-align\s*:\s*(left|center|right)", re.I)
 MAX_DEPTH = 200  # elements nested deeper than this are read as text
+# (element, where) -> the nodes it stands for, or None to read it by the default rules
+SpecialHook = Callable[[lxml.html.HtmlElement, SourceRef], Optional[list]]
+# (url as written, "link" or "image") -> the url to keep (a relative one made absolute)
+ResolveHook = Callable[[str, str], str]
 
 
 class HtmlReader:
     """Converts HTML fragments of one post, collecting what it drops for one warning each."""
 
-    def __init__(self, source_name: str, report: Reporter, scanner: TextScanner) -> None:
+    def __init__(self, source_name: str, report: Reporter, scanner: TextScanner,
+                 special: SpecialHook | None = None, resolve: ResolveHook | None = None,
+                 quiet: Callable[[str], bool] | None = None) -> None:
         self.source_name = source_name
         self.report = report
         self.scan = scanner
+        self.special = special
+        self.resolve = resolve or (lambda url, _kind: url)
+        self.quiet = quiet or QUIET_ATTRIBUTES.__contains__  # attributes dropped without a word
         self.base_line = 1
         self.dropped: Counter[str] = Counter()
         self.first_drop: SourceRef | None = None  # where the first dropped thing was
@@ -69,7 +83,13 @@ class HtmlReader:
         root = parse_fragment(html)
         if root is None:
             return []
-        self.base_line, self.dropped = line, Counter()
+        return self.element_blocks(root, line)
+
+    def element_blocks(self, root: lxml.html.HtmlElement, line: int = 1) -> list[Block]:
+        """The blocks of an element already parsed (a saved page's article); its source lines
+        count from `line`."""
+        self.say_dropped(line)  # (what the post's inline HTML dropped before this fragment)
+        self.base_line = line
         blocks = self.blocks(root, 0)
         self.say_dropped(line)
         return blocks
@@ -115,6 +135,8 @@ class HtmlReader:
 
     def block(self, el: lxml.html.HtmlElement, tag: str, depth: int) -> list[Block]:
         where = self.where(el)
+        if self.special is not None and (found := self.special(el, where)) is not None:
+            return paragraphs_of(found, where)
         self.check_attributes(el, tag)
         if depth > MAX_DEPTH:
             self.drop("nesting deeper than 200", where)
@@ -123,7 +145,7 @@ class HtmlReader:
             inlines = inline_only(self.inlines(el, depth))
             return [Heading(inlines, where, HEADINGS[tag], el.get("id", ""))] if inlines else []
         if tag == "pre":
-            return [CodeBlock(el.text_content().strip("\n"), where, code_language(el))]
+            return [CodeBlock(code_text(el).strip("\n"), where, code_language(el))]
         if tag == "blockquote":
             return [BlockQuote(self.blocks(el, depth), where)]
         if tag in ("ul", "ol"):
@@ -192,7 +214,8 @@ class HtmlReader:
         inlines = inline_only(self.inlines(caption_el, depth)) if caption_el is not None else []
         alt = img.get("alt", "") or ""
         text = plain_text(inlines).strip() or alt.strip() or (img.get("title") or "").strip()
-        return [Figure(text, self.where(el), src=img.get("src", "") or "", alt=alt,
+        src = self.resolve(img.get("src", "") or "", "image")
+        return [Figure(text, self.where(el), src=src, alt=alt,
                        title=img.get("title", "") or "", width=img.get("width", "") or "",
                        caption_inlines=inlines or ([Text(text)] if text else []))]
 
@@ -227,6 +250,8 @@ class HtmlReader:
     def inline(self, el: lxml.html.HtmlElement, tag: str, depth: int) -> list:
         if tag == "":  # a comment or processing instruction
             return []
+        if self.special is not None and (found := self.special(el, self.where(el))) is not None:
+            return found
         if tag in DROPPED:
             self.drop(f"<{tag}>", self.where(el))
             return []
@@ -237,8 +262,8 @@ class HtmlReader:
         if tag == "br":
             return [LineBreak()]
         if tag == "img":
-            return [Image(el.get("src", "") or "", el.get("alt", "") or "",
-                          el.get("title", "") or "")]
+            return [Image(self.resolve(el.get("src", "") or "", "image"),
+                          el.get("alt", "") or "", el.get("title", "") or "")]
         if tag in CODE_TAGS:
             return [Code(WHITE.sub(" ", el.text_content()))]
         children = inline_only(self.inlines(el, depth))
@@ -258,6 +283,7 @@ class HtmlReader:
         url = checked_url(href, self.report, self.where(el))
         if url is None:
             return children
+        url = self.resolve(url, "link")
         return [Link(children or [Text(url)], url, el.get("title", "") or "")]
 
     def text(self, text: str, where: SourceRef) -> list:
@@ -269,7 +295,7 @@ class HtmlReader:
                          where: SourceRef | None = None) -> None:
         kept = KEPT_ATTRIBUTES.get(tag, set())
         for name in el.attrib:
-            if name not in kept and name not in QUIET_ATTRIBUTES:
+            if name not in kept and not self.quiet(name):
                 self.drop(f"{name}=", where or self.where(el))
 
 
@@ -288,6 +314,28 @@ def tag_of(el: object) -> str:
     """The element's tag in lower case; "" for comments and processing instructions."""
     tag = getattr(el, "tag", None)
     return tag.lower() if isinstance(tag, str) else ""
+
+
+LINE_ENDING_TAGS = {"div", "p", "li", "tr"}  # a code viewer's line: its end is a line break
+
+
+def code_text(el: lxml.html.HtmlElement) -> str:
+    """The text of a code element as a browser shows it: <br> and the end of a line's <div>
+    are line breaks (text_content() loses them)."""
+    out: list[str] = []
+    for event, node in lxml.etree.iterwalk(el, events=("start", "end")):
+        tag = tag_of(node)
+        if event == "start":
+            if tag == "br":
+                out.append("\n")
+            elif node.text and tag:
+                out.append(node.text)
+            continue
+        if tag in LINE_ENDING_TAGS and node is not el and out and not out[-1].endswith("\n"):
+            out.append("\n")
+        if node.tail and node is not el:
+            out.append(node.tail)
+    return "".join(out)
 
 
 def code_language(el: lxml.html.HtmlElement) -> str:

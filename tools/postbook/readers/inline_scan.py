@@ -195,6 +195,22 @@ def line_below(source: SourceRef, text: str, offset: int) -> SourceRef:
     return SourceRef(source.path, source.line + lines) if lines else source
 
 
+class LinesBelow:
+    """line_below for offsets taken in order: each line end is counted once (a text with a
+    million displays stays linear)."""
+
+    def __init__(self, source: SourceRef, text: str) -> None:
+        self.source, self.text, self.offset, self.lines = source, text, 0, 0
+
+    def at(self, offset: int) -> SourceRef:
+        if offset < self.offset:
+            self.offset, self.lines = 0, 0
+        self.lines += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return SourceRef(self.source.path, self.source.line + self.lines) if self.lines \
+            else self.source
+
+
 class TextScanner:
     """Turns plain text into inlines and blocks, warning (once per text) about unclosed math."""
 
@@ -226,11 +242,12 @@ class TextScanner:
         out: list[Inline | DisplayMath] = []
         pieces = self.pieces(text, source)
         whole = len(pieces) == 1
+        lines = LinesBelow(source, text)
         for piece in pieces:
             if piece.kind == "text":
                 out += split_titles(piece.content)
             elif piece.kind == "display" and not self.is_inline_display(piece, whole):
-                out.append(DisplayMath(piece.content, line_below(source, text, piece.offset),
+                out.append(DisplayMath(piece.content, lines.at(piece.offset),
                                        raw=piece.written, env=piece.env))
             else:
                 out.append(inline_of(piece))

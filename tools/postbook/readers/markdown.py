@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,9 +14,19 @@ from ..diagnostics import Reporter
 from ..model import Block, Heading, Post, PostDate, SourceRef
 from .blocks import SourceLine, split_lines
 from .markdown_body import MarkdownBody
+from .markdown_engines import engine_conventions
 
 MAX_FRONT_MATTER_CHARS = 64 * 1024
-KNOWN_KEYS = ("title", "date", "tags", "series", "series_index", "author", "excerpt")
+KNOWN_KEYS = ("title", "date", "tags", "series", "series_index", "author", "excerpt",
+              "categories", "category", "permalink", "slug", "url", "subtitle", "draft")
+# keys the blog engines write that say nothing the book needs (never warned about)
+ENGINE_KEYS = ("updated", "lastmod", "layout", "comments", "mathjax", "katex", "math", "toc",
+               "description", "summary", "keywords", "cover", "image", "images", "thumbnail",
+               "sticky", "top", "copyright", "hidden", "weight", "aliases", "type", "id",
+               "abbrlink", "published", "share", "featured", "typora-root-url", "lang",
+               "modified", "tag", "excerpt_separator", "header", "sidebar", "img", "banner",
+               "reward", "donate", "photos", "link", "password", "expirydate", "publishdate",
+               "series_weight", "showtoc", "tocopen", "mermaid", "render_with_liquid", "redirect_from")
 _KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?")
 _PARTIAL_DATE = re.compile(r"--(\d{1,2})-(\d{1,2})")
@@ -48,8 +59,9 @@ class FrontMatter:
 
 def detect(text: str) -> float:
     lines = text.split("\n", 2000)[:2000]
-    if lines[0].rstrip() == "---":
-        closed = any(line.rstrip() in ("---", "...") for line in lines[1:])
+    if lines[0].rstrip() in ("---", "+++"):
+        fence = lines[0].rstrip()
+        closed = any(line.rstrip() in (fence, "...") for line in lines[1:])
         return 0.95 if closed else 0.6
     head = sum(map(len, lines)) + len(lines) - 1  # the length of those lines in the text
     for m in _ATX_START.finditer(text, 0, head):
@@ -66,6 +78,7 @@ def parse(text: str, source_name: str, report: Reporter) -> list[Post]:
     check_keys(front, source_name, report)
     title, title_line, body = take_title(_text_field(front, "title", source_name, report),
                                          front, lines[front.body_start:])
+    body = engine_conventions(body, source_name, report)
     blocks = markdown_blocks(body, source_name, report, uses_kramdown_math(source_name))
     if title is None and not blocks and not values:
         return []
@@ -74,13 +87,30 @@ def parse(text: str, source_name: str, report: Reporter) -> list[Post]:
         report.warning("reader.no-title", "no title (front matter or first # heading)", source)
     if not blocks:
         report.warning("reader.empty-body", "post has no text", source)
+    if _flag(values.get("draft")):
+        report.info("reader.draft", "a draft (draft: true): not on the blog, not in the book",
+                    source)
+        return []
     date = _date(front, source_name, report) or file_name_date(source_name)
+    categories = _words(front, "categories", source_name, report) + \
+        _words(front, "category", source_name, report)
+    tags = _words(front, "tags", source_name, report)
     return [Post(title=title, date=date, blocks=blocks,
                  source=source, excerpt=_flag(values.get("excerpt")),
                  author=_text_field(front, "author", source_name, report),
-                 tags=_tags(front, source_name, report),
+                 tags=list(dict.fromkeys(tags + categories)), categories=categories,
                  series_hint=_text_field(front, "series", source_name, report),
-                 series_index_hint=_series_index(front, source_name, report), sources=[source])]
+                 series_index_hint=_series_index(front, source_name, report), sources=[source],
+                 url=_text_field(front, "permalink", source_name, report)
+                 or _text_field(front, "url", source_name, report) or "",
+                 slug=_text_field(front, "slug", source_name, report) or file_slug(source_name),
+                 subtitle=_text_field(front, "subtitle", source_name, report) or "")]
+
+
+def file_slug(source_name: str) -> str:
+    """The post's file name without folders, suffix or a Jekyll date: its slug on many blogs."""
+    stem = source_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return re.sub(r"^\d{4}-\d{1,2}-\d{1,2}-", "", stem)
 
 
 # ---- front matter ---------------------------------------------------------------------------
@@ -92,13 +122,16 @@ def _flag(value: Any) -> bool:
 
 
 def read_front_matter(lines: list[SourceLine], source_name: str, report: Reporter) -> FrontMatter:
-    """The YAML between the first two "---" lines; what can be kept of it when it is invalid."""
-    if not lines or lines[0].text.rstrip() != "---":
+    """The YAML between the first two "---" lines (Hugo's TOML between "+++" lines); what can be
+    kept of it when it is invalid."""
+    fence = lines[0].text.rstrip() if lines else ""
+    if fence not in ("---", "+++"):
         return FrontMatter()
-    end = next((i for i, line in enumerate(lines[1:], 1) if line.text.rstrip() in ("---", "...")),
+    closers = ("+++",) if fence == "+++" else ("---", "...")
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.text.rstrip() in closers),
                None)
     if end is None:
-        report.warning("reader.front-matter", "front matter opened with --- is never closed; "
+        report.warning("reader.front-matter", f"front matter opened with {fence} is never closed; "
                        "read as body text", SourceRef(source_name, 1))
         return FrontMatter(body_start=1)
     inner = lines[1:end]
@@ -107,7 +140,25 @@ def read_front_matter(lines: list[SourceLine], source_name: str, report: Reporte
         match = _KEY_LINE.match(line.text)
         if match:
             key_lines.setdefault(match.group(1), line.number)
-    return FrontMatter(_load_yaml(inner, source_name, report), key_lines, end + 1)
+    load = _load_toml if fence == "+++" else _load_yaml
+    return FrontMatter(load(inner, source_name, report), key_lines, end + 1)
+
+
+def _load_toml(inner: list[SourceLine], source_name: str, report: Reporter) -> dict[str, Any]:
+    """Hugo's TOML front matter (dates as TOML reads them are written back as text)."""
+    raw = "\n".join(line.text for line in inner)
+    if len(raw) > MAX_FRONT_MATTER_CHARS:
+        report.warning("reader.front-matter", "front matter too large; not read",
+                       SourceRef(source_name, 2))
+        return {}
+    try:
+        data = tomllib.loads(raw)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        report.warning("reader.front-matter", f"invalid TOML front matter ({exc}); ignored",
+                       SourceRef(source_name, 2))
+        return {}
+    return {str(k): (v.isoformat() if isinstance(v, (datetime.date, datetime.time)) else v)
+            for k, v in data.items()}
 
 
 def _load_yaml(inner: list[SourceLine], source_name: str, report: Reporter) -> dict[str, Any]:
@@ -160,7 +211,8 @@ def _load_line_by_line(inner: list[SourceLine]) -> dict[str, Any]:
 
 
 def check_keys(front: FrontMatter, source_name: str, report: Reporter) -> None:
-    unknown = sorted(key for key in front.values if key not in KNOWN_KEYS)
+    unknown = sorted(key for key in front.values
+                     if key not in KNOWN_KEYS and key.lower() not in ENGINE_KEYS)
     if unknown:
         line = min(front.key_lines.get(key, 2) for key in unknown)
         report.warning("reader.front-matter-key",
@@ -226,17 +278,21 @@ def parse_date(text: str) -> PostDate | None:
     return PostDate(month, day, year if full else None)
 
 
-def _tags(front: FrontMatter, source_name: str, report: Reporter) -> list[str]:
-    value = front.values.get("tags")
+def _words(front: FrontMatter, key: str, source_name: str, report: Reporter) -> list[str]:
+    """A list of words (tags, categories): a YAML list, "a, b", or nested lists (Hexo writes
+    categories as [[a, b]] for a hierarchy: its parts in order)."""
+    value = front.values.get(key)
     if value is None:
         return []
     if isinstance(value, str):  # "a, b", or "[a, b" from broken YAML
         value = re.split(r"[,\uff0c\u3001]", value.strip().strip("[]"))
+    if isinstance(value, list):
+        value = [t for item in value for t in (item if isinstance(item, list) else [item])]
     if isinstance(value, list) and all(isinstance(t, (str, int, float)) for t in value):
-        tags = [_one_line(str(t), front, "tags", source_name, report) for t in value]
-        return [tag for tag in tags if tag]
-    report.warning("reader.front-matter", "tags: expected a list of words",
-                   _where(front, "tags", source_name))
+        words = [_one_line(str(t), front, key, source_name, report) for t in value]
+        return list(dict.fromkeys(word for word in words if word))
+    report.warning("reader.front-matter", f"{key}: expected a list of words",
+                   _where(front, key, source_name))
     return []
 
 

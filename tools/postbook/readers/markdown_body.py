@@ -17,6 +17,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.table import escapedSplit
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.state_inline import Scanned
@@ -38,11 +40,14 @@ from .inline_scan import (OPENER, Closers, Piece, TextScanner, find_end, inline_
 from .links import checked_url
 
 MAX_NESTING = 20  # lists and quotes deeper than this are read as text (markdown-it's limit)
+# the marks that open a list item or a quote, at the start of a line read as text
+BLOCK_MARKS = re.compile(r"^(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])(?=[ \t]|$))*[ \t]*", re.M)
 # markdown-it-py reads a paragraph of punctuation at about 20 µs a character: a longer one (a
 # dump that lost its line breaks, a hostile file) is read as plain text, its formulas found
 MAX_INLINE_CHARS = 50_000
 LANGUAGE = re.compile(r"[A-Za-z0-9_+#.-]{1,30}")  # a code block's language: no {directive}
 ALIGN = re.compile(r"text-align:(left|center|right)")
+CONTAINER_PREFIX = re.compile(r"^[ \t>]*")  # a line's quote marks and indent (lists, quotes)
 ESCAPABLE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark's backslash escapes
 TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)\s*>\Z", re.S)
 VOID = {"br", "img", "hr", "wbr", "input", "meta", "link", "source", "area", "base", "col",
@@ -64,6 +69,7 @@ def parser() -> MarkdownIt:
           .use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=True)
           .use(amsmath_plugin))
     md.inline.ruler.disable("math_inline")
+    md.block.ruler.before(md.block.ruler.get_all_rules()[0], "postbook_too_deep", too_deep_rule)
     md.core.ruler.before("inline", "postbook_long_inline", mark_long_inline)
     md.inline.ruler.before("escape", "postbook_math", math_rule)
     md.validateLink = lambda url: True  # every scheme reaches readers.links, which warns
@@ -109,6 +115,25 @@ def parse_inline(self: ParserInline, src: str, md: MarkdownIt, env: dict,
     for rule in self.ruler2.getRules(""):
         rule(state)
     return state.tokens
+
+
+def too_deep_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Lists and quotes nested near markdown-it's limit (which drops what is deeper without a
+    word): the rest of the innermost one as one `postbook_too_deep` token of its lines."""
+    if silent or state.level < MAX_NESTING - 2:
+        return False
+    last, line = start + 1, start + 1
+    while line < end:  # (a list item ends at a line less indented than its text)
+        if not state.isEmpty(line):
+            if state.sCount[line] < state.blkIndent:
+                break
+            last = line + 1
+        line += 1
+    token = state.push("postbook_too_deep", "", 0)
+    token.map = [start, last]
+    token.content = state.getLines(start, last, state.blkIndent, False)
+    state.line = last
+    return True
 
 
 def mark_long_inline(state: StateCore) -> None:
@@ -185,10 +210,12 @@ class MarkdownBody:
         self.note_nodes: dict[int, SyntaxTreeNode] = {}
         self.notes: dict[int, list[Block]] = {}
         self.used_notes: set[int] = set()
+        self.too_deep = False  # the post's lists or quotes went beyond MAX_NESTING
 
     def read(self) -> list[Block]:
         text = "\n".join(line.text for line in self.lines)
-        root = SyntaxTreeNode(parser().parse(text, {}))
+        env: dict = {}
+        root = SyntaxTreeNode(parser().parse(text, env))
         body = []
         for node in root.children:
             if node.type == "footnote_block":
@@ -201,8 +228,20 @@ class MarkdownBody:
                 self.report.info("reader.footnote-unused", f"footnote [^{node.meta.get('label')}] "
                                  "is never referred to (the blog did not show it); left out",
                                  self.where(node))
+        self.say_unreferenced_notes(env)
         self.html.say_dropped(self.lines[0].number if self.lines else 1)
         return blocks
+
+    def say_unreferenced_notes(self, env: dict) -> None:
+        """Footnotes defined and never referred to: markdown-it drops them without a word."""
+        refs = env.get("footnotes", {}).get("refs", {})
+        for label in sorted(key[1:] for key, number in refs.items() if number < 0):
+            line = next((line.number for line in self.lines
+                         if line.text.lstrip(" >").startswith(f"[^{label}]:")),
+                        self.lines[0].number if self.lines else 1)
+            self.report.info("reader.footnote-unused", f"footnote [^{label}] is never referred "
+                             "to (the blog did not show it); left out",
+                             SourceRef(self.source_name, line))
 
     def where(self, node: SyntaxTreeNode) -> SourceRef:
         while node.map is None and node.parent is not None:
@@ -240,6 +279,14 @@ class MarkdownBody:
             return [self.table(node, where)]
         if kind in ("math_block", "math_block_label", "amsmath"):
             return [self.display(node, where)]
+        if kind == "postbook_too_deep":
+            if not self.too_deep:  # (once a post: each such list would say the same)
+                self.report.warning("reader.deep-markdown", "lists or quotes nested too deep "
+                                    "for Markdown (about 9 lists or 18 quotes): what is deeper "
+                                    "is read as plain text, its list and quote marks taken off "
+                                    "(here and further on in the post)", where)
+            self.too_deep = True
+            return self.scan.blocks(BLOCK_MARKS.sub("", node.content), where)
         text = node.content.strip()
         return [Paragraph([Text(text)], where)] if text else []
 
@@ -264,10 +311,22 @@ class MarkdownBody:
         return BulletList(items, where, tight=tight)
 
     def code(self, node: SyntaxTreeNode, where: SourceRef) -> CodeBlock:
+        if node.type == "fence" and not self.closed(node):
+            self.report.warning("reader.unclosed-fence", f"a code fence ({node.markup}) opened "
+                                "here is never closed: the rest of the post (or of its list "
+                                "item or quote) is code, as Markdown reads it", where)
         text = node.content[:-1] if node.content.endswith("\n") else node.content
         info = (node.info or "").strip().split()
         language = info[0] if info and LANGUAGE.fullmatch(info[0]) else ""
         return CodeBlock(text, where, language.lower())
+
+    def closed(self, fence: SyntaxTreeNode) -> bool:
+        """Whether the fence's last line closes it (its character, as many times or more)."""
+        start, end = fence.map or (0, 0)
+        if end - 1 <= start or end > len(self.lines):
+            return False
+        last = CONTAINER_PREFIX.sub("", self.lines[end - 1].text).rstrip()
+        return len(last) >= len(fence.markup) and set(last) == {fence.markup[0]}
 
     def table(self, node: SyntaxTreeNode, where: SourceRef) -> Table:
         head: list[list[TableCell]] = []
@@ -285,7 +344,21 @@ class MarkdownBody:
                         if len(aligns) < len(row.children):
                             aligns.append(found.group(1) if found else "")
                 rows.append(cells)
+                self.check_row(row, len(aligns))
         return Table(head, body, where, aligns)
+
+    def check_row(self, row: SyntaxTreeNode, width: int) -> None:
+        """A row written with more cells than its header: GFM drops the rest, with a warning
+        here (a | inside a formula or code needs a backslash)."""
+        if row.map is None or row.map[0] >= len(self.lines):
+            return
+        cells = escapedSplit(CONTAINER_PREFIX.sub("", self.lines[row.map[0]].text).strip())
+        written = len(cells) - (cells[:1] == [""]) - (len(cells) > 1 and cells[-1:] == [""])
+        if written > width:
+            self.report.warning("reader.table-cells", f"a table row of {written} cells under a "
+                                f"header of {width}: the last {written - width} left out, as "
+                                "Markdown reads it (a | inside a formula or code is written \\|)",
+                                self.where(row))
 
     def display(self, node: SyntaxTreeNode, where: SourceRef) -> DisplayMath:
         content = node.content

@@ -9,13 +9,15 @@ from sphinx.application import Sphinx
 from . import (bib_cache, bib_filter, bookinfo, epub_builder, equation_numbers, figure_numbers,
                html_downloads, html_math, html_titles, image_files, latex_parts, latex_style,
                latex_translator, markup, offline_mathjax, pdf_builder, search_words, search_zh,
-               shared_nav, small_builds, source_guard, stale_outputs, template_cache,
+               shared_nav, small_builds, source_guard, stale_outputs, template_cache, title_text,
                toctree_parents)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Table of contents of the extension: config, then one block per edition."""
     app.add_config_value("postbook_cache_dir", "", "", types=frozenset({str}))
+    # the TeX-free PDF is printed this many chapters at a time (its memory stays bounded)
+    app.add_config_value("postbook_webpdf_piece_chapters", 40, "", types=frozenset({int}))
 
     # the book: title, author, language, bibliography from _postbook/book.json
     app.connect("config-inited", bookinfo.apply_book_info, priority=100)
@@ -32,6 +34,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", image_files.prefer_gif)
     # every edition: post text stays text (raw HTML/TeX in a source is reported)
     app.connect("doctree-read", source_guard.neutralise_raw_markup)
+    # every edition: a part's caption with a formula ($\epsilon$-贪心) reads as text
+    app.connect("doctree-read", title_text.readable_captions)
     # every edition: only labelled displays are numbered, 1, 2, ... in each chapter
     app.connect("doctree-read", equation_numbers.renumber_equations)
     # every edition: book-wide figure numbers from per-chapter summaries, not every doctree
@@ -67,6 +71,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", toctree_parents.restore_parents)
     # HTML: titles the theme prints unescaped are escaped (a post title is data, never markup)
     app.connect("html-page-context", html_titles.escape_theme_titles, priority=900)
+    # HTML and EPUB: a title's formula reads as text where nothing typesets it (<title>, search)
+    app.connect("html-page-context", html_titles.readable_math_titles, priority=800)
+    app.connect("doctree-resolved", html_titles.record_math_titles)
+    app.connect("html-collect-pages", html_titles.readable_search_titles)
     # HTML: the theme's templates compiled once, kept in the build cache
     app.connect("builder-inited", template_cache.cache_compiled_templates)
     # HTML: MathJax from the vendored copy in _static, never from a CDN

@@ -34,6 +34,7 @@ MIN_PER_RUN = 200  # formulas worth a second XeLaTeX run in parallel
 MAX_PER_RUN = 2000  # formulas per XeLaTeX run
 SOURCE_CLASS = "postbook-tex-source"  # set on a formula node whose TeX was replaced
 SOURCE_COMMAND = "postbooktexsource"  # defined in the preamble (latex_style): monospaced text
+WRITTEN = "postbook_written"  # the attribute keeping a replaced formula's own TeX
 
 
 # the book's text fonts and glyph fallbacks (a \\text{...} in a formula is set in them)
@@ -173,7 +174,9 @@ def report_as_source(node: nodes.Element, builder_name: str, reason: str = "") -
 
 
 def replace_tex(node: nodes.Element, tex: str) -> None:
-    """Give a formula node new TeX, keeping its label, number and place (references still work)."""
+    """Give a formula node new TeX, keeping its label, number and place (references still work),
+    and the formula as written (WRITTEN: a heading's PDF bookmark reads it as text)."""
+    node.setdefault(WRITTEN, node.astext())
     node.children = []
     node.append(nodes.Text(tex))
     node["classes"] = [*node.get("classes", []), SOURCE_CLASS]

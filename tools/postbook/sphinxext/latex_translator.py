@@ -1,4 +1,4 @@
-"""LaTeX writer tweaks: page references in the book's language, cross-chapter equation pages, unnumbered raw environments."""
+"""LaTeX writer tweaks: page references in the book's language, cross-chapter equation pages, unnumbered raw environments, formulas in headings with a text form for the PDF bookmarks."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from sphinx.util import logging
 from sphinx.writers.latex import LaTeXTranslator
 
 from ..language import words_for
+from .formula_gate import WRITTEN
 from .latex_glyphs import cover_glyphs
 from .texmath import star_environments
+from .title_text import formula_text
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,16 @@ class PostbookLaTeXTranslator(LaTeXTranslator):
         if self.config.latex_show_pagerefs and node["docname"] != current:
             label = f'equation:{node["docname"]}:{node["target"]}'
             self.body.append("(%s)" % self.page_reference(label))
+
+    def visit_math(self, node: nodes.math) -> None:
+        """A formula in a heading is typeset in the heading, the contents and the running head,
+        and is text that reads well in the PDF bookmarks (hyperref takes no math there)."""
+        if not self.in_title:
+            return super().visit_math(node)  # (raises SkipNode)
+        tex = node.astext()
+        text = formula_text(node.get(WRITTEN, tex))  # (a formula TeX rejects: as written)
+        self.body.append(r"\texorpdfstring{\protect\(%s\protect\)}{%s}" % (tex, self.encode(text)))
+        raise nodes.SkipNode
 
     def visit_math_block(self, node: nodes.math_block) -> None:
         """A raw amsmath block (nowrap, no label) stays unnumbered, as in HTML and EPUB."""

@@ -2,6 +2,8 @@
 
 - `{pb-em}` `{pb-strong}` `{pb-del}` `{pb-sup}` `{pb-sub}`: emphasis and the like whose `*`
   delimiters CommonMark would not read back (`**粗体：**后面`); the content is MyST, parsed again.
+- `{pb-code}`: inline code right after another (two code spans side by side would run into one
+  another); unlike docutils' `{code}`, the space the converter pads content with is taken off.
 - strikeout: docutils has no node for it (MyST's own syntax writes raw HTML, HTML only).
 - hard line breaks: MyST writes a pair of raw nodes (`<br />`, `\\\\`), which the source guard
   refuses as raw markup; they become one line_break node, set in each edition's own way.
@@ -66,6 +68,14 @@ def markup_role(node_class: type[nodes.Element]) -> Callable[..., Any]:
         children, messages = inliner.parse(text, lineno, None, inliner.parent)
         return [node_class(rawtext, "", *children)], messages
     return role
+
+
+def code_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
+              options: dict | None = None, content: list | None = None) -> tuple[list, list]:
+    """{pb-code}: the text as inline code, as written (without the converter's padding)."""
+    if len(text) >= 2 and text[0] == " " and text[-1] == " ":
+        text = text[1:-1]
+    return [nodes.literal(rawtext, text)], []
 
 
 ROLES = {"pb-em": nodes.emphasis, "pb-strong": nodes.strong, "pb-del": strikeout,
@@ -170,6 +180,7 @@ def setup(app: Sphinx) -> None:
     """The roles and directives, their nodes in every writer, the hard break join."""
     for name, node_class in ROLES.items():
         app.add_role(name, markup_role(node_class))
+    app.add_role("pb-code", code_role)
     app.add_node(strikeout, html=(visit_strikeout_html, depart_strikeout_html),
                  latex=(visit_strikeout_latex, depart_strikeout_latex),
                  text=(skip, skip), man=(skip, skip), texinfo=(skip, skip))

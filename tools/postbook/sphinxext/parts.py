@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
 
+from .title_text import node_text
+
 
 @dataclass(frozen=True)
 class Part:
@@ -23,9 +25,10 @@ class Part:
 
 
 def chapter_title(env: BuildEnvironment, docname: str) -> str:
-    """A document's title as plain text."""
+    """A document's title as plain text, its formulas as text that reads well (ε-贪心算法): for
+    the navigation, contents and bookmarks, where no formula is typeset."""
     title = env.titles.get(docname)
-    return title.astext() if title is not None else docname
+    return node_text(title) if title is not None else docname
 
 
 def book_parts(env: BuildEnvironment, root_doc: str) -> list[Part]:

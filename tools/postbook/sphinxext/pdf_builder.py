@@ -9,16 +9,31 @@ from docutils import nodes
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.locale import __
 from sphinx.util import logging
+from sphinx.writers.html5 import HTML5Translator
 
 from .html_math import prerender_svg
 from .latex_parts import top_level_wrappers
 from .parts import book_parts
 from .print_contents import contents
 from .single_page_ids import chapter_prefix, make_ids_unique
+from .title_text import has_math, node_text
+from .webpdf_pieces import write_pdf_in_pieces
 
 logger = logging.getLogger(__name__)
 THEME_DIR = Path(__file__).parent / "templates" / "print_theme"
 PDF_NAME = "book-web.pdf"
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+class PrintTranslator(HTML5Translator):
+    """The page's HTML, a heading with a formula carrying its text for the PDF outline
+    (WeasyPrint's bookmark-label reads the text of a heading, and an SVG formula has none)."""
+
+    def starttag(self, node: nodes.Element, tagname: str, suffix: str = "\n",
+                 empty: bool = False, **attributes: Any) -> str:
+        if tagname in HEADINGS and isinstance(node, nodes.title) and has_math(node):
+            attributes["data-pdf-bookmark"] = node_text(node)
+        return super().starttag(node, tagname, suffix, empty, **attributes)
 
 
 class WebPdfBuilder(SingleFileHTMLBuilder):
@@ -26,6 +41,7 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
 
     name = "webpdf"
     epilog = __("The PDF is in %(outdir)s.")
+    default_translator_class = PrintTranslator
 
     def get_theme_config(self) -> tuple[str, dict[str, Any]]:
         """Always the plain print theme, whatever html_theme says."""
@@ -69,11 +85,10 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         self.write_pdf()
 
     def write_pdf(self) -> None:
-        """WeasyPrint the one page into <outdir>/book-web.pdf."""
-        import weasyprint
-
+        """Print the one page into <outdir>/book-web.pdf, in pieces (webpdf_pieces)."""
         page = Path(self.outdir) / (self.config.root_doc + self.out_suffix)
         target = Path(self.outdir) / PDF_NAME
         logger.info(__("writing %s..."), target.name)
-        weasyprint.HTML(filename=str(page)).write_pdf(str(target))
+        pieces = write_pdf_in_pieces(page, target, self.config.postbook_webpdf_piece_chapters)
+        logger.info("postbook: %s printed in %d pieces", target.name, pieces)
 

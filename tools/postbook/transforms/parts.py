@@ -1,4 +1,5 @@
-"""Arrange the book into parts: one per series, then one per year, then the undated posts."""
+"""Arrange the book into parts: one per series, then one per year (or per category, when the
+config says parts_by: categories), then the undated posts."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ def build_parts(book: Book, config: BookConfig, report: Reporter) -> Book:
     parts = [_series_part(s) for s in book.series]
     loose = [post for post in book.posts if post.series is None]
     words = words_for(book.language)
+    if getattr(config, "parts_by", "years") == "categories":
+        parts += _category_parts([p for p in loose if p.categories])
+        loose = [p for p in loose if not p.categories]
     parts += _year_parts([p for p in loose if p.date is not None and p.date.year is not None],
                          words)
     parts += _undated_part([p for p in loose if p.date is None or p.date.year is None], words)
@@ -59,6 +63,17 @@ def _fill_series(book: Book) -> list[Series]:
 
 def _series_part(series: Series) -> Part:
     return Part(series.name, "series", list(series.post_ids))
+
+
+def _category_parts(posts: list[Post]) -> list[Part]:
+    """A part per category (a post's first), by its earliest post, posts in date order."""
+    by_category: dict[str, list[Post]] = defaultdict(list)
+    for post in posts:
+        by_category[post.categories[0]].append(post)
+    ordered = sorted(by_category.items(), key=lambda item: (min(map(_date_key, item[1])), item[0]))
+    return [Part(name, "category",
+                 [p.id for p in sorted(members, key=lambda p: (_date_key(p), p.title or ""))])
+            for name, members in ordered]
 
 
 def _year_parts(posts: list[Post], words: BookWords) -> list[Part]:

@@ -1,13 +1,16 @@
 """Links between posts: a 《title》 or a link naming a post of the book becomes a link to its chapter.
 
 A 《title》 that names a post resolves by normalised title; others stay text (the report lists
-them; transforms.citations makes the paper titles among them citations). A link resolves by
-what it points at: a relative path to another post's file (`../2019/post.md`, `post.md#section`)
-names that post, and `#anchor` a heading of it; a URL (absolute, or relative to the post's own
-URL or the config's `site_url`) that is some post's URL (Post.url: its canonical link, feed link,
-permalink) names that post, and its #fragment a heading. Any other relative link is made absolute
-with the post's URL or `site_url`, or shown as its text with a warning when there is neither; any
-other absolute link stays a link to the web.
+them; transforms.citations makes the paper titles among them citations). A 《title》 holding a
+formula (《$\\epsilon$-贪心算法》) comes here as text and a formula, since the reader could not
+know that it names a post: it resolves by its text, formulas as written, and becomes a link whose
+text keeps the formula typeset (one that names no post stays text and formula). A link resolves
+by what it points at: a relative path to another post's file (`../2019/post.md`,
+`post.md#section`) names that post, and `#anchor` a heading of it; a URL (absolute, or relative
+to the post's own URL or the config's `site_url`) that is some post's URL (Post.url: its
+canonical link, feed link, permalink) names that post, and its #fragment a heading. Any other
+relative link is made absolute with the post's URL or `site_url`, or shown as its text with a
+warning when there is neither; any other absolute link stays a link to the web.
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
-from ..model import (Book, Heading, Inline, Link, Post, PostRef, SourceRef, inline_lists,
-                     own_inlines, plain_text, walk_blocks)
+from ..model import (Book, Heading, Inline, InlineMath, Link, Post, PostRef, SourceRef, Text,
+                     inline_lists, own_inlines, plain_text, walk_blocks)
 from .text_keys import normalise_title
 
 ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+MAX_TITLE = 200  # characters inside 《》 (as readers.inline_scan finds titles)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt", ".text", ".html", ".htm")
 
 
@@ -65,6 +69,16 @@ def url_index(book: Book, site: str) -> dict[str, str]:
         if post.url:
             index.setdefault(url_key(urljoin(site or "https://blog.invalid/", post.url)), post.id)
     return index
+
+
+def name_index(book: Book) -> dict[str, str]:
+    """Each post's file name without its folder and suffix -> post id (names two posts share
+    are left out: they name neither)."""
+    found: dict[str, list[str]] = {}
+    for post in book.posts:
+        for source in post.sources or [post.source]:
+            found.setdefault(_stem(source.path.rsplit("/", 1)[-1]), []).append(post.id)
+    return {name: ids[0] for name, ids in found.items() if len(set(ids)) == 1}
 
 
 def _stem(path: str) -> str:
@@ -121,6 +135,8 @@ class LinkResolver:
         self.anchors = HeadingAnchors(book)
         self.site = getattr(config, "site_url", None) or ""
         self.urls = url_index(book, self.site)
+        self.names = name_index(book)
+        self.titles = title_index(book)
         self.report = report
 
     def resolve(self, post: Post, link: Link, where: SourceRef) -> list[Inline]:
@@ -136,7 +152,7 @@ class LinkResolver:
                                        where)
             return [link]
         target = self.paths.get(_stem(posixpath.join(posixpath.dirname(post.source.path),
-                                                     unquote(parts.path))))
+                                                     unquote(parts.path)))) or self.by_name(parts.path)
         if target is not None:
             return self.to_chapter(link, target, parts.fragment)
         base = urljoin(self.site, post.url) if post.url else self.site
@@ -144,6 +160,15 @@ class LinkResolver:
             return self.by_url(link, urljoin(base, url))
         return self.unresolved(link, f"relative link {url!r} names no post of the book (set "
                                "`site_url:` in postbook.yaml to link to the blog)", where)
+
+    def by_name(self, path: str) -> str | None:
+        """A bare file name ([[笔记]] in Obsidian, a Hexo post_link): the one post of that file
+        name anywhere in the posts folder, or of that title."""
+        name = unquote(path)
+        if "/" in name:
+            return None
+        stem = _stem(name)
+        return self.names.get(stem) or self.titles.get(normalise_title(stem))
 
     def by_url(self, link: Link, url: str) -> list[Inline]:
         """A link to some post's URL goes to its chapter; any other stays a link to the web."""
@@ -164,12 +189,32 @@ class LinkResolver:
         return link.children
 
 
+def urls_from_pattern(book: Book, pattern: str | None) -> None:
+    """Post.url from the config's post_url pattern, for the posts that have none."""
+    if not pattern:
+        return
+    for post in book.posts:
+        if post.url or not post.slug:
+            continue
+        date = post.date
+        if "{year}" in pattern and (date is None or date.year is None):
+            continue
+        post.url = pattern.format(year=f"{date.year:04d}" if date and date.year else "",
+                                  month=f"{date.month:02d}" if date else "",
+                                  day=f"{date.day:02d}" if date else "", slug=post.slug)
+
+
 def resolve_cross_references(book: Book, config: BookConfig, report: Reporter) -> Book:
+    urls_from_pattern(book, getattr(config, "post_url", None))
     titles = title_index(book)
     links = LinkResolver(book, config, report)
     for post in book.posts:
         for block in walk_blocks(post.blocks):
-            if not any(isinstance(i, (PostRef, Link)) for i in own_inlines(block)):
+            kinds = {type(i) for i in own_inlines(block)}
+            if InlineMath in kinds:  # (the lists first: the links made are not looked into)
+                for inlines in list(inline_lists(block)):
+                    link_titles_with_math(inlines, titles)
+            if not kinds & {PostRef, Link}:
                 continue
             for inlines in list(inline_lists(block)):
                 _resolve_in(post, inlines, titles, links, block.source)
@@ -187,6 +232,60 @@ def _resolve_in(post: Post, inlines: list[Inline], titles: dict[str, str], links
         else:
             out.append(inline)
     inlines[:] = out
+
+
+def link_titles_with_math(inlines: list[Inline], titles: dict[str, str]) -> None:
+    """Each run 《…$x$…》 of text and formulas that names a post, as a link to its chapter."""
+    i = 0
+    while i < len(inlines):
+        end = _title_run_end(inlines, i)
+        if end is None:
+            i += 1
+            continue
+        first, last = inlines[i], inlines[end]
+        assert isinstance(first, Text) and isinstance(last, Text)
+        opening, closing = first.text.rindex("《"), last.text.index("》")
+        middle = inlines[i + 1:end]
+        title = first.text[opening + 1:] + plain_text(middle) + last.text[:closing]
+        target = titles.get(normalise_title(title))
+        if target is None:
+            i = end
+            continue
+        text = [Text("《" + first.text[opening + 1:]), *middle, Text(last.text[:closing] + "》")]
+        link: list[Inline] = [Link([t for t in text if not isinstance(t, Text) or t.text], "",
+                                   target=target)]
+        before = [Text(first.text[:opening])] if opening else []
+        after = [Text(last.text[closing + 1:])] if last.text[closing + 1:] else []
+        inlines[i:end + 1] = before + link + after
+        i += len(before) + 1
+
+
+def _title_run_end(inlines: list[Inline], start: int) -> int | None:
+    """Where a 《 left open at the end of inlines[start] closes: the index of the text holding
+    the 》, when formulas (one at least: a title of text alone is a PostRef already) and text
+    without 《》 or line breaks are all there is between."""
+    first = inlines[start]
+    if not isinstance(first, Text) or "《" not in first.text:
+        return None
+    opening = first.text.rindex("《")
+    if "》" in first.text[opening:]:
+        return None
+    length, formulas = len(first.text) - opening, 0
+    for end in range(start + 1, len(inlines)):
+        inline = inlines[end]
+        if isinstance(inline, InlineMath):
+            length, formulas = length + len(inline.raw or inline.tex), formulas + 1
+        elif isinstance(inline, Text) and "》" in inline.text:
+            head = inline.text[:inline.text.index("》")]
+            closes = formulas and "《" not in head and "\n" not in head
+            return end if closes and length + len(head) <= MAX_TITLE else None
+        elif isinstance(inline, Text) and "《" not in inline.text and "\n" not in inline.text:
+            length += len(inline.text)
+        else:
+            return None
+        if length > MAX_TITLE:
+            return None
+    return None
 
 
 def unresolved_refs(book: Book) -> list[tuple[str, str]]:

@@ -37,8 +37,9 @@ _FRONT_MATTER: Memo[tuple, str] = Memo(1 << 16)
 ROLES = {Emph: "pb-em", Strong: "pb-strong", Strikeout: "pb-del", Superscript: "pb-sup",
          Subscript: "pb-sub"}
 DELIMITERS = {Emph: "*", Strong: "**"}
-URL_UNSAFE = re.compile(r"[\s<>\\()\x00-\x1f\x7f]")
+URL_UNSAFE = re.compile(r"[\s<>\\()&\x00-\x1f\x7f]")  # (& would start an entity: &amp;)
 MAX_LIST_DEPTH = 4  # LaTeX nests lists (and quotes) at most six deep: deeper items are flattened
+MAX_LIST_NUMBER = 999_999_999  # CommonMark's list markers have at most nine digits
 
 
 def chapter_path(post: Post) -> str:
@@ -90,6 +91,9 @@ class Chapter:
     note_texts: list[str] = field(default_factory=list)  # the definitions, numbered from 1
     figures: int = 0
     in_link: bool = False
+    section_level: int = 1  # the level of the last heading written (the title's is 1)
+    notes_in_link: list[Note] = field(default_factory=list)  # written after the link: MyST
+    # reads no footnote reference inside a link's text
     flipped: dict[int, bool] = field(default_factory=dict)  # id(list) -> written with * or 1)
 
     def list_marker_flip(self, before: Block) -> bool:
@@ -111,8 +115,8 @@ def render_inline(inline: Inline, chapter: Chapter, before: str = "") -> str:
     kind = type(inline)
     if kind is Text:
         return _ESCAPED.get(inline.text, escape_inline)
-    if kind is InlineMath:
-        tex = inline.tex.strip()
+    if kind is InlineMath:  # (on one line: a line of it could start a list or a quote)
+        tex = re.sub(r"\s*\n\s*", " ", inline.tex.strip())
         return role("math", tex) if before == "$" else f"${tex}$"
     if kind in ROLES:
         return render_markup(inline, chapter, before)
@@ -123,30 +127,64 @@ def render_inline(inline: Inline, chapter: Chapter, before: str = "") -> str:
     if kind is LineBreak:
         return "\\\n"
     if kind is Note:
+        if chapter.in_link:
+            chapter.notes_in_link.append(inline)
+            return ""
         return render_note(inline, chapter)
     if kind is Image:
         return render_image(inline, chapter)
     if kind is EqRef:
-        return f"{{eq}}`{inline.label}`" if inline.label else escape_myst(f"({inline.name})")
+        if inline.label and not chapter.in_link:
+            return f"{{eq}}`{inline.label}`"
+        return escape_myst(f"({inline.name})")
     if kind is PostRef:
         text = escape_myst_line(f"《{inline.title}》")
         return f"[{text}]({inline.target}.md)" if inline.target and not chapter.in_link else text
-    if kind is Cite:
-        return escape_myst_line(f"《{inline.title}》") + f"{{cite:p}}`{inline.key}`"
+    if kind is Cite:  # (inside a link only its title: no reference inside a reference)
+        title = escape_myst_line(f"《{inline.title}》")
+        return title if chapter.in_link else title + f"{{cite:p}}`{inline.key}`"
     raise TypeError(f"unknown inline {inline!r}")
 
 
 def render_markup(inline: Emph | Strong | Strikeout | Superscript | Subscript, chapter: Chapter,
                   before: str) -> str:
     """Emphasis and the like: delimiters when they surely read back, else the extension's role."""
-    inner = render_inlines(inline.children, chapter).strip()
+    inner = trimmed(render_inlines(inline.children, chapter))
     if not inner:
         return ""
     marks = DELIMITERS.get(type(inline))
     if marks and before != "*" and _word_char(inner[0]) and _word_char(inner[-1]):
         return f"{marks}{inner}{marks}"
-    # (a role's content is one line: a hard break in it is a space)
-    return role(ROLES[type(inline)], inner.replace("\\\n", " ").replace("\n", " "))
+    return role(ROLES[type(inline)], one_line(inner))  # (a role's content is one line)
+
+
+def trimmed(text: str) -> str:
+    """Rendered inlines without white space or hard breaks at their ends: a break ends
+    nothing there, and once the line end is stripped its backslash would be text. (A hard
+    break is the one backslash before a line end that text never writes: text doubles its
+    backslashes.)"""
+    text = text.strip()
+    while text.startswith("\\\n"):
+        text = text[2:].strip()
+    while text.endswith("\\") and (len(text) - len(text.rstrip("\\"))) % 2:
+        text = text[:-1].strip()
+    return formula_safe(text)
+
+
+def formula_safe(text: str) -> str:
+    """Inline text that opens with a formula and ends with a backslash (escaped: "\\\\"),
+    its last backslash written as an entity: mdit-py-plugins' dollarmath counts the backslashes
+    before an opening `$` from the text's end when the `$` is its first character (index -1),
+    and read the formula as escaped, printed as text in every edition."""
+    if text.startswith("$") and text.endswith("\\"):
+        return text[:-2] + "&#92;"
+    return text
+
+
+def one_line(text: str) -> str:
+    """Rendered inlines on one line (a heading, a link's text, a cell, a role): a hard break
+    is a space there."""
+    return text.replace("\\\n", " ").replace("\n", " ")
 
 
 def _word_char(char: str) -> bool:
@@ -169,7 +207,7 @@ def render_code(text: str, before: str) -> str:
     if not text:
         return ""
     if before == "`":
-        return role("code", text)
+        return role("pb-code", text)
     ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     if text[0] == "`" or text[-1] == "`" or (text[0] == " " and text[-1] == " " and text.strip()):
         text = f" {text} "
@@ -178,25 +216,31 @@ def render_code(text: str, before: str) -> str:
 
 def link_target(url: str) -> str:
     """A URL as a link destination: characters that end or confuse it escaped or encoded."""
-    return URL_UNSAFE.sub(lambda m: "\\" + m.group(0) if m.group(0) in "()\\"
+    return URL_UNSAFE.sub(lambda m: "\\" + m.group(0) if m.group(0) in "()\\&"
                           else "%{:02X}".format(ord(m.group(0))), url)
 
 
 def render_link(link: Link, chapter: Chapter) -> str:
+    """The link, then the references of the notes in its text."""
     if chapter.in_link:  # (no link inside a link)
-        return render_inlines(link.children, chapter)
+        return trimmed(render_inlines(link.children, chapter))
     chapter.in_link = True
     try:
-        text = render_inlines(link.children, chapter).replace("\n", " ").strip()
+        text = one_line(trimmed(render_inlines(link.children, chapter)))
     finally:
         chapter.in_link = False
+    notes, chapter.notes_in_link = chapter.notes_in_link, []
+    return _link(link, text, chapter) + "".join(render_note(n, chapter) for n in notes)
+
+
+def _link(link: Link, text: str, chapter: Chapter) -> str:
     text = text or escape_inline(link.url)
     if link.target is not None:
         anchor = f"#{link.anchor}" if link.anchor else ""
         if link.target == chapter.post.id:
             return f"[{text}]({anchor or f'#{link.target}'})"
         return f"[{text}]({link.target}.md{anchor})"
-    title = link.title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    title = re.sub(r'([\\"&])', r"\\\1", link.title).replace("\n", " ")
     title = f' "{title}"' if title else ""
     return f"[{text}]({link_target(link.url)}{title})"
 
@@ -216,22 +260,21 @@ def render_note(note: Note, chapter: Chapter) -> str:
 
 
 def render_paragraph(block: Paragraph, chapter: Chapter) -> str:
-    inlines = list(block.inlines)
-    while inlines and isinstance(inlines[-1], LineBreak):
-        inlines.pop()  # (a break ends nothing at the end of a paragraph)
-    text = render_inlines(inlines, chapter)
+    text = trimmed(render_inlines(block.inlines, chapter))
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 def render_heading(block: Heading, chapter: Chapter, depth: int) -> str:
-    text = render_inlines(block.inlines, chapter).replace("\n", " ").strip()
+    text = one_line(trimmed(render_inlines(block.inlines, chapter)))
     if not text:
         return ""
     if depth > 0:  # a heading inside a list, quote or note: Sphinx has no section there
         fence = "`" * max(3, max((len(r) for r in re.findall("`+", text)), default=0) + 1)
         return f"{fence}{{pb-heading}} {max(1, min(block.level, 6))}\n{text}\n{fence}"
+    # (never more than one below the heading before: one that shows nothing is not written)
+    level = chapter.section_level = max(2, min(block.level, 6, chapter.section_level + 1))
     label = f"({block.label})=\n" if block.label else ""
-    return f"{label}{'#' * max(2, min(block.level, 6))} {text}"
+    return f"{label}{'#' * level} {text}"
 
 
 def render_display(block: DisplayMath) -> str:
@@ -300,9 +343,21 @@ def code_language(language: str) -> str:
         return "text"
 
 
+def lexes(text: str, language: str) -> bool:
+    """Whether Pygments reads the code in the language without an error token (Sphinx warns
+    of one, and a -W build fails: a blog's ```python may hold a shell session)."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.token import Error
+    lexer = get_lexer_by_name(language, stripnl=False)
+    return not any(kind in Error for kind, _ in lexer.get_tokens(text))
+
+
 def render_code_block(block: CodeBlock) -> str:
     fence = "`" * max(3, max((len(r) for r in re.findall("`+", block.text)), default=0) + 1)
-    return f"{fence}{code_language(block.language)}\n{block.text}\n{fence}"
+    language = code_language(block.language)
+    if language != "text" and not lexes(block.text, language):
+        language = "text"  # (printed as written, not coloured)
+    return f"{fence}{language}\n{block.text}\n{fence}"
 
 
 def render_list(block: BulletList | OrderedList, chapter: Chapter, depth: int,
@@ -314,12 +369,19 @@ def render_list(block: BulletList | OrderedList, chapter: Chapter, depth: int,
     tight = block.tight and not any(_has_paragraphs_apart(i) for i in block.items)
     for n, item in enumerate(block.items):
         if isinstance(block, OrderedList):
-            marker = f"{number + n}{')' if second_marker else '.'} "
+            marker = f"{min(number + n, MAX_LIST_NUMBER)}{')' if second_marker else '.'} "
         else:
             marker = "* " if second_marker else "- "
         body = render_blocks(item.blocks, chapter, depth + 1, tight=tight)
-        items.append(indent(marker, body or ""))
+        if THEMATIC_BREAK.fullmatch(marker + body.split("\n", 1)[0]):  # (- - -: empty lists)
+            items.append(marker.rstrip() + indent(marker, "\n" + body)[len(marker):])
+        else:  # (above: the item's text begins on the line under its marker)
+            items.append(indent(marker, body or ""))
     return ("\n" if tight else "\n\n").join(items)
+
+
+# a line CommonMark reads as a thematic break: "- - -" is three empty lists in each other
+THEMATIC_BREAK = re.compile(r" *([-*_])(?: *\1){2,} *")
 
 
 def _has_paragraphs_apart(item: ListItem) -> bool:
@@ -346,9 +408,10 @@ def render_table(block: Table, chapter: Chapter, depth: int) -> str:
     width = max((len(r) for r in rows), default=0)
     if not width:
         return ""
-    if _is_simple(block):
+    if _is_simple(block) and block.body:  # (a header alone: Sphinx's LaTeX writer needs a body)
         return render_pipe_table(block, chapter, width)
-    lines = ["```{list-table}", f":header-rows: {len(block.head)}", ""]
+    # (a list-table needs a row of body: a table of header rows only has one less of them)
+    lines = ["```{list-table}", f":header-rows: {min(len(block.head), len(rows) - 1)}", ""]
     for row in rows:
         for n, cell in enumerate(row + [TableCell([])] * (width - len(row))):
             body = render_blocks(cell.blocks, chapter, depth + 1)
@@ -371,8 +434,10 @@ def _is_simple(block: Table) -> bool:
 
 def render_pipe_table(block: Table, chapter: Chapter, width: int) -> str:
     def row_text(row: list[TableCell]) -> str:
-        cells = [render_paragraph(c.blocks[0], chapter).replace("\n", " ") if c.blocks else ""
-                 for c in row]
+        # (the table is cut into cells at every | not after a backslash, before the cells
+        # are read, and a backslash before a | is taken away: in code, a formula or a URL too)
+        cells = [one_line(render_paragraph(c.blocks[0], chapter)).replace("|", "\\|")
+                 if c.blocks else "" for c in row]
         cells += [""] * (width - len(cells))
         return "| " + " | ".join(c or " " for c in cells) + " |"
     rule = {"left": ":--", "center": ":-:", "right": "--:"}
@@ -424,9 +489,25 @@ def render_blocks(blocks: list[Block], chapter: Chapter, depth: int = 0,
         if text:
             rendered.append((block, text))
     rendered = _placed_rules(rendered, depth)
-    join = "\n" if tight and all(isinstance(b, Paragraph) or isinstance(b, (BulletList, OrderedList))
-                                 for b, _ in rendered) else "\n\n"
-    return join.join(text for _, text in rendered)
+    out = ""
+    for n, (block, text) in enumerate(rendered):
+        if n:
+            out += "\n" if tight and _runs_on(rendered[n - 1][0], block, text) else "\n\n"
+        out += text
+    return out
+
+
+# a list CommonMark lets begin right under a paragraph's line: its first item holds something,
+# and an ordered one starts at 1 (else the line is more of the paragraph, or "-" a setext rule)
+INTERRUPTING_LIST = re.compile(r"(?:[-*]|1[.)]) +\S")
+
+
+def _runs_on(before: Block, block: Block, text: str) -> bool:
+    """Whether a block goes on the line right after `before` in a tight list item: a list
+    written under a paragraph or another list (never a paragraph under a list: it would be
+    more of the list's last item)."""
+    return isinstance(before, (Paragraph, BulletList, OrderedList)) and \
+        isinstance(block, (BulletList, OrderedList)) and INTERRUPTING_LIST.match(text) is not None
 
 
 RULE = "```{pb-rule}\n```"
@@ -465,7 +546,7 @@ def dateline(post: Post, words: BookWords = CHINESE) -> str | None:
 def render_title(post: Post, chapter: Chapter) -> str:
     """The chapter title: its formulas typeset (transforms.math found them), else the text."""
     if post.title_inlines:
-        return render_inlines(post.title_inlines, chapter).replace("\n", " ").strip()
+        return one_line(trimmed(render_inlines(post.title_inlines, chapter)))
     return escape_myst_line(post.title or "")
 
 
@@ -481,6 +562,9 @@ def render_chapter(post: Post, note: str | None = None, words: BookWords = CHINE
     if post.excerpt:
         parts.append(excerpt_note(note, title_only=not post.blocks, words=words))
     for number, text in enumerate(chapter.note_texts, 1):
-        parts.append(indent(f"[^{number}]: ", text, pad_width=4))
+        # (the definition's first line is read at column 5, four for the note and the space
+        # after the colon: its later lines are set under it, or a list or quote that opens the
+        # note would end after its first line)
+        parts.append(indent(f"[^{number}]: ", text, pad_width=5))
     return "\n\n".join(parts) + "\n"
 

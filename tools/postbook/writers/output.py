@@ -33,7 +33,7 @@ from ..file_digests import CHUNK, FileDigests
 from .jsonfile import readable_json
 
 MANIFEST = "_postbook/manifest.json"
-DIGESTS = "_postbook/cache/file-digests.json"  # the file copies' digests by stat (a cache)
+DIGESTS = "_postbook/file-digests.json"  # the file copies' digests by stat (a cache)
 TEMP_PREFIX = ".postbook-"
 BESIDE_SUFFIX = ".new"  # the converter's version of a hand-edited file is written beside it
 # Test hook: seconds to sleep after each file written, so a test can kill a run mid-write.
@@ -279,7 +279,7 @@ class OutputTree:
         if self.digests is None:
             try:
                 self.digests = FileDigests.load(self.target(DIGESTS))
-            except OutputError:  # _postbook/cache leads out of the book: no record kept
+            except OutputError:  # _postbook leads out of the book: no record kept
                 self.digests = FileDigests()
         return self.digests
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..diagnostics import Reporter
-from ..model import Book, Cite, Link, PostRef, all_inlines
+from ..model import (Book, Cite, Figure, Image, Link, PostRef, all_inlines, own_inlines,
+                     walk_blocks)
 from .jsonfile import readable_json
 
 
@@ -32,6 +33,26 @@ def notes(report: Reporter, codes: tuple[str, ...]) -> list[str]:
             for d in report.diagnostics if d.level == "info" and d.code in codes]
 
 
+# infos that say what a reader left out of a file (a summary each), listed in the report
+READING_NOTES = ("reader.wp-skipped", "reader.feed-excerpt", "reader.footnote-unused",
+                 "image.scaled")
+
+
+def image_facts(book: Book) -> dict[str, object]:
+    """The posts' images: how many are in the book, and each one that is a placeholder."""
+    shown, placeholders = 0, []
+    for post in book.posts:
+        for block in walk_blocks(post.blocks):
+            nodes = [block] if isinstance(block, Figure) and block.src else []
+            nodes += [i for i in own_inlines(block) if isinstance(i, Image) and i.src]
+            for node in nodes:
+                if node.asset:
+                    shown += 1
+                else:
+                    placeholders.append({"in": post.title, "src": node.src, "why": node.missing})
+    return {"shown": shown, "placeholders": placeholders}
+
+
 def report_data(book: Book, report: Reporter) -> dict[str, object]:
     posts = book.post_by_id()
     return {
@@ -50,6 +71,8 @@ def report_data(book: Book, report: Reporter) -> dict[str, object]:
         "parts": [{"title": p.title, "kind": p.kind, "chapters": len(p.post_ids)}
                   for p in book.parts],
         "cross_references": link_counts(book),
+        "images": image_facts(book),
+        "reading_notes": notes(report, READING_NOTES),
         "citations": [{"key": c.key, "title": c.title, "cited_by": [posts[i].title for i in c.cited_by],
                        "from_user_bib": bool(c.fields)} for c in book.citations.values()],
         "dates": {
@@ -95,6 +118,12 @@ def render_report_md(data: dict) -> str:
     out += bullet_list([f"{p['title']} ({p['kind']}): {p['chapters']} chapters" for p in data["parts"]])
     out += ["", "## Unresolved 《…》 (kept as text)", ""]
     out += bullet_list([f"《{u['title']}》 in {u['in']}" for u in xref["unresolved"]])
+    images = data["images"]
+    out += ["", "## Images", "", f"{images['shown']} in the book; placeholders (not in the book):",
+            ""]
+    out += bullet_list([f"{p['src']} in {p['in']}: {p['why']}" for p in images["placeholders"]])
+    out += ["", "## Left out while reading", ""]
+    out += bullet_list(data["reading_notes"])
     out += ["", "## Citations", ""]
     out += bullet_list([f"[{c['key']}] {c['title']} (cited by {len(c['cited_by'])})"
                         for c in data["citations"]])

@@ -1,0 +1,310 @@
+"""The TeX-free PDF printed in pieces, so that its memory does not grow with the book.
+
+WeasyPrint lays out a whole document in memory (2.4 GB for 1,000 posts). Here the one page
+the builder wrote is cut into pieces: the front matter (title, contents), then the parts, a
+part longer than MAX_CHAPTERS chapters cut between chapters. Each piece is a page of its own
+with the same stylesheets, printed alone, its page numbers starting where the last one ended;
+then the pieces are joined (pikepdf) into one PDF a reader cannot tell from one printed whole:
+continuous page numbers, one outline (parts, chapters, sections) built from every piece's
+bookmarks, the named destinations of all pieces, and links between pieces (printed as links
+to a marker URL, then pointed at the destination they name). The contents page, printed last,
+gets the page numbers the pieces gave its chapters. A piece whose HTML and first page number
+are those of an earlier build is not printed again (BUILD/webpdf/.postbook-pieces/).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import lxml.etree
+import lxml.html
+
+MAX_CHAPTERS = 40  # chapters in one piece (a longer part is cut between chapters)
+MARKER = "https://postbook.invalid/anchor/"  # a link into another piece, until the join
+PIECES = ".postbook-pieces"  # the cache of printed pieces, in the output folder
+DOC_START = "document-"  # the id of the span before each chapter in the single page
+FRONT_PAGE_STYLE = "@page :first { counter-reset: page %d; }"
+PIECE_PAGE_STYLE = ("@page :first { counter-reset: page %d; "
+                    "@bottom-center { content: counter(page); } }")
+TOC_NUMBERS = ("ul.postbook-toc a::after { content: leader('.') attr(data-page); }")
+VERSION = "2"  # of the pieces' cache entries
+
+
+@dataclass
+class Piece:
+    """One document of the pieces: its HTML and what printing it gave."""
+
+    html: bytes
+    ids: set[str]
+    first_page: int = 1  # the number its first page shows
+    pages: int = 0
+    anchors: dict[str, tuple[int, float, float]] = field(default_factory=dict)  # id -> (page
+    # index in the piece, x, y in PDF points)
+    bookmarks: list[tuple[int, str, int, float, float]] = field(default_factory=list)  # (level,
+    # label, page index, x, y)
+    pdf: Path | None = None
+
+    def page_number(self, anchor: str) -> int:
+        return self.first_page + self.anchors[anchor][0]
+
+
+def write_pdf_in_pieces(page: Path, target: Path, max_chapters: int = MAX_CHAPTERS) -> int:
+    """Print the single page into target in pieces; the number of pieces."""
+    tree = lxml.html.parse(str(page))
+    cache = page.parent / PIECES
+    cache.mkdir(exist_ok=True)
+    bodies = cut(tree, max_chapters)
+    pieces = [Piece(html, ids) for html, ids in bodies]
+    owner = {anchor: piece for piece in pieces for anchor in piece.ids}
+    front_pages = print_piece(front_with_numbers(tree, owner), 1, cache, page.parent, True).pages
+    for _attempt in range(3):  # (the contents may grow a page once its numbers are in)
+        start = front_pages + 1
+        for piece in pieces:
+            printed = print_piece(piece.html, start, cache, page.parent, False)
+            piece.first_page = start
+            piece.pages, piece.anchors, piece.bookmarks, piece.pdf = (
+                printed.pages, printed.anchors, printed.bookmarks, printed.pdf)
+            start += piece.pages
+        front_piece = print_piece(front_with_numbers(tree, owner), 1, cache, page.parent, True)
+        if front_piece.pages == front_pages:
+            break
+        front_pages = front_piece.pages
+    join([front_piece, *pieces], target)
+    prune(cache, [front_piece, *pieces])
+    return len(pieces) + 1
+
+
+# ---- cutting the page ----------------------------------------------------------------------
+
+
+def cut(tree: lxml.etree._ElementTree, max_chapters: int) -> list[tuple[bytes, set[str]]]:
+    """Each piece's HTML (after the front matter) with the ids it holds."""
+    body = tree.xpath("//div[contains(concat(' ', @class, ' '), ' body ')]")[0]
+    book = next(c for c in body if c.tag == "section")
+    wrappers = [c for c in book if _is_wrapper(c)]
+    groups: list[list[tuple[lxml.etree._Element, list]]] = []  # piece -> [(wrapper, units)]
+    count = 0
+    for wrapper in wrappers:
+        units = chapter_units(wrapper)
+        for n in range(0, max(len(units), 1), max_chapters):
+            chunk = units[n:n + max_chapters]
+            size = sum(1 for u in chunk if any(_is_chapter_start(el) for el in u))
+            if not groups or count + size > max_chapters or n > 0:
+                groups.append([])
+                count = 0
+            groups[-1].append((wrapper, chunk))
+            count += size
+    return [piece_html(tree, book, group) for group in groups]
+
+
+def _is_wrapper(el: lxml.etree._Element) -> bool:
+    return "toctree-wrapper" in (el.get("class") or "").split()
+
+
+def _is_chapter_start(el: lxml.etree._Element) -> bool:
+    return el.tag == "span" and (el.get("id") or "").startswith(DOC_START)
+
+
+def chapter_units(wrapper: lxml.etree._Element) -> list[list]:
+    """The wrapper's children by chapter: what comes before the first chapter (the part's
+    heading) goes with it; each chapter runs to the next chapter's start."""
+    units: list[list] = [[]]
+    for child in wrapper:
+        if _is_chapter_start(child) and any(_is_chapter_start(c) for c in units[-1]):
+            units.append([])
+        units[-1].append(child)
+    return units
+
+
+def piece_html(tree: lxml.etree._ElementTree, book: lxml.etree._Element,
+               group: list[tuple[lxml.etree._Element, list]]) -> tuple[bytes, set[str]]:
+    """A page holding this piece's chapters, in the same nesting (so the same CSS applies)."""
+    page = copy.deepcopy(tree.getroot())
+    body = page.xpath("//div[contains(concat(' ', @class, ' '), ' body ')]")[0]
+    for child in list(body):
+        body.remove(child)
+    section = lxml.etree.SubElement(body, "section", dict(book.attrib))
+    for wrapper, units in group:
+        part = lxml.etree.SubElement(section, "div", dict(wrapper.attrib))
+        for unit in units:
+            for el in unit:
+                part.append(copy.deepcopy(el))
+    ids = {el.get("id") for el in page.iter() if isinstance(el.tag, str) and el.get("id")}
+    ids.discard(None)
+    return lxml.html.tostring(page, encoding="utf-8", doctype="<!DOCTYPE html>"), ids
+
+
+def front_with_numbers(tree: lxml.etree._ElementTree, owner: dict[str, Piece]) -> bytes:
+    """The title page and contents, each contents entry given its chapter's page number (888
+    before the pieces are printed: as wide as the numbers will be)."""
+    page = copy.deepcopy(tree.getroot())
+    body = page.xpath("//div[contains(concat(' ', @class, ' '), ' body ')]")[0]
+    book = next(c for c in body if c.tag == "section")
+    for child in list(book):
+        if _is_wrapper(child):
+            book.remove(child)
+    for link in page.xpath("//ul[contains(@class, 'postbook-toc')]//a[@href]"):
+        anchor = link.get("href", "")[1:]
+        piece = owner.get(anchor)
+        link.set("data-page", str(piece.page_number(anchor)) if piece and anchor in piece.anchors
+                 else "888")
+    return lxml.html.tostring(page, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+# ---- printing a piece ----------------------------------------------------------------------
+
+
+def print_piece(html: bytes, first_page: int, cache: Path, base: Path, front: bool) -> Piece:
+    """Print one piece (or take it from the cache): its PDF, pages, anchors and bookmarks."""
+    import weasyprint
+
+    page_style = (FRONT_PAGE_STYLE if front else PIECE_PAGE_STYLE) % first_page
+    html = mark_outside_links(html)
+    key = hashlib.sha256(b"\0".join([VERSION.encode(), weasyprint.__version__.encode(),
+                                     page_style.encode(), TOC_NUMBERS.encode(), html])).hexdigest()
+    pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
+    if pdf.is_file() and meta.is_file():
+        try:
+            return _piece_from(json.loads(meta.read_text(encoding="utf-8")), html, pdf)
+        except (ValueError, KeyError):
+            pass
+    document = weasyprint.HTML(string=with_style(html, page_style + TOC_NUMBERS).decode("utf-8"),
+                               base_url=str(base) + os.sep).render()
+    facts = document_facts(document)
+    temp = cache / f".{key}.tmp.pdf"
+    document.write_pdf(str(temp))
+    os.replace(temp, pdf)
+    meta.write_text(json.dumps(facts), encoding="utf-8")
+    return _piece_from(facts, html, pdf)
+
+
+def with_style(html: bytes, css: str) -> bytes:
+    """The page with a last <style> in its head (so it wins over the theme's stylesheets)."""
+    page = lxml.html.fromstring(html)
+    style = lxml.etree.SubElement(page.find("head"), "style")
+    style.text = css
+    return lxml.html.tostring(page, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+def _piece_from(facts: dict, html: bytes, pdf: Path) -> Piece:
+    return Piece(html, set(), pages=facts["pages"],
+                 anchors={k: tuple(v) for k, v in facts["anchors"].items()},
+                 bookmarks=[tuple(b) for b in facts["bookmarks"]], pdf=pdf)
+
+
+def document_facts(document) -> dict:
+    """Page count, each anchor's page and place, and the bookmarks, in PDF points (WeasyPrint's
+    CSS pixels are 0.75 pt, its y runs down from the page's top)."""
+    anchors, bookmarks = {}, []
+    for index, page in enumerate(document.pages):
+        height = page.height
+        for name, (x, y, *_end) in page.anchors.items():  # (a box: its top left; a box
+            anchors.setdefault(name, (index, x * 0.75, (height - y) * 0.75))  # over pages: the first)
+        for level, label, (x, y), _state in page.bookmarks:
+            bookmarks.append((level, label, index, x * 0.75, (height - y) * 0.75))
+    return {"pages": len(document.pages), "anchors": anchors, "bookmarks": bookmarks}
+
+
+def mark_outside_links(html: bytes) -> bytes:
+    """Links to anchors not in this piece become links to MARKER + the anchor (WeasyPrint drops
+    a link to an anchor it cannot find); the join points them at their destination."""
+    page = lxml.html.fromstring(html)
+    ids = {el.get("id") for el in page.iter() if isinstance(el.tag, str) and el.get("id")}
+    changed = False
+    for link in page.iter("a"):
+        href = link.get("href") or ""
+        if href.startswith("#") and href[1:] and href[1:] not in ids:
+            link.set("href", MARKER + href[1:])
+            changed = True
+    return lxml.html.tostring(page, encoding="utf-8", doctype="<!DOCTYPE html>") if changed else html
+
+
+# ---- joining -------------------------------------------------------------------------------
+
+
+def join(pieces: list[Piece], target: Path) -> None:
+    """One PDF of the pieces' pages, with every piece's named destinations, one outline and the
+    links between pieces pointing at their destinations."""
+    import pikepdf
+
+    out = pikepdf.new()
+    offsets, opened = [], []
+    for piece in pieces:
+        offsets.append(len(out.pages))
+        source = pikepdf.open(piece.pdf)
+        opened.append(source)
+        with warnings.catch_warnings():  # (the destinations are made again below)
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(
+                pikepdf, "PageCopyWarning") else Warning)
+            out.pages.extend(source.pages)
+    names = destinations(out, pieces, offsets)
+    point_marked_links(out, names)
+    write_outline(out, pieces, offsets)
+    temp = target.with_name(f".{target.name}.tmp")
+    out.save(temp, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             deterministic_id=True)  # (same pieces, same bytes: no random /ID)
+    os.replace(temp, target)
+    for source in opened:
+        source.close()
+
+
+def destinations(out, pieces: list[Piece], offsets: list[int]) -> dict[str, object]:
+    """The named destinations of every piece, on the joined pages (a flat, sorted name tree)."""
+    import pikepdf
+
+    found: dict[str, object] = {}
+    for piece, offset in zip(pieces, offsets):
+        for name, (index, x, y) in piece.anchors.items():
+            page = out.pages[offset + index].obj
+            found.setdefault(name, pikepdf.Array([page, pikepdf.Name.XYZ, x, y, 0]))
+    flat = pikepdf.Array()
+    for name in sorted(found):
+        flat.append(pikepdf.String(name))
+        flat.append(found[name])
+    out.Root.Names = pikepdf.Dictionary(Dests=out.make_indirect(pikepdf.Dictionary(Names=flat)))
+    return found
+
+
+def point_marked_links(out, names: dict[str, object]) -> None:
+    """Links printed to MARKER + anchor go to that anchor's destination."""
+    import pikepdf
+
+    for page in out.pages:
+        for annot in page.obj.get("/Annots", []):
+            action = annot.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if uri.startswith(MARKER):
+                name = uri[len(MARKER):]
+                del annot.A
+                if name in names:
+                    annot.Dest = names[name]
+
+
+def write_outline(out, pieces: list[Piece], offsets: list[int]) -> None:
+    """One outline from the pieces' bookmarks, nested by their levels."""
+    import pikepdf
+
+    with out.open_outline() as outline:
+        outline.root.clear()
+        stack: list[tuple[int, object]] = []
+        for piece, offset in zip(pieces, offsets):
+            for level, label, index, x, y in piece.bookmarks:
+                item = pikepdf.OutlineItem(label, offset + index, "XYZ", left=x, top=y)
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                (stack[-1][1].children if stack else outline.root).append(item)
+                stack.append((level, item))
+
+
+def prune(cache: Path, kept: list[Piece]) -> None:
+    """Keep only the pieces of this book in the cache."""
+    wanted = {p.pdf.stem for p in kept if p.pdf is not None}
+    for entry in cache.iterdir():
+        if entry.suffix in (".pdf", ".json") and entry.stem not in wanted:
+            entry.unlink()
