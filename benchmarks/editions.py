@@ -150,4 +150,6 @@ def bench_convert_scale(args) -> list[dict]:
     if len(rows) > 1:
         for row in rows[1:]:
             row["ms_per_post_to_smallest"] = round(row["ms_per_post"] / rows[0]["ms_per_post"], 3)
+            row["cpu_ms_per_post_to_smallest"] = round(row["cpu_ms_per_post"]
+                                                       / rows[0]["cpu_ms_per_post"], 3)
     return rows

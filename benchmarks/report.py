@@ -85,6 +85,9 @@ def edition_targets(results: dict) -> list[dict]:
     if len(scale) > 1:
         out.append(target(f"Markdown convert ms/post n={scale[-1]['n']} / n={scale[0]['n']}",
                           scale[-1]["ms_per_post_to_smallest"], TARGETS["per_post_growth"]))
+        out.append(target(f"Markdown convert CPU ms/post n={scale[-1]['n']} / "
+                          f"n={scale[0]['n']}", scale[-1]["cpu_ms_per_post_to_smallest"],
+                          TARGETS["per_post_growth"]))
         out.append(target(f"Markdown convert n={scale[-1]['n']}: peak MB",
                           scale[-1]["convert"]["peak_rss_mb"], TARGETS["step_memory_mb"]))
     return out
@@ -277,9 +280,12 @@ def _issue20_lines(results: dict) -> list[str]:
                                       f"n={row['n']}", row[key], notes))
     for row in results.get("convert_scale") or []:
         growth = row.get("ms_per_post_to_smallest")
+        cpu_growth = row.get("cpu_ms_per_post_to_smallest")
         lines.append(_median_line(f"markdown convert n={row['n']} (clean, no Sphinx)",
-                                  row["convert"], f"{row['ms_per_post']} ms/post"
-                                  + (f" ({growth}x the smallest size's)" if growth else "")))
+                                  row["convert"], f"{row['ms_per_post']} ms/post, CPU "
+                                  f"{row['cpu_ms_per_post']} ms/post"
+                                  + (f" ({growth}x, CPU {cpu_growth}x the smallest size's)"
+                                     if growth else "")))
     return lines
 
 
