@@ -101,7 +101,9 @@ def sphinx(tree: Tree, builder: str, name: str, jobs: str, confdir: Path = REPO,
 # The editions' floor: the same sources through Sphinx's own builders without Postbook's
 # extensions (MyST, the bibliography and the pb- roles the sources are written with are kept;
 # no part pages, no formulas drawn, no cover, no contents page, no pieces; pybtex's own unsrt
-# style for the book's references.bib, which Postbook's bookinfo would have found).
+# style for the book's references.bib, which Postbook's bookinfo would have found; in LaTeX
+# only the packages and macros the sources' formulas and pb- roles print, none of the book's
+# page style, fonts or title page).
 PLAIN_CONF = '''"""The editions' floor: the book's conf.py without Postbook's extensions."""
 import runpy
 globals().update({{k: v for k, v in runpy.run_path({conf!r}).items() if not k.startswith("__")}})
@@ -113,6 +115,8 @@ html_css_files = []
 epub_css_files = []
 epub_cover = ()
 latex_documents = [(root_doc, "book.tex", "Floor", "Floor", "manual")]
+from postbook.sphinxext.latex_style import MATH_PACKAGES, TEXT_MARKUP  # (the macros the pb-
+latex_elements = {{"preamble": MATH_PACKAGES + TEXT_MARKUP}}  # roles and formulas print)
 bibtex_default_style = "unsrt"
 bibtex_bibfiles = [{bib!r}]
 '''

@@ -71,7 +71,9 @@ def bench_editions(args) -> dict:
     row = {"n": n, "convert": convert.as_dict(), "piece_chapters": args.piece_chapters,
            "tex": has_tex(), **{name: median_of(found) for name, found in runs.items()}}
     for edition in ("epub", "latex", "webpdf"):
-        if edition in row:
+        if edition in row and (row[edition]["returncode"] or row[f"{edition}_floor"]["returncode"]):
+            row[f"{edition}_ratio_to_floor"] = row[f"{edition}_cpu_ratio_to_floor"] = None  # failed
+        elif edition in row:
             row[f"{edition}_ratio_to_floor"] = ratio(row[edition], row[f"{edition}_floor"])
             row[f"{edition}_cpu_ratio_to_floor"] = ratio(row[edition], row[f"{edition}_floor"],
                                                          "cpu_seconds")

@@ -291,6 +291,7 @@ def _issue20_lines(results: dict) -> list[str]:
 
 def _median_line(name: str, row: dict, notes: str = "") -> str:
     loads = "/".join(f"{r['load_average']:.1f}" for r in row["rounds"])
+    failed = f"FAILED (exit {row['returncode']}, {row['log']}); " if row["returncode"] else ""
     return _line(name, row["seconds"], row["peak_rss_mb"],
-                 f"CPU {row['cpu_seconds']} s; median of {len(row['rounds'])} (load {loads})"
-                 + (f"; {notes}" if notes else ""))
+                 f"{failed}CPU {row['cpu_seconds']} s; median of {len(row['rounds'])} (load "
+                 f"{loads})" + (f"; {notes}" if notes else ""))
