@@ -71,12 +71,13 @@ def bench_editions(args) -> dict:
     row = {"n": n, "convert": convert.as_dict(), "piece_chapters": args.piece_chapters,
            "tex": has_tex(), **{name: median_of(found) for name, found in runs.items()}}
     for edition in ("epub", "latex", "webpdf"):
-        if edition in row and (row[edition]["returncode"] or row[f"{edition}_floor"]["returncode"]):
-            row[f"{edition}_ratio_to_floor"] = row[f"{edition}_cpu_ratio_to_floor"] = None  # failed
-        elif edition in row:
-            row[f"{edition}_ratio_to_floor"] = ratio(row[edition], row[f"{edition}_floor"])
-            row[f"{edition}_cpu_ratio_to_floor"] = ratio(row[edition], row[f"{edition}_floor"],
-                                                         "cpu_seconds")
+        if edition not in row:
+            continue
+        book, floor = row[edition], row[f"{edition}_floor"]
+        failed = book["returncode"] or floor["returncode"]  # (no ratio: a target not shown)
+        row[f"{edition}_ratio_to_floor"] = None if failed else ratio(book, floor)
+        row[f"{edition}_cpu_ratio_to_floor"] = None if failed else ratio(book, floor,
+                                                                          "cpu_seconds")
     if "webpdf" in row:
         row["webpdf_documents"] = pieces_printed(tree.build("webpdf") / "site")
         row["pieces_to_one_piece"] = ratio(row["webpdf"], row["webpdf_one_piece"])

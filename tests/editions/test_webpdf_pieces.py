@@ -206,8 +206,9 @@ def test_the_outline_is_the_book_printed_wholes(pieced, whole) -> None:
     assert joined == outline_of(whole)
     facts = book_json(book)
     titles = [t for _depth, t, _page in joined]
-    expected = [facts["title"]] + [t for part in facts["parts"]
-                                   for t in [part["title"], *(c["title"] for c in part["chapters"])]]
+    expected = [facts["title"]]
+    for part in facts["parts"]:
+        expected += [part["title"], *(c["title"] for c in part["chapters"])]
     assert [t for t in titles if t in expected] == expected  # in order, none twice
     pages = [page for _depth, _title, page in joined]
     assert pages == sorted(pages)  # (an entry on a piece's page counted from the wrong piece)
