@@ -72,27 +72,64 @@ def live(tree: Tree, jobs: str, log_name: str) -> Background:
     return Background(command, tree.log(log_name), env=python_env())
 
 
-def confdir(out: Path, name: str, template: str) -> Path:
+def confdir(out: Path, name: str, template: str, **values: str) -> Path:
     """Write a variant of the book's conf.py into out/<name>/ and return that folder."""
     folder = out / name
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "conf.py").write_text(template.format(conf=str(REPO / "conf.py")), encoding="utf-8")
+    (folder / "conf.py").write_text(template.format(conf=str(REPO / "conf.py"), **values),
+                                    encoding="utf-8")
     return folder
 
 
 def sphinx(tree: Tree, builder: str, name: str, jobs: str, confdir: Path = REPO,
-           clean: bool = True, keep_cache: bool = False, log: str = "") -> Run:
+           clean: bool = True, keep_cache: bool = False, log: str = "",
+           defines: tuple[str, ...] = ()) -> Run:
     """sphinx-build like the Makefile (-n --keep-going; -W left out so a warning is counted, not
     fatal) into _build/<name>/site, doctrees and the math cache beside it. clean: from nothing,
-    like after `make clean` (the cache too, unless keep_cache)."""
+    like after `make clean` (the cache too, unless keep_cache). defines: more -D name=value."""
     out = tree.build(name)
     if clean:
         for part in ("site", "doctrees") if keep_cache else ("site", "doctrees", "cache"):
             shutil.rmtree(out / part, ignore_errors=True)
     command = [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(confdir), "-n",
                "--keep-going", "-q", "-j", jobs, "-d", str(out / "doctrees"),
-               "-D", f"postbook_cache_dir={out / 'cache'}", str(tree.book), str(out / "site")]
+               "-D", f"postbook_cache_dir={out / 'cache'}",
+               *[arg for define in defines for arg in ("-D", define)],
+               str(tree.book), str(out / "site")]
     return run_timed(command, tree.log(log or name), env=python_env())
+
+
+# The editions' floor: the same sources through Sphinx's own builders without Postbook's
+# extensions (MyST, the bibliography and the pb- roles the sources are written with are kept;
+# no part pages, no formulas drawn, no cover, no contents page, no pieces; pybtex's own unsrt
+# style for the book's references.bib, which Postbook's bookinfo would have found; in LaTeX
+# only the packages and macros the sources' formulas and pb- roles print, none of the book's
+# page style, fonts or title page).
+PLAIN_CONF = '''"""The editions' floor: the book's conf.py without Postbook's extensions."""
+import runpy
+globals().update({{k: v for k, v in runpy.run_path({conf!r}).items() if not k.startswith("__")}})
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "postbook.sphinxext.markup"]
+html_theme = "basic"
+html_theme_options = {{}}
+html_sidebars = {{"**": []}}
+html_css_files = []
+epub_css_files = []
+epub_cover = ()
+latex_documents = [(root_doc, "book.tex", "Floor", "Floor", "manual")]
+from postbook.sphinxext.latex_style import MATH_PACKAGES, TEXT_MARKUP  # (the macros the pb-
+latex_elements = {{"preamble": MATH_PACKAGES + TEXT_MARKUP}}  # roles and formulas print)
+bibtex_default_style = "unsrt"
+bibtex_bibfiles = [{bib!r}]
+'''
+
+
+def weasyprint(tree: Tree, name: str) -> Run:
+    """WeasyPrint alone on the single page Sphinx wrote into _build/<name>/site (the web PDF's
+    floor: the same HTML printed whole, no pieces, no join)."""
+    site = tree.build(name) / "site"
+    command = [sys.executable, "-m", "weasyprint", str(site / "index.html"),
+               str(site / "book-floor.pdf")]
+    return run_timed(command, tree.log(name + "-weasyprint"), env=python_env())
 
 
 def latexmk(tree: Tree, name: str) -> Run:

@@ -53,12 +53,28 @@ def make_image(index: int) -> tuple[str, bytes]:
     return f"{index}.{fmt.lower()}", out.getvalue()
 
 
+class FolderImages:
+    """The files of one folder by name, read when asked for (a server for thousands of images
+    without holding them all); only plain names, nothing below or above the folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get(self, name: str) -> bytes | None:
+        if not name or "/" in name or "\\" in name or name.startswith("."):
+            return None
+        try:
+            return (self.folder / name).read_bytes()
+        except OSError:
+            return None
+
+
 class ImageServer(ThreadingHTTPServer):
     """Serves the images by name after a delay, counting requests."""
 
     daemon_threads = True
 
-    def __init__(self, images: dict[str, bytes], latency: float) -> None:
+    def __init__(self, images: dict[str, bytes] | FolderImages, latency: float) -> None:
         super().__init__(("127.0.0.1", 0), ServeImage)
         self.images, self.latency, self.requests = images, latency, Counter()
 
@@ -99,7 +115,8 @@ def one_run(server: ImageServer, urls: list[str], cache: Path, workers: int,
                             workers=prepare_workers)
     prepare_seconds = time.perf_counter() - started
     ready = [p for p in prepared if not isinstance(p, ImageProblem)]
-    return {"cpu_seconds": round(cpu_seconds() - cpu_before, 3),"fetch_seconds": round(fetch_seconds, 3), "prepare_seconds": round(prepare_seconds, 3),
+    return {"cpu_seconds": round(cpu_seconds() - cpu_before, 3),
+            "fetch_seconds": round(fetch_seconds, 3), "prepare_seconds": round(prepare_seconds, 3),
             "seconds": round(fetch_seconds + prepare_seconds, 3),
             "requests": sum(server.requests.values()) - before,
             "converted": sum(not p.from_cache for p in ready), "ready": len(ready),

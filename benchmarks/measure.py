@@ -28,6 +28,7 @@ class Run:
     peak_rss_mb: float  # largest resident set of the command or any child it waited for
     returncode: int
     log: str  # where its output went
+    load_average: float = -1.0  # the machine's 1-minute load average when the command started
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -39,6 +40,7 @@ def run_timed(command: list[str], log: Path, cwd: Path | None = None,
               env: dict[str, str] | None = None) -> Run:
     """Run command (output to log), wait for it with wait4 for its resource usage."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    load = (load_average() or [-1.0])[0]
     with open(log, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
@@ -48,7 +50,7 @@ def run_timed(command: list[str], log: Path, cwd: Path | None = None,
     proc.returncode = os.waitstatus_to_exitcode(status)
     return Run(command, round(seconds, 3), round(usage.ru_utime + usage.ru_stime, 3),
                round(usage.ru_stime, 3), round(usage.ru_maxrss / 1024, 1), proc.returncode,
-               str(log))
+               str(log), load)
 
 
 def set_aside(folder: Path, trash: Path) -> None:

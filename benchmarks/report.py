@@ -9,6 +9,12 @@ TARGETS = {
     "page_growth": 1.2,  # ms per page at the largest size / at the smallest
     "edit_share": 0.05,  # convert + HTML after editing one post / clean convert + HTML
     "jupyter_book": 1.0,  # our HTML time / jupyter-book's
+    "markdown_convert_share": 0.10,  # clean convert / clean HTML, Markdown posts
+    "cached_figures_share": 0.10,  # convert with every image cached / clean HTML
+    "edition_vs_floor": 1.3,  # each edition / the same sources without Postbook's extensions
+    "webpdf_memory_mb": 1024,  # the web PDF's peak memory (issue 20: under 1 GB)
+    "step_memory_mb": 4096,  # any step's peak memory (issue 20: no step over 4 GB)
+    "per_post_growth": 1.3,  # time per post at the largest size / at the smallest
 }
 
 
@@ -54,6 +60,59 @@ def targets(results: dict) -> list[dict]:
     if jb and "ours_to_jupyter_book" in jb:
         out.append(target("HTML time / jupyter-book 1.x", jb["ours_to_jupyter_book"],
                           TARGETS["jupyter_book"]))
+    return out + rich_targets(results) + edition_targets(results)
+
+
+def edition_targets(results: dict) -> list[dict]:
+    """Issue 20: each edition against its floor, the web PDF's memory, the converter's time per
+    post from the smallest size to the largest."""
+    out = []
+    row = results.get("editions")
+    if row:
+        for edition, name in (("epub", "EPUB"), ("latex", "LaTeX PDF"), ("webpdf", "web PDF")):
+            if f"{edition}_ratio_to_floor" in row:
+                out.append(target(f"{name} n={row['n']}: time / floor",
+                                  row[f"{edition}_ratio_to_floor"], TARGETS["edition_vs_floor"]))
+        if "webpdf" in row:
+            out.append(target(f"web PDF n={row['n']} in pieces of {row['piece_chapters']}: peak "
+                              "MB", row["webpdf"]["peak_rss_mb"], TARGETS["webpdf_memory_mb"]))
+        steps = [k for k, v in row.items() if isinstance(v, dict) and "peak_rss_mb" in v]
+        if steps:
+            out.append(target(f"editions n={row['n']}: largest peak MB of any step",
+                              max(row[k]["peak_rss_mb"] for k in steps),
+                              TARGETS["step_memory_mb"]))
+    scale = results.get("convert_scale") or []
+    if len(scale) > 1:
+        out.append(target(f"Markdown convert ms/post n={scale[-1]['n']} / n={scale[0]['n']}",
+                          scale[-1]["ms_per_post_to_smallest"], TARGETS["per_post_growth"]))
+        out.append(target(f"Markdown convert CPU ms/post n={scale[-1]['n']} / "
+                          f"n={scale[0]['n']}", scale[-1]["cpu_ms_per_post_to_smallest"],
+                          TARGETS["per_post_growth"]))
+        out.append(target(f"Markdown convert n={scale[-1]['n']}: peak MB",
+                          scale[-1]["convert"]["peak_rss_mb"], TARGETS["step_memory_mb"]))
+    return out
+
+
+def rich_targets(results: dict) -> list[dict]:
+    """The targets of the Markdown and figures rows (medians of their rounds)."""
+    out = []
+    md = results.get("markdown")
+    if md:
+        out.append(target(f"Markdown n={md['n']}: clean convert / clean HTML",
+                          md["convert_share_of_html"], TARGETS["markdown_convert_share"]))
+        out.append(target(f"Markdown n={md['n']}: HTML time / floor", md["ratio_to_floor"],
+                          TARGETS["html_vs_floor"]))
+    fig = results.get("figures")
+    if fig:
+        name = f"figures n={fig['n']}, {fig['images']} images"
+        out.append(target(f"{name}: cached convert / clean HTML", fig["cached_share_of_html"],
+                          TARGETS["cached_figures_share"]))
+        out.append(target(f"{name}: server requests in the cached convert (every round)",
+                          max(fig["cached_requests"]), 0))
+        out.append(target(f"{name}: cache files made or changed by the cached convert",
+                          max(fig["cached_cache_changes"]), 0))
+        out.append(target(f"{name}: book files rewritten by the cached convert",
+                          max(fig["cached_book_rewritten"]), 0))
     return out
 
 
@@ -100,6 +159,8 @@ def table(results: dict) -> str:
                            f"{row['ms_per_page']} ms/page{note}"))
     lines += _edit_lines(results.get("incremental"))
     lines += _edition_lines(results)
+    lines += _rich_lines(results)
+    lines += _issue20_lines(results)
     lines.append("")
     lines.append("targets:")
     for t in results.get("targets", []):
@@ -161,3 +222,76 @@ def _edition_lines(results: dict) -> list[str]:
     elif jb:
         lines.append(f"jupyter-book: skipped ({jb['skipped'][:120]})")
     return lines
+
+
+def _rich_lines(results: dict) -> list[str]:
+    """The Markdown and figures rows: medians of their rounds, CPU seconds and loads beside."""
+    lines = []
+    md = results.get("markdown")
+    if md:
+        n = md["n"]
+        for key, name in (("convert", "clean"), ("again", "nothing changed")):
+            lines.append(_median_line(f"markdown convert n={n} ({name})", md[key]))
+        lines.append(_median_line(f"markdown html n={n} book config ({md['pages']} pages)",
+                                  md["html"], f"{md['ratio_to_floor']}x floor (CPU "
+                                  f"{md['cpu_ratio_to_floor']}x); convert "
+                                  f"{100 * md['convert_share_of_html']:.1f}% of it"))
+        lines.append(_median_line(f"markdown html n={n} floor", md["floor"]))
+    fig = results.get("figures")
+    if fig:
+        name = f"figures n={fig['n']}, {fig['images']} images"
+        lines.append(_median_line(f"{name}: first convert", fig["first"],
+                                  f"{fig['first_requests']} requests"))
+        lines.append(_median_line(f"{name}: cached convert", fig["cached"],
+                                  f"{fig['cached_requests']} requests, cache changes "
+                                  f"{fig['cached_cache_changes']}; "
+                                  f"{100 * fig['cached_share_of_html']:.1f}% of html"))
+        lines.append(_median_line(f"{name}: html", fig["html"]))
+    return lines
+
+
+EDITION_NAMES = {
+    "epub": "epub (Postbook)", "epub_floor": "epub floor (plain Sphinx epub)",
+    "latex": "latexpdf (Postbook LaTeX + latexmk)",
+    "latex_floor": "latexpdf floor (plain Sphinx LaTeX + latexmk)",
+    "webpdf": "web PDF (Postbook, pieces of {pieces})",
+    "webpdf_floor": "web PDF floor (singlehtml + WeasyPrint)",
+    "webpdf_one_piece": "web PDF (Postbook, one piece)",
+}
+
+
+def _issue20_lines(results: dict) -> list[str]:
+    """Each edition and its floor, the web PDF in one piece; the converter at scale."""
+    lines = []
+    row = results.get("editions")
+    if row:
+        for key, name in EDITION_NAMES.items():
+            if key not in row:
+                continue
+            notes = ""
+            if f"{key}_ratio_to_floor" in row:
+                notes = (f"{row[f'{key}_ratio_to_floor']}x floor (CPU "
+                         f"{row[f'{key}_cpu_ratio_to_floor']}x)")
+            if key == "webpdf":
+                notes += (f"; {row['webpdf_documents']} documents joined; "
+                          f"{row['pieces_to_one_piece']}x one piece's time, "
+                          f"{row['pieces_to_one_piece_memory']}x its memory")
+            lines.append(_median_line(f"{name.format(pieces=row['piece_chapters'])} "
+                                      f"n={row['n']}", row[key], notes))
+    for row in results.get("convert_scale") or []:
+        growth = row.get("ms_per_post_to_smallest")
+        cpu_growth = row.get("cpu_ms_per_post_to_smallest")
+        lines.append(_median_line(f"markdown convert n={row['n']} (clean, no Sphinx)",
+                                  row["convert"], f"{row['ms_per_post']} ms/post, CPU "
+                                  f"{row['cpu_ms_per_post']} ms/post"
+                                  + (f" ({growth}x, CPU {cpu_growth}x the smallest size's)"
+                                     if growth else "")))
+    return lines
+
+
+def _median_line(name: str, row: dict, notes: str = "") -> str:
+    loads = "/".join(f"{r['load_average']:.1f}" for r in row["rounds"])
+    failed = f"FAILED (exit {row['returncode']}, {row['log']}); " if row["returncode"] else ""
+    return _line(name, row["seconds"], row["peak_rss_mb"],
+                 f"{failed}CPU {row['cpu_seconds']} s; median of {len(row['rounds'])} (load "
+                 f"{loads})" + (f"; {notes}" if notes else ""))

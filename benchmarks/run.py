@@ -9,17 +9,21 @@ import time
 from pathlib import Path
 
 import builds
+import editions
 import jupyter_book
 import report
+import rich
 from builds import Tree
 from make_archive import write_archive
 from measure import changed, empty_trash, machine, mtimes, run_timed, set_aside
 
 HERE = Path(__file__).resolve().parent
 FULL = {"convert": [1000, 10000], "html": [200, 500, 1000], "epub": 1000, "latex": 200,
-        "jupyter_book": 1000}
+        "jupyter_book": 1000, "markdown": 1000, "figures": [1000, 3000], "editions": 1000,
+        "convert_scale": [1000, 10000]}
 TRASH = ".trash"  # output folders set aside during the run (measure.set_aside)
-SMOKE = {"convert": [40, 120], "html": [20, 40], "epub": 20, "latex": 10, "jupyter_book": 20}
+SMOKE = {"convert": [40, 120], "html": [20, 40], "epub": 20, "latex": 10, "jupyter_book": 20,
+         "markdown": 20, "figures": [20, 30], "editions": 6, "convert_scale": [20, 40]}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -31,29 +35,51 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--epub-size", type=int)
     parser.add_argument("--latex-size", type=int)
     parser.add_argument("--jupyter-book-size", type=int)
+    parser.add_argument("--markdown-size", type=int, help="Markdown posts (default 1000)")
+    parser.add_argument("--figures", help="Markdown posts with figures: POSTS,IMAGES "
+                        "(default 1000,3000)")
+    parser.add_argument("--editions-size", type=int, help="Markdown posts for each edition "
+                        "against its floor (default 1000)")
+    parser.add_argument("--convert-scale-sizes", help="Markdown posts converted clean, no "
+                        "Sphinx (default 1000,10000)")
+    parser.add_argument("--piece-chapters", type=int, help="the web PDF's chapters per piece "
+                        "(default 40, the config's default; smoke 2)")
+    parser.add_argument("--repeat", type=int, help="rounds of the markdown and figures rows, "
+                        "alternating their commands; medians reported (default 3, smoke 1)")
+    parser.add_argument("--latency", type=float, default=0.02,
+                        help="the figures' local server answers after this many seconds")
     parser.add_argument("--theme-nav-sizes", help="also build HTML with sphinx-book-theme's own "
                         "sidebar at these sizes (the 'before'; slow: quadratic), e.g. 200,500")
     parser.add_argument("--jobs", default="auto", help="sphinx-build -j (default auto, as make)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=HERE / "out",
                         help="work folder, and where results.json goes")
-    for step in ("convert", "html", "incremental", "epub", "latex", "jupyter-book"):
+    for step in ("convert", "html", "incremental", "epub", "latex", "jupyter-book", "markdown",
+                 "figures", "editions", "webpdf", "convert-scale"):
         parser.add_argument(f"--skip-{step}", action="store_true")
     args = parser.parse_args(argv)
     sizes = dict(SMOKE if args.smoke else FULL)
-    if args.smoke:
-        args.skip_latex = args.skip_jupyter_book = True
+    if args.smoke:  # (the web PDF's three builds would double the smoke run's time)
+        args.skip_latex = args.skip_jupyter_book = args.skip_webpdf = True
     sizes["convert"] = _ints(args.convert_sizes) or sizes["convert"]
     sizes["html"] = _ints(args.sizes) or sizes["html"]
-    for key in ("epub", "latex", "jupyter_book"):
+    for key in ("epub", "latex", "jupyter_book", "markdown", "editions"):
         sizes[key] = getattr(args, f"{key}_size") or sizes[key]
+    sizes["convert_scale"] = _ints(args.convert_scale_sizes) or sizes["convert_scale"]
+    args.piece_chapters = args.piece_chapters or (2 if args.smoke else 40)
+    sizes["figures"] = _ints_in_order(args.figures) or sizes["figures"]
+    args.repeat = args.repeat or (1 if args.smoke else 3)
     args.theme_nav_sizes = _ints(args.theme_nav_sizes)
     args.sizes_used = sizes
     return args
 
 
 def _ints(text: str | None) -> list[int]:
-    return sorted(int(x) for x in text.split(",")) if text else []
+    return sorted(_ints_in_order(text))
+
+
+def _ints_in_order(text: str | None) -> list[int]:
+    return [int(x) for x in text.split(",")] if text else []
 
 
 def tree_for(args: argparse.Namespace, n: int) -> Tree:
@@ -293,6 +319,19 @@ def run_steps(args: argparse.Namespace, results: dict) -> None:
     if not args.skip_latex:
         results["latex"] = bench_latex(args)
         save(args, results)
+    if not args.skip_markdown:
+        floor_conf = builds.confdir(args.out, "floor-conf", builds.FLOOR_CONF)
+        results["markdown"] = rich.bench_markdown(args, floor_conf)
+        save(args, results)
+    if not args.skip_figures:
+        results["figures"] = rich.bench_figures(args)
+        save(args, results)
+    if not args.skip_editions:
+        results["editions"] = editions.bench_editions(args)
+        save(args, results)
+    if not args.skip_convert_scale:
+        results["convert_scale"] = editions.bench_convert_scale(args)
+        save(args, results)
     if not args.skip_jupyter_book:
         results["jupyter_book"] = bench_jupyter_book(args, results.get("html", []))
 
@@ -311,7 +350,8 @@ def main(argv: list[str] | None = None) -> int:
     command = " ".join(["benchmarks/run.py", *(argv or sys.argv[1:])])
     results = {"machine": machine(), "command": command,
                "smoke": args.smoke, "jobs": args.jobs, "seed": args.seed,
-               "sizes": args.sizes_used}
+               "sizes": args.sizes_used, "repeat": args.repeat,
+               "piece_chapters": args.piece_chapters}
     try:
         run_steps(args, results)
     finally:

@@ -39,7 +39,16 @@ def test_smoke_benchmark_writes_results(tmp_path: Path) -> None:
     assert expected_page in live["body"]["html_pages"]
     assert live["body"]["book_files_written"] >= 1 and live["title"]["html_rewritten"] >= 1
     assert data["epub"]["epub_bytes"] > 0 and data["epub"]["with_math_cache"]["returncode"] == 0
+    editions = data["editions"]  # EPUB against Sphinx's plain epub builder, same sources
+    assert editions["n"] == data["sizes"]["editions"]
+    assert editions["epub"]["returncode"] == 0 and editions["epub_floor"]["returncode"] == 0
+    assert editions["epub_ratio_to_floor"] > 0 and "webpdf" not in editions  # (not in smoke)
+    scale = data["convert_scale"]  # the Markdown archive converted alone, per post
+    assert [row["n"] for row in scale] == data["sizes"]["convert_scale"]
+    assert all(row["convert"]["returncode"] == 0 and row["ms_per_post"] > 0 for row in scale)
+    assert scale[-1]["ms_per_post_to_smallest"] > 0
     assert {t["name"] for t in data["targets"]} and "targets:" in result.stdout
+    assert "epub floor (plain Sphinx epub)" in result.stdout
 
 
 def test_archive_is_deterministic(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -13,14 +13,19 @@ from postbook.config import find_config, load_config
 from postbook.diagnostics import Reporter
 from postbook.pipeline import ConvertOptions, convert
 from postbook.readers import cache
+from postbook.writers.output import DIGESTS
+
+FILE_DIGESTS = PurePosixPath(DIGESTS).name
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample-posts"
 
 
 def book_files(book: Path) -> dict[str, bytes]:
-    """Every file of the book but the cache."""
+    """Every file of the book but the caches (the read cache; the digests by stat of the
+    book's copies and of the posts' images, which hold paths and times)."""
     return {p.relative_to(book).as_posix(): p.read_bytes() for p in sorted(book.rglob("*"))
-            if p.is_file() and "cache" not in p.relative_to(book).parts}
+            if p.is_file() and "cache" not in p.relative_to(book).parts
+            and p.name != FILE_DIGESTS}
 
 
 def run(posts: Path, out: Path, use_cache: bool = True) -> tuple[dict[str, bytes], str]:

@@ -3,7 +3,10 @@
 The sample book is printed two chapters at a time (eight pieces and the front matter): page
 numbers run on, the outline holds every part and chapter in order, a link into another piece
 lands on its target's page, fonts are embedded, a second build prints no piece again, and
-`postbook check` passes on it.
+`postbook check` passes on it. The same book printed in one piece is the reference it is held
+to: the same pages with the same text, the same outline, every link going to the same page and
+height; and each line of the contents goes to the page it names, which shows its chapter.
+Each book is built once per session.
 """
 
 from __future__ import annotations
@@ -19,17 +22,19 @@ from .support import ROOT, book_json, pdffonts, require_tools
 
 pytestmark = pytest.mark.editions
 PIECE_CHAPTERS = 2
+ONE_PIECE = 1_000_000  # more chapters than the book has: the body printed whole
 
 
-def build(book: Path, out: Path, doctrees: Path, cache: Path) -> subprocess.CompletedProcess:
+def build(book: Path, out: Path, doctrees: Path, cache: Path,
+          piece_chapters: int = PIECE_CHAPTERS) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sphinx", "-b", "webpdf", "-c", str(ROOT), "-n",
                            "-W", "--keep-going", "-d", str(doctrees), "-D",
-                           f"postbook_webpdf_piece_chapters={PIECE_CHAPTERS}", "-D",
+                           f"postbook_webpdf_piece_chapters={piece_chapters}", "-D",
                            f"postbook_cache_dir={cache}", str(book), str(out)],
                           capture_output=True, text=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pieced(tmp_path_factory: pytest.TempPathFactory):
     from .conftest import converted_book
     require_tools("xelatex", "dvisvgm")
@@ -121,3 +126,151 @@ def test_postbook_check_passes_on_the_joined_pdf(pieced) -> None:
                              "--editions", "webpdf", "--validators", "formulas", "--quiet"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+# ---- held to the same book printed in one piece ------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def whole(pieced, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample book's web PDF with its body printed in one piece (the front matter apart)."""
+    book, _work, _result = pieced
+    work = tmp_path_factory.mktemp("one-piece")
+    result = build(book, work / "webpdf", work / "doctrees", work / "cache", ONE_PIECE)
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = re.search(r"book-web\.pdf printed in (\d+) pieces", result.stdout + result.stderr)
+    assert found and int(found.group(1)) == 2  # the front matter and the body
+    return work / "webpdf" / "book-web.pdf"
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text, as pdftotext lays it out."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def outline_of(pdf_path: Path) -> list[tuple[int, str, int]]:
+    """(depth, title, page index) of every outline entry, in order."""
+    import pikepdf
+    found: list[tuple[int, str, int]] = []
+    with pikepdf.open(pdf_path) as pdf, pdf.open_outline() as outline:
+        pages = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+
+        def walk(items, depth: int) -> None:
+            for item in items:
+                found.append((depth, item.title, pages[item.destination[0].objgen]))
+                walk(item.children, depth + 1)
+        walk(outline.root, 0)
+    return found
+
+
+def links_of(pdf_path: Path) -> dict[tuple[int, tuple[float, ...]], tuple]:
+    """(page index, rectangle) -> where the link goes: ("page", index, top) for a link inside
+    the PDF (a named destination or one given in place), ("uri", address) for others."""
+    import pikepdf
+    found: dict[tuple[int, tuple[float, ...]], tuple] = {}
+    with pikepdf.open(pdf_path) as pdf:
+        names = pdf.Root.Names.Dests.Names
+        dests = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+        pages = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+        for n, page in enumerate(pdf.pages):
+            for annot in page.obj.get("/Annots", []):
+                where = (n, tuple(round(float(x), 1) for x in annot.Rect))
+                action = annot.get("/A")
+                dest = annot.get("/Dest")
+                if dest is None and action is not None and action.get("/S") == "/GoTo":
+                    dest = action.D
+                if dest is None:
+                    found[where] = ("uri", str(action.get("/URI")) if action is not None else "")
+                    continue
+                target = dest if isinstance(dest, pikepdf.Array) else dests[str(dest)]
+                found[where] = ("page", pages[target[0].objgen], round(float(target[3]), 1))
+    return found
+
+
+def test_the_pieces_read_as_the_book_printed_whole(pieced, whole) -> None:
+    """Same pages, same text on each (page numbers and the contents' numbers included)."""
+    _book, work, _result = pieced
+    joined = page_texts(work / "webpdf" / "book-web.pdf")
+    reference = page_texts(whole)
+    assert len(joined) == len(reference) > 20
+    for n, (ours, theirs) in enumerate(zip(joined, reference), 1):
+        assert ours == theirs, f"page {n} differs"
+
+
+def test_the_outline_is_the_book_printed_wholes(pieced, whole) -> None:
+    """Same entries, nesting and target pages; each part and chapter once."""
+    book, work, _result = pieced
+    joined = outline_of(work / "webpdf" / "book-web.pdf")
+    assert joined == outline_of(whole)
+    facts = book_json(book)
+    titles = [t for _depth, t, _page in joined]
+    expected = [facts["title"]]
+    for part in facts["parts"]:
+        expected += [part["title"], *(c["title"] for c in part["chapters"])]
+    assert [t for t in titles if t in expected] == expected  # in order, none twice
+    pages = [page for _depth, _title, page in joined]
+    assert pages == sorted(pages)  # (an entry on a piece's page counted from the wrong piece)
+
+
+def test_every_link_goes_where_the_book_printed_whole_sends_it(pieced, whole) -> None:
+    """Each link (same page, same place) goes to the same page and height; those between pieces
+    were pointed by the join (a destination given in place), here more than the one-piece
+    print's (whose only such links leave the front matter)."""
+    _book, work, _result = pieced
+    joined, reference = links_of(work / "webpdf" / "book-web.pdf"), links_of(whole)
+    assert joined == reference
+    import pikepdf
+    with pikepdf.open(work / "webpdf" / "book-web.pdf") as pdf:
+        pointed = sum(isinstance(annot.get("/Dest"), pikepdf.Array)
+                      for page in pdf.pages for annot in page.obj.get("/Annots", []))
+    with pikepdf.open(whole) as pdf:
+        pointed_whole = sum(isinstance(annot.get("/Dest"), pikepdf.Array)
+                            for page in pdf.pages for annot in page.obj.get("/Annots", []))
+    assert pointed > pointed_whole  # links between chapters in different pieces are among them
+
+
+def test_each_contents_line_goes_to_the_page_it_names(pieced) -> None:
+    """A contents line reads "title .... 12": its link lands on the 12th page, which shows that
+    chapter's title (the contents is printed apart from every chapter: each link crosses)."""
+    import pikepdf
+    from postbook.check.pdftext import read_words
+    book, work, _result = pieced
+    pdf_path = work / "webpdf" / "book-web.pdf"
+    words, heights = read_words(pdf_path)
+    texts = page_texts(pdf_path)
+    titles = sorted({c["title"] for part in book_json(book)["parts"] for c in part["chapters"]},
+                    key=len, reverse=True)
+    checked = set()
+    with pikepdf.open(pdf_path) as pdf:
+        pages = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+        for n, page in enumerate(pdf.pages[:3]):  # (the title page and the contents)
+            height = heights[n + 1]
+            for annot in page.obj.get("/Annots", []):
+                dest = annot.get("/Dest")
+                if not isinstance(dest, pikepdf.Array):
+                    continue
+                ys = sorted(float(annot.Rect[i]) for i in (1, 3))  # (WeasyPrint's run down)
+                bottom, top = height - ys[1], height - ys[0]  # from the page's top
+                line = "".join(w.text for w in words if w.position.page == n + 1
+                               and bottom - 2 <= w.position.top <= top + 2)
+                title = next((t for t in titles if t.replace(" ", "") in line), None)
+                number = re.search(r"(\d+)$", line)
+                if title is None or number is None:
+                    continue
+                target = pages[dest[0].objgen]
+                assert target + 1 == int(number.group(1)), (title, line, target + 1)
+                assert title.replace(" ", "") in texts[target].replace(" ", ""), (title, target)
+                checked.add(title)
+    assert len(checked) == len(titles)
+
+
+def test_page_labels_are_the_printed_numbers(pieced) -> None:
+    """A viewer's page label is the number printed in the page's foot (no piece restarts it)."""
+    import pikepdf
+    _book, work, _result = pieced
+    with pikepdf.open(work / "webpdf" / "book-web.pdf") as pdf:
+        labels = [page.label for page in pdf.pages]
+    assert labels == [str(n) for n in range(1, len(labels) + 1)]
+

@@ -13,6 +13,7 @@ REPORT_MD = f"{META}/report.md"  # the same, for a person
 MANIFEST = f"{META}/manifest.json"  # every file written, with its digest (writers.output)
 CACHE = f"{META}/cache"  # what each input file was read as (readers.cache)
 IMAGE_CACHE = f"{META}/images"  # the posts' images, downloaded and converted, kept
+DIGESTS = f"{META}/file-digests.json"  # the digests of the files copied into the book, by stat
 COVER_IMAGE = f"{META}/cover"  # + .png or .jpg: the config's cover image, inside the book
 
 

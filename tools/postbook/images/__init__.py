@@ -26,12 +26,17 @@ Functions
         -> ImageBytes | ImageProblem
     fetch_remote(url, cache_dir, limits=ImageLimits()) -> ImageBytes | ImageProblem
     cached_remote(url, cache_dir) -> ImageBytes | None   (what an earlier run fetched; no request)
+    cached_digest(url, cache_dir) -> str | None          (its sha256, the bytes not even read)
+    locate_local(posts_dir, post_file, src, limits=ImageLimits()) -> Path | ImageProblem
+        (the file load_local would read, checked the same way; nothing read)
     fetch_many(urls, cache_dir, limits=ImageLimits(), workers=8)
         -> dict[str, ImageBytes | ImageProblem]          (by URL, in order, each URL once)
     load_image(src, *, posts_dir, post_file, cache_dir, limits=ImageLimits(), source=None)
         -> ImageBytes | ImageProblem
     prepare_image(image: ImageBytes | bytes, cache_dir, limits=ImageLimits(), shown="")
         -> PreparedImage | ImageProblem
+    cached_image(sha256, cache_dir, limits=ImageLimits(), shown="?") -> PreparedImage | None
+        (what prepare_image gives for bytes of that digest prepared earlier; no bytes needed)
     prepare_many(images: list[ImageBytes], cache_dir, limits=ImageLimits(), workers=2)
         -> list[PreparedImage | ImageProblem]            (in order; the same bytes once)
     load_and_prepare(src, *, posts_dir, post_file, cache_dir, limits=ImageLimits(),
@@ -62,17 +67,18 @@ through net.client), sniff, svg, convert, store (the cache), load (by src), reco
 
 from __future__ import annotations
 
-from .convert import prepare_image, prepare_many
+from .convert import cached_image, prepare_image, prepare_many
 from .load import load_and_prepare, load_image, src_kind
-from .local import load_local
+from .local import load_local, locate_local
 from .records import (PROBLEM_CODES, EditionFile, ImageBytes, ImageLimits, ImageProblem,
                       PreparedImage)
-from .remote import cached_remote, fetch_many, fetch_remote
+from .remote import cached_digest, cached_remote, fetch_many, fetch_remote
 from .sniff import sniff_kind
 from .svg import CleanSvg, sanitise_svg
 
 __all__ = [
     "PROBLEM_CODES", "CleanSvg", "EditionFile", "ImageBytes", "ImageLimits", "ImageProblem",
-    "PreparedImage", "cached_remote", "fetch_many", "fetch_remote", "load_and_prepare", "load_image",
-    "load_local", "prepare_image", "prepare_many", "sanitise_svg", "sniff_kind", "src_kind",
+    "PreparedImage", "cached_digest", "cached_image", "cached_remote", "fetch_many",
+    "fetch_remote", "load_and_prepare", "load_image", "load_local", "locate_local",
+    "prepare_image", "prepare_many", "sanitise_svg", "sniff_kind", "src_kind",
 ]

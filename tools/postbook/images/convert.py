@@ -66,10 +66,10 @@ def prepare_image(image: ImageBytes | bytes, cache_dir: Path, limits: ImageLimit
     data = image.data if isinstance(image, ImageBytes) else image
     shown = (shown or (image.origin if isinstance(image, ImageBytes) else "") or "?")[:200]
     digest = sha256(data)
+    found = cached_image(digest, cache_dir, limits, shown)
+    if found is not None:
+        return found
     entry = Path(cache_dir) / PREPARED / f"{digest}-{settings_digest(limits)}"
-    meta = read_entry(entry)
-    if meta is not None and meta["complete"]:
-        return image_of(entry, meta, digest[:16], shown, from_cache=True)
     made = make_files(data, digest[:16], shown, limits)
     if isinstance(made, ImageProblem):
         return made
@@ -82,6 +82,17 @@ def prepare_image(image: ImageBytes | bytes, cache_dir: Path, limits: ImageLimit
     if meta is None:
         return problem("image.cache", f"image {shown!r}: the image cache cannot be read back")
     return image_of(entry, meta, digest[:16], shown, from_cache=False)
+
+
+def cached_image(digest: str, cache_dir: Path, limits: ImageLimits = ImageLimits(),
+                 shown: str = "?") -> PreparedImage | None:
+    """What prepare_image gives for bytes of this sha256 when an earlier run prepared them with
+    these settings (None: it did not, or not completely); the bytes themselves are not needed."""
+    entry = Path(cache_dir) / PREPARED / f"{digest}-{settings_digest(limits)}"
+    meta = read_entry(entry)
+    if meta is not None and meta["complete"]:
+        return image_of(entry, meta, digest[:16], shown[:200], from_cache=True)
+    return None
 
 
 def prepare_many(images: list[ImageBytes], cache_dir: Path, limits: ImageLimits = ImageLimits(),

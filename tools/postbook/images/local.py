@@ -51,6 +51,34 @@ def find_and_read(posts_dir: Path, post_file: str, src: str, limits: ImageLimits
                    "/path from the posts folder)")
 
 
+def locate_local(posts_dir: Path, post_file: str, src: str, limits: ImageLimits = ImageLimits()
+                 ) -> Path | ImageProblem:
+    """The regular file inside the posts folder that load_local would read for src (within
+    the byte limit), or why there is none; nothing is read (load_local reads, checking again)."""
+    root = Path(posts_dir).resolve()
+    shown = src[:200]
+    for candidate in candidate_paths(src):
+        found = resolved_inside(root, post_file, candidate)
+        if isinstance(found, ImageProblem):
+            return found
+        if found is None:
+            continue
+        try:
+            info = os.stat(found)
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            return problem("image.unreadable", f"image {shown!r} cannot be read: "
+                           f"{error.strerror or error}")
+        if not stat.S_ISREG(info.st_mode):
+            return not_a_file(shown)
+        if info.st_size > limits.local_max_bytes:
+            return too_large(shown, limits.local_max_bytes)
+        return found
+    return problem("image.missing", f"image {shown!r} not found (relative to the post, or "
+                   "/path from the posts folder)")
+
+
 def candidate_paths(src: str) -> list[str]:
     """The paths src may name: percent-decoded first, then as written (query, fragment cut)."""
     path = src.split("#", 1)[0].split("?", 1)[0]

@@ -47,6 +47,12 @@ def cached_remote(url: str, cache_dir: Path) -> ImageBytes | None:
                                                 final_url=kept[1])
 
 
+def cached_digest(url: str, cache_dir: Path) -> str | None:
+    """The sha256 of the bytes an earlier run downloaded for url, without any request and
+    without reading them (None if none)."""
+    return DownloadCache(cache_dir).digest(absolute_url(url))
+
+
 def fetch_many(urls: list[str], cache_dir: Path, limits: ImageLimits = ImageLimits(),
                workers: int = 8) -> dict[str, ImageBytes | ImageProblem]:
     """fetch_remote for each distinct URL, several at a time; by URL, in the order given."""

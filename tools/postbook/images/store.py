@@ -76,6 +76,19 @@ class DownloadCache:
             return None
         return data, str(record.get("final_url", url))
 
+    def digest(self, url: str) -> str | None:
+        """The sha256 recorded for url's bytes when its entry is whole (the record, and the data
+        file of the recorded size), without reading the bytes; else None."""
+        record_path, data_path = self._paths(url)
+        record = read_json(record_path)
+        if record is None or record.get("url") != url or not isinstance(record.get("sha256"), str):
+            return None
+        try:
+            whole = data_path.stat().st_size == record.get("bytes")
+        except OSError:
+            return None
+        return record["sha256"] if whole else None
+
     def put(self, url: str, data: bytes, final_url: str) -> bool:
         """Keep data for url (the record last: it is what makes the entry); False on failure."""
         record_path, data_path = self._paths(url)

@@ -31,7 +31,7 @@ def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
     tree.add("_assets/lost-figure.png",
              resources.files("postbook").joinpath("data/lost-figure.png").read_bytes())
     for relpath, source in sorted(book.assets.items()):  # the posts' images (transforms.images)
-        tree.add(relpath, Path(source).read_bytes())
+        tree.add_file(relpath, Path(source))
     tree.add("references.bib", render_bib(book))  # always there: conf.py names it
     if book.citations:
         tree.add("references.md", render_references(words))

@@ -4,6 +4,10 @@ A run first plans every change, then journals the versions it is about to write 
 (so a killed run is never mistaken for a hand edit), then writes in an order that keeps the book
 buildable at every moment (see Staging), and writes the final manifest last.
 
+Large files that are copies of other files (the posts' images, from the image cache) are
+added as FileCopy: compared by digest and copied in chunks, never held in memory; their digests
+are remembered by stat between runs (file_digests), so a run that finds them unchanged reads none.
+
 Durability: each file is written beside its target and renamed over it, so a killed run leaves
 every file whole (the rename is atomic; a SIGKILL loses nothing the kernel already has). Files
 are not fsynced one by one (that costs a journal commit each: seconds for a large book); one
@@ -24,7 +28,8 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from ..diagnostics import Reporter
-from ..layout import MANIFEST
+from ..file_digests import CHUNK, FileDigests
+from ..layout import DIGESTS, MANIFEST
 from ..model import SourceRef
 from .jsonfile import readable_json
 
@@ -40,6 +45,21 @@ class OutputError(ValueError):
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class FileCopy:
+    """A file of the book whose content is another file's (an image in the image cache)."""
+
+    source: Path
+    digest: str = ""  # its sha256, once planned
+
+
+Content = bytes | FileCopy
+
+
+def digest_of(content: Content) -> str:
+    return content.digest if isinstance(content, FileCopy) else sha256(content)
 
 
 @dataclass
@@ -125,7 +145,7 @@ class NoStaging:
 class Plan:
     """The changes of one run, decided before anything is written."""
 
-    writes: dict[str, bytes] = field(default_factory=dict)  # path -> final content
+    writes: dict[str, Content] = field(default_factory=dict)  # path -> final content
     new: set[str] = field(default_factory=set)  # of writes, the paths that do not exist yet
     current: dict[str, bytes] = field(default_factory=dict)  # what changed/removed paths hold now
     deletes: list[str] = field(default_factory=list)
@@ -141,8 +161,9 @@ class OutputTree:
         self.report = report
         self.force = force
         self.staging = staging or NoStaging()
-        self.files: dict[str, bytes] = {}
+        self.files: dict[str, Content] = {}
         self.old = self.load_manifest()
+        self.digests: FileDigests | None = None  # loaded when the first FileCopy is planned
         self.slow_write = float(os.environ.get(SLOW_WRITE_ENV) or 0)
         self._resolved: dict[str, Path] = {}  # folder (relative) -> its resolved path, per run
 
@@ -155,6 +176,10 @@ class OutputTree:
     def add(self, relpath: str, content: str | bytes) -> None:
         self.files[self.safe_relpath(relpath)] = (
             content.encode("utf-8") if isinstance(content, str) else content)
+
+    def add_file(self, relpath: str, source: Path) -> None:
+        """A copy of the file at source (read when it is written, and only then)."""
+        self.files[self.safe_relpath(relpath)] = FileCopy(Path(source))
 
     def safe_relpath(self, relpath: str) -> str:
         """The path as a clean relative POSIX path inside the root; anything else is a bug."""
@@ -205,8 +230,11 @@ class OutputTree:
             self.plan_removal(plan, relpath, stats)
         return plan
 
-    def plan_file(self, plan: Plan, relpath: str, data: bytes, stats: WriteStats,
+    def plan_file(self, plan: Plan, relpath: str, data: Content, stats: WriteStats,
                   beside: bool = False) -> None:
+        if isinstance(data, FileCopy):
+            self.plan_copy(plan, relpath, data, stats, beside)
+            return
         current = self.read_current(relpath)
         if current == data:
             stats.unchanged.append(relpath)
@@ -224,7 +252,37 @@ class OutputTree:
             plan.current[relpath] = current
         stats.written.append(relpath)
 
-    def keep_edit(self, plan: Plan, relpath: str, data: bytes, stats: WriteStats) -> None:
+    def plan_copy(self, plan: Plan, relpath: str, copy: FileCopy, stats: WriteStats,
+                  beside: bool = False) -> None:
+        """plan_file for a copy: the book's file and the source compared by their digests."""
+        digests = self.file_digests()
+        digest = digests.digest(copy.source)
+        if digest is None:
+            raise FileNotFoundError(f"{copy.source}: the file to copy into the book is gone")
+        current = digests.digest(self.target(relpath))
+        if current == digest:
+            stats.unchanged.append(relpath)
+            plan.manifest[relpath] = digest
+            return
+        if current is not None and not beside and not self.force \
+                and current not in self.old.known(relpath):
+            self.keep_edit(plan, relpath, copy, stats)
+            return
+        plan.writes[relpath] = FileCopy(copy.source, digest)
+        plan.manifest[relpath] = digest
+        if current is None:
+            plan.new.add(relpath)
+        stats.written.append(relpath)
+
+    def file_digests(self) -> FileDigests:
+        if self.digests is None:
+            try:
+                self.digests = FileDigests.load(self.target(DIGESTS))
+            except OutputError:  # _postbook leads out of the book: no record kept
+                self.digests = FileDigests()
+        return self.digests
+
+    def keep_edit(self, plan: Plan, relpath: str, data: Content, stats: WriteStats) -> None:
         """The file was changed after the converter wrote it: keep it, write ours beside it."""
         stats.kept_edits.append(relpath)
         self.report.warning("output.hand-edited",
@@ -269,9 +327,10 @@ class OutputTree:
                 self.apply(relpath, data)
             sync_file_system(self.root)
         self.write_manifest(Manifest(plan.manifest))
+        self.save_digests()
         return stats
 
-    def steps(self, plan: Plan, last: tuple[str, ...]) -> list[tuple[str, bytes | None]]:
+    def steps(self, plan: Plan, last: tuple[str, ...]) -> list[tuple[str, Content | None]]:
         """(path, content or None to delete) in an order that keeps the book buildable."""
         staged = any((self.root / name).is_file() for name in last)  # a previous book to keep whole
         stage = self.staging if staged else NoStaging()
@@ -289,23 +348,25 @@ class OutputTree:
                 + [(p, None) for p in plan.deletes]
                 + [(p, plan.writes[p]) for p in interim])
 
-    def journal(self, steps: list[tuple[str, bytes | None]]) -> Manifest:
+    def journal(self, steps: list[tuple[str, Content | None]]) -> Manifest:
         """The old manifest with every version about to be written, and the files about to be
         deleted, moved to pending: a killed run is then never mistaken for a hand edit, and
         `files` lists only files that exist at every moment."""
         pending = {path: list(hashes) for path, hashes in self.old.pending.items()}
         deleting = {relpath for relpath, data in steps if data is None}
         for relpath, data in steps:
-            digest = sha256(data) if data is not None else self.old.files.get(relpath)
+            digest = digest_of(data) if data is not None else self.old.files.get(relpath)
             if digest:
                 pending.setdefault(relpath, []).append(digest)
         files = {k: v for k, v in self.old.files.items() if k not in deleting}
         return Manifest(files, pending)
 
-    def apply(self, relpath: str, data: bytes | None) -> None:
+    def apply(self, relpath: str, data: Content | None) -> None:
         target = self.target(relpath)
         if data is None:
             target.unlink(missing_ok=True)
+        elif isinstance(data, FileCopy):
+            self.copy_atomic(target, data)
         else:
             self.write_atomic(target, data)
         if self.slow_write:
@@ -325,6 +386,31 @@ class OutputTree:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+
+    def copy_atomic(self, target: Path, copy: FileCopy) -> None:
+        """write_atomic for a copy, in chunks; the bytes copied must be the ones planned."""
+        tmp, fd = self.temporary(target.parent)
+        try:
+            digest = hashlib.sha256()
+            with os.fdopen(fd, "wb") as handle, open(copy.source, "rb") as source:
+                while chunk := source.read(CHUNK):
+                    digest.update(chunk)
+                    handle.write(chunk)
+            if digest.hexdigest() != copy.digest:
+                raise OSError(f"{copy.source} changed while it was copied into the book")
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def save_digests(self) -> None:
+        """The file copies' digests for the next run (a cache: not fsynced, not journalled)."""
+        if self.digests is None:
+            return
+        try:
+            self.digests.save(self.target(DIGESTS))
+        except (OutputError, OSError):
+            pass  # the next run reads the files again
 
     @staticmethod
     def temporary(folder: Path) -> tuple[Path, int]:
