@@ -50,10 +50,18 @@ def run_live(posts: Path, book: Path, build: Path, config: BookConfig, config_fi
         say(f"serving http://{host}:{port}/ (open pages reload after each build)")
     watched = [posts, *([config_file] if config_file else []), *CODE]
     ignore = [p.resolve() for p in (book, build) if p.exists()]
-    say(f"watching {posts} for changes; Ctrl-C stops")
+    announced = False
     try:
+        # the first (empty) answer comes once the folders are watched: only then is "watching"
+        # true (said before it, an edit made at once was missed: a benchmark waited forever)
         for changes in watchfiles.watch(*[p for p in watched if p.exists()], step=50,
-                                        watch_filter=lambda _c, path: wanted(path, ignore)):
+                                        watch_filter=lambda _c, path: wanted(path, ignore),
+                                        rust_timeout=200, yield_on_timeout=True):
+            if not announced:
+                say(f"watching {posts} for changes; Ctrl-C stops")
+                announced = True
+            if not changes:
+                continue
             paths = sorted({Path(p) for _c, p in changes})
             if any(is_code(p, config_file) for p in paths):
                 say(f"{paths[0]} changed: restarting with the new code and configuration")
