@@ -49,6 +49,7 @@ class BookWords:
     untitled: str  # before the first words of a post that has no title
     untitled_empty: str  # the title of a post with neither title nor text
     references: str  # the bibliography's title
+    cited_by: str  # the heading of the list, at a chapter's end, of the chapters that cite it
     contents: str  # the table of contents' title (web PDF), the sidebar's label (HTML)
     all_chapters: str  # the sidebar's link to the root page when scripts are off (HTML)
     downloads: str  # the label of the download links (HTML)
@@ -93,6 +94,7 @@ CHINESE = BookWords(
     untitled="无题\uff1a",
     untitled_empty="无题\uff1a\uff08空\uff09",
     references="参考文献",
+    cited_by="引用本章的文章",
     contents="目录",
     all_chapters="全书目录",
     downloads="下载",
@@ -122,6 +124,7 @@ ENGLISH = BookWords(
     untitled="Untitled: ",
     untitled_empty="Untitled (empty)",
     references="References",
+    cited_by="Cited by",
     contents="Contents",
     all_chapters="All chapters",
     downloads="Downloads",

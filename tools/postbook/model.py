@@ -501,6 +501,8 @@ class Book:
     cache: str = ""  # where downloads and converted images are kept between runs ("": none)
     fetch_images: bool = True  # remote images may be downloaded (else only the cache is used)
     assets: dict[str, str] = field(default_factory=dict)  # book path -> file to copy there
+    cited_by: dict[str, list[str]] = field(default_factory=dict)  # post id -> the ids of the
+    # posts that refer to it, in book order (transforms.cited_by); no key when none does
 
     def post_by_id(self) -> dict[str, Post]:
         return {p.id: p for p in self.posts}

@@ -7,7 +7,7 @@ from typing import Callable
 from ..config import BookConfig
 from ..diagnostics import Reporter
 from ..model import Book
-from . import (citations, dates, duplicates, figures, identify, images, long_text, math, parts,
+from . import (cited_by, citations, dates, duplicates, figures, identify, images, long_text, math, parts,
                same_titles, series, structure, xrefs)
 
 Transform = Callable[[Book, BookConfig, Reporter], Book]
@@ -26,6 +26,7 @@ PIPELINE: list[tuple[str, Transform]] = [
     ("long text", long_text.split_long_text),
     ("build parts", parts.build_parts),
     ("cross-references", xrefs.resolve_cross_references),
+    ("cited by", cited_by.collect_cited_by),
     ("citations", citations.collect_citations),
 ]
 

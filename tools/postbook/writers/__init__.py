@@ -21,7 +21,8 @@ def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
                excerpt_note: str | None = None) -> WriteStats:
     tree = OutputTree(out, report, force=force, staging=BookStaging())
     words = words_for(book.language)
-    for post, chapter in zip(book.posts, render_chapters(book.posts, excerpt_note, words)):
+    chapters = render_chapters(book.posts, excerpt_note, words, citing_posts(book))
+    for post, chapter in zip(book.posts, chapters):
         tree.add(chapter_path(post), chapter)
     tree.add("_assets/lost-figure.png",
              resources.files("postbook").joinpath("data/lost-figure.png").read_bytes())
@@ -38,9 +39,18 @@ def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
     return tree.commit(last=("index.md",))
 
 
-def render_chapters(posts: list[Post], excerpt_note: str | None, words: BookWords) -> list[bytes]:
+def citing_posts(book: Book) -> dict[str, list[Post]]:
+    """Post id -> the posts that refer to it, in book order (book.cited_by)."""
+    posts = book.post_by_id()
+    return {target: [posts[i] for i in ids if i in posts] for target, ids in book.cited_by.items()}
+
+
+def render_chapters(posts: list[Post], excerpt_note: str | None, words: BookWords,
+                    citing: dict[str, list[Post]] | None = None) -> list[bytes]:
     """Every chapter's bytes, in the order of posts (rendered on every core for a large book)."""
+    citing = citing or {}
+
     def render(start: int, stop: int) -> list[bytes]:
-        return [render_chapter(post, excerpt_note, words).encode("utf-8")
+        return [render_chapter(post, excerpt_note, words, citing.get(post.id)).encode("utf-8")
                 for post in posts[start:stop]]
     return fork_map(render, len(posts))
