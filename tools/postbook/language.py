@@ -50,6 +50,13 @@ class BookWords:
     untitled_empty: str  # the title of a post with neither title nor text
     references: str  # the bibliography's title
     cited_by: str  # the heading of the list, at a chapter's end, of the chapters that cite it
+    part_span: str  # a part's dates on its opening page: {first}, {last}
+    part_size: str  # ...and its number of chapters: {n}
+    part_size_one: str  # ...when it has one
+    part_facts: str  # the two together: {span}, {size}
+    summary_after: str  # between a chapter's title and its line on the opening page (MyST
+    # as it is: no markup in it)
+    part_opener: str  # the opening page's entry in the HTML sidebar
     contents: str  # the table of contents' title (web PDF), the sidebar's label (HTML)
     all_chapters: str  # the sidebar's link to the root page when scripts are off (HTML)
     downloads: str  # the label of the download links (HTML)
@@ -95,6 +102,12 @@ CHINESE = BookWords(
     untitled_empty="无题\uff1a\uff08空\uff09",
     references="参考文献",
     cited_by="引用本章的文章",
+    part_span="{first}至{last}",
+    part_size="共{n}篇",
+    part_size_one="共1篇",
+    part_facts="{span}\uff0c{size}",
+    summary_after="\uff1a",
+    part_opener="本部分导读",
     contents="目录",
     all_chapters="全书目录",
     downloads="下载",
@@ -125,6 +138,12 @@ ENGLISH = BookWords(
     untitled_empty="Untitled (empty)",
     references="References",
     cited_by="Cited by",
+    part_span="{first} to {last}",
+    part_size="{n} chapters",
+    part_size_one="1 chapter",
+    part_facts="{span}; {size}",
+    summary_after=": ",
+    part_opener="About this part",
     contents="Contents",
     all_chapters="All chapters",
     downloads="Downloads",

@@ -452,6 +452,9 @@ class Part:
     title: str
     kind: str  # "series" | "year" | "undated"
     post_ids: list[str]
+    intro: str = ""  # the config's introduction (parts.<title>.intro), shown on its opening page
+    summaries: dict[str, list[Inline]] = field(default_factory=dict)  # post id -> its line on
+    # that page: the config's summary, else the post's first sentence (transforms.part_openers)
 
 
 @dataclass

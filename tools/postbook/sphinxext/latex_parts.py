@@ -8,7 +8,7 @@ from sphinx.builders.latex import LaTeXBuilder
 from sphinx.util.texescape import escape
 
 from .formula_gate import gate_formulas
-from .parts import Part, book_parts
+from .parts import Part, book_parts, unwrap_openers
 
 
 def top_level_wrappers(tree: nodes.document) -> list[nodes.compound]:
@@ -55,6 +55,7 @@ class PartsLaTeXBuilder(LaTeXBuilder):
         parts = book_parts(self.env, indexfile)
         for wrapper, part in zip(top_level_wrappers(tree), parts):
             self._mark_part(wrapper, part)
+        unwrap_openers(tree)
         gate_formulas(self, tree)
         return tree
 

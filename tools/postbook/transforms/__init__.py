@@ -7,8 +7,8 @@ from typing import Callable
 from ..config import BookConfig
 from ..diagnostics import Reporter
 from ..model import Book
-from . import (cited_by, citations, dates, duplicates, figures, identify, images, long_text, math, parts,
-               same_titles, series, structure, xrefs)
+from . import (cited_by, citations, dates, duplicates, figures, identify, images, long_text, math,
+               part_openers, parts, same_titles, series, structure, xrefs)
 
 Transform = Callable[[Book, BookConfig, Reporter], Book]
 
@@ -28,6 +28,7 @@ PIPELINE: list[tuple[str, Transform]] = [
     ("cross-references", xrefs.resolve_cross_references),
     ("cited by", cited_by.collect_cited_by),
     ("citations", citations.collect_citations),
+    ("part openers", part_openers.fill_part_openers),
 ]
 
 

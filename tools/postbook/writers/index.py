@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from ..language import BookWords, words_for
-from ..model import Book, DisplayMath, Paragraph, Post, Text, own_inlines, walk_blocks
-from .escape import escape_myst_line
+from ..model import Book, DisplayMath, Paragraph, Part, Post, Text, own_inlines, walk_blocks
+from .escape import escape_myst, escape_myst_line
 from .jsonfile import readable_json
-from .myst import CHAPTER_DIR
+from .myst import CHAPTER_DIR, Chapter, one_line, render_inlines, render_title, trimmed
+
+PART_DIR = "parts"  # each part's opening page: parts/part-01.md... (the sphinxext knows it too)
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CJK_RUNS = re.compile(CJK.pattern + "+")  # counted run by run: 5x faster than char by char
@@ -28,11 +30,46 @@ def render_index(book: Book) -> str:
     parts = [f"# {escape_myst_line(book.title)}"]
     if book.author:  # (the LaTeX edition has it on the title page; here it made a page alone)
         parts.append("```{only} not latex\n" + escape_myst_line(book.author) + "\n```")
-    for part in book.parts:
-        parts.append(toctree(part.title, [f"{CHAPTER_DIR}/{pid}" for pid in part.post_ids]))
+    for n, part in enumerate(book.parts, 1):
+        chapters = [f"{CHAPTER_DIR}/{pid}" for pid in part.post_ids]
+        parts.append(toctree(part.title, [opener_name(n)] + chapters))
     if book.citations:
         parts.append(toctree(words_for(book.language).references, ["references"]))
     return "\n\n".join(parts) + "\n"
+
+
+def opener_name(number: int) -> str:
+    """The docname of the opening page of the book's part `number` (from 1)."""
+    return f"{PART_DIR}/part-{number:02d}"
+
+
+def render_part_opener(part: Part, posts: dict[str, Post], words: BookWords) -> str:
+    """A part's opening page: its title, its dates and size, the config's introduction, then
+    each chapter linked with its line (the post's first sentence, or the config's)."""
+    members = [posts[i] for i in part.post_ids if i in posts]
+    lines = [f"# {escape_myst_line(part.title)}", escape_myst_line(part_facts(members, words))]
+    lines += [escape_myst(p) for p in re.split(r"\n\s*\n", part.intro) if p.strip()]
+    items = []
+    for post in members:
+        chapter = Chapter(post, words)
+        title = render_title(post, chapter) or escape_myst_line(post.id)
+        line = one_line(trimmed(render_inlines(part.summaries.get(post.id, []), chapter)))
+        items.append(f"- [{title}](../{CHAPTER_DIR}/{post.id}.md)"
+                     + (words.summary_after + line if line else ""))
+    if items:
+        lines.append("\n".join(items))
+    return "\n\n".join(lines) + "\n"
+
+
+def part_facts(posts: list[Post], words: BookWords) -> str:
+    """The part's span of dates (those with a year) and its number of chapters."""
+    dated = sorted((p.date for p in posts if p.date and p.date.year), key=lambda d: d.sort_key())
+    size = words.part_size_one if len(posts) == 1 else words.part_size.format(n=len(posts))
+    if not dated:
+        return size
+    first, last = (words.date(d.month, d.day, d.year) for d in (dated[0], dated[-1]))
+    span = first if first == last else words.part_span.format(first=first, last=last)
+    return words.part_facts.format(span=span, size=size)
 
 
 def render_references(words: BookWords) -> str:
