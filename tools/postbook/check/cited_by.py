@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..writers.myst import CITED_BY_CLASS
 from .results import Problem
 
-CITED_BY_CLASS = "pb-cited-by"  # (writers.myst.CITED_BY_CLASS: the check reads the written book)
 CHAPTER_LINK = re.compile(r"(?<!\\)\]\(([A-Za-z0-9_.-]+)\.md(?:#[^)\s]*)?\)")
 ENTRY = re.compile(r"- \[.*\]\(([A-Za-z0-9_.-]+)\.md\)")
 
