@@ -57,6 +57,9 @@ class BookWords:
     summary_after: str  # between a chapter's title and its line on the opening page (MyST
     # as it is: no markup in it)
     part_opener: str  # the opening page's entry in the HTML sidebar
+    map_title: str  # the title of the map of the book
+    map_note: str  # how to read it (chapters as boxes)
+    map_parts_note: str  # ...when it draws the parts only (a large book)
     contents: str  # the table of contents' title (web PDF), the sidebar's label (HTML)
     all_chapters: str  # the sidebar's link to the root page when scripts are off (HTML)
     downloads: str  # the label of the download links (HTML)
@@ -108,6 +111,9 @@ CHINESE = BookWords(
     part_facts="{span}\uff0c{size}",
     summary_after="\uff1a",
     part_opener="本部分导读",
+    map_title="全书地图",
+    map_note="每个方框是一章\uff0c按部分分组\uff1b箭头从一章指向它引用的那一章。点击方框可打开该章。",
+    map_parts_note="每个方框是一个部分\uff08括号里是章数\uff09\uff1b箭头上的数字是一部分引用另一部分的次数。",
     contents="目录",
     all_chapters="全书目录",
     downloads="下载",
@@ -144,6 +150,11 @@ ENGLISH = BookWords(
     part_facts="{span}; {size}",
     summary_after=": ",
     part_opener="About this part",
+    map_title="Map of the book",
+    map_note="Each box is a chapter, grouped by part; an arrow goes from a chapter to a chapter "
+             "it refers to. Click a box to open its chapter.",
+    map_parts_note="Each box is a part (its number of chapters in brackets); the number on an "
+                   "arrow is how often one part refers to the other.",
     contents="Contents",
     all_chapters="All chapters",
     downloads="Downloads",

@@ -9,8 +9,8 @@ from ..diagnostics import Reporter
 from ..language import BookWords, words_for
 from ..model import Book, Post
 from .bibtex import render_bib
-from .index import (opener_name, render_book_json, render_index, render_part_opener,
-                    render_references)
+from .index import (MAP_DOC, opener_name, render_book_json, render_index, render_map,
+                    render_part_opener, render_references)
 from .myst import chapter_path, render_chapter
 from .output import OutputTree, WriteStats
 from .report import render_report_json, render_report_md, report_data
@@ -26,6 +26,8 @@ def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
     for post, chapter in zip(book.posts, chapters):
         tree.add(chapter_path(post), chapter)
     posts = book.post_by_id()
+    if book.parts:
+        tree.add(f"{MAP_DOC}.md", render_map(words))
     for n, part in enumerate(book.parts, 1):
         tree.add(f"{opener_name(n)}.md", render_part_opener(part, posts, words))
     tree.add("_assets/lost-figure.png",

@@ -26,10 +26,15 @@ def toctree(title: str, entries: list[str]) -> str:
     return "\n".join(lines + ["```"])
 
 
+MAP_DOC = "map"  # the map of the book (sphinxext.book_map draws it), first in the book
+
+
 def render_index(book: Book) -> str:
     parts = [f"# {escape_myst_line(book.title)}"]
     if book.author:  # (the LaTeX edition has it on the title page; here it made a page alone)
         parts.append("```{only} not latex\n" + escape_myst_line(book.author) + "\n```")
+    if book.parts:
+        parts.append(f"```{{toctree}}\n:maxdepth: 1\n\n{MAP_DOC}\n```")
     for n, part in enumerate(book.parts, 1):
         chapters = [f"{CHAPTER_DIR}/{pid}" for pid in part.post_ids]
         parts.append(toctree(part.title, [opener_name(n)] + chapters))
@@ -72,11 +77,16 @@ def part_facts(posts: list[Post], words: BookWords) -> str:
     return words.part_facts.format(span=span, size=size)
 
 
+def render_map(words: BookWords) -> str:
+    """The map's page: its title, then the directive that draws it from book.json."""
+    return f"({MAP_DOC})=\n# {escape_myst_line(words.map_title)}\n\n```{{pb-book-map}}\n```\n"
+
+
 def render_references(words: BookWords) -> str:
     return (f"(references)=\n# {words.references}\n\n```{{bibliography}}\n:all:\n```\n")
 
 
-def chapter_facts(post: Post) -> dict[str, object]:
+def chapter_facts(post: Post, cited_by: list[str] | None = None) -> dict[str, object]:
     """What the editions and `postbook check` need to know about one chapter."""
     blocks = list(walk_blocks(post.blocks))
     text = "".join(i.text for b in blocks if isinstance(b, Paragraph)
@@ -93,6 +103,7 @@ def chapter_facts(post: Post) -> dict[str, object]:
         "displays": sum(isinstance(b, DisplayMath) for b in blocks),
         "numbered": sum(isinstance(b, DisplayMath) and b.label is not None for b in blocks),
         "cjk_chars": sum(map(len, CJK_RUNS.findall(text + (post.title or "")))),
+        "cited_by": list(cited_by or []),  # the chapters that refer to it, in book order
     }
 
 
@@ -102,9 +113,9 @@ def render_book_json(book: Book) -> str:
         "title": book.title,
         "author": book.author,
         "language": book.language,
-        "parts": [{"title": p.title, "kind": p.kind,
-                   "chapters": [chapter_facts(posts[i]) for i in p.post_ids]}
-                  for p in book.parts],
+        "parts": [{"title": p.title, "kind": p.kind, "opener": opener_name(n),
+                   "chapters": [chapter_facts(posts[i], book.cited_by.get(i)) for i in p.post_ids]}
+                  for n, p in enumerate(book.parts, 1)],
         "citations": sorted(book.citations),
     }
     return readable_json(data, levels=4)

@@ -1,0 +1,89 @@
+"""The map of the book: DOT source from book.json's parts and references; titles stay text."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from postbook.sphinxext.book_map import (MAX_CHAPTERS, MapChapter, MapPart, chapter_map_dot,
+                                         dot_string, inline_svg, map_dot, read_map, run_dot)
+
+HOSTILE = ['a"] ; evil [shape=none', "back\\slash \\N \\G \\l", "<b>html</b>",
+           "<<table><tr><td>x</td></tr></table>>", "line\nbreak\x00nul", "}", "-> n0"]
+
+
+def link(docname: str) -> str:
+    return docname + ".html"
+
+
+def small_book(titles: list[str] = HOSTILE) -> list[MapPart]:
+    chapters = [MapChapter(f"c{i}", t, ("c0",) if i else ()) for i, t in enumerate(titles)]
+    return [MapPart('part "one"', "parts/part-01", tuple(chapters[:3])),
+            MapPart("<i>two</i>", "parts/part-02", tuple(chapters[3:]))]
+
+
+def test_a_dot_string_is_quoted_with_its_quotes_and_backslashes_escaped() -> None:
+    assert dot_string('a"b\\N') == '"a\\"b\\\\N"'
+    assert dot_string("<b>x</b>") == '"<b>x</b>"'  # (quoted: never an HTML label)
+    assert dot_string("a\nb\x07") == '"a b "'
+
+
+def test_the_dot_source_names_nodes_by_number_and_quotes_every_title() -> None:
+    dot = chapter_map_dot(small_book(), link)
+    assert "n0 -> n1;" in dot and "n0 -> n6;" in dot and "n0 -> n0" not in dot
+    assert dot.count("subgraph cluster_") == 2
+    for line in dot.splitlines():  # every value a title reaches is a quoted string
+        if not re.match(r"\s*(n\d+ \[|label=)", line):
+            continue
+        values = re.sub(r'"(?:[^"\\]|\\.)*"', "S", line)
+        assert not re.search(r"=(?!S|[\d.]+[,;\]])", values), line
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) not installed")
+def test_dot_draws_each_title_as_text_and_each_box_links_to_its_chapter() -> None:
+    svg = inline_svg(run_dot(chapter_map_dot(small_book(), link), "svg"))
+    assert svg.startswith("<svg class=\"pb-book-map\"") and "<script" not in svg
+    assert len(re.findall(r'<g id="node\d+" class="node"', svg)) == len(HOSTILE)
+    assert sorted(re.findall(r'xlink:href="(chapters/c\d)\.html"', svg)) == \
+        sorted(f"chapters/c{i}" for i in range(len(HOSTILE)))
+    assert "&lt;b&gt;html&lt;/b&gt;" in svg and "<b>" not in svg  # (a title is text)
+    assert "shape=none" not in svg.replace("a&quot;] ; evil [shape=none", "")
+    assert "<table" not in svg and "back\\slash" in svg
+
+
+def test_a_large_book_is_drawn_by_parts_with_the_references_between_them_counted() -> None:
+    per = MAX_CHAPTERS // 2 + 1
+    first = tuple(MapChapter(f"a{i}", f"A{i}", ()) for i in range(per))
+    second = tuple(MapChapter(f"b{i}", f"B{i}", ("a0", "a1", "b0")) for i in range(per))
+    dot = map_dot([MapPart("A", "parts/part-01", first), MapPart("B", "parts/part-02", second)],
+                  link)
+    assert "cluster" not in dot and 'URL="parts/part-01.html"' in dot
+    assert f'p0 -> p1 [label="{2 * per}"' in dot and "p1 -> p1" not in dot
+    assert f"({per})" in dot
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) not installed")
+def test_the_map_of_a_thousand_chapters_draws_in_seconds(tmp_path: Path) -> None:
+    parts = [MapPart(f"系列{p}", f"parts/part-{p:02d}",
+                     tuple(MapChapter(f"c{p}-{i}", f"标题{p}-{i}",
+                                      tuple(f"c{(p + k) % 40}-{i}" for k in (1, 3)))
+                           for i in range(25)))
+             for p in range(40)]
+    start = time.perf_counter()
+    svg = run_dot(map_dot(parts, link), "svg")
+    assert time.perf_counter() - start < 10 and svg.count(b'class="node"') == 40
+
+
+def test_read_map_takes_parts_chapters_and_references_from_book_json(tmp_path: Path) -> None:
+    path = tmp_path / "book.json"
+    path.write_text(json.dumps({"parts": [{"title": "P", "opener": "parts/part-01", "chapters": [
+        {"id": "a", "title": "甲", "cited_by": ["b"]}, {"id": "b", "title": None}]}]}),
+        encoding="utf-8")
+    assert read_map(path) == [MapPart("P", "parts/part-01", (MapChapter("a", "甲", ("b",)),
+                                                             MapChapter("b", "b", ())))]
+    assert read_map(tmp_path / "none.json") == []

@@ -1,0 +1,242 @@
+"""A map of the book ({pb-book-map}): parts as groups, references between chapters as arrows.
+
+Drawn by Graphviz (`dot`) from _postbook/book.json (its parts, chapters and cited_by lists):
+each chapter a box in its part's cluster, an arrow from a chapter to each chapter it refers to,
+each box linking to its chapter. A book of more than MAX_CHAPTERS chapters is drawn by parts
+only: a box per part (linking to its opening page) and one arrow per pair of parts, labelled
+with the number of references from one to the other. HTML, EPUB and the web PDF get the SVG in
+the page; the LaTeX PDF a vector PDF. Titles are data: every string in the DOT source is quoted
+and escaped (dot_string), node names are n0, n1..., never a title.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from ..language import words_for
+from .bookinfo import BOOK_JSON
+
+logger = logging.getLogger(__name__)
+MAX_CHAPTERS = 60  # above this, parts only
+WRAP = 16  # a box's line, in display columns (a CJK character is two)
+MAX_LABEL = 60  # characters of a title in a box (then …)
+FONT = "Noto Sans CJK SC"
+DOT_SECONDS = 120
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class MapChapter:
+    id: str
+    title: str
+    cited_by: tuple[str, ...]  # ids of the chapters that refer to it
+
+
+@dataclass(frozen=True)
+class MapPart:
+    title: str
+    opener: str  # the docname of its opening page ("" when none)
+    chapters: tuple[MapChapter, ...]
+
+
+def read_map(book_json: Path) -> list[MapPart]:
+    """The parts, chapters and references book.json lists ([] when it is absent)."""
+    if not book_json.is_file():
+        return []
+    data = json.loads(book_json.read_text(encoding="utf-8"))
+    parts = []
+    for n, part in enumerate(data.get("parts", []), 1):
+        chapters = tuple(MapChapter(str(c.get("id", "")), str(c.get("title") or c.get("id", "")),
+                                    tuple(map(str, c.get("cited_by", []))))
+                         for c in part.get("chapters", []))
+        parts.append(MapPart(str(part.get("title", "")), str(part.get("opener", "")), chapters))
+    return parts
+
+
+def dot_string(text: str) -> str:
+    """text as a quoted DOT string that Graphviz shows as written: quotes and backslashes
+    escaped (so no \\N, \\G, \\l... escape of a label and no end of the string), control
+    characters gone; a quoted string is never an HTML label, whatever it holds."""
+    text = CONTROL.sub(" ", text)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def wrapped(title: str) -> str:
+    """A title cut into lines of about WRAP columns (a DOT string's lines: joined by \\n after
+    escaping), at most MAX_LABEL characters."""
+    title = " ".join(CONTROL.sub(" ", title).split())
+    if len(title) > MAX_LABEL:
+        title = title[:MAX_LABEL - 1] + "…"
+    lines, line, width = [], "", 0
+    for char in title:
+        w = 2 if ord(char) > 0x2e7f else 1
+        if width + w > WRAP and line:
+            lines.append(line)
+            line, width = "", 0
+        line, width = line + char, width + w
+    return "\n".join(lines + [line])
+
+
+def label(title: str) -> str:
+    """A box's label: the wrapped title, escaped, its line breaks as DOT's centred \\n."""
+    return "\\n".join(dot_string(line)[1:-1] for line in wrapped(title).split("\n"))
+
+
+def chapter_map_dot(parts: list[MapPart], link: Callable[[str], str]) -> str:
+    """The DOT source of the map of chapters; link(docname) is the URL of a page."""
+    names = {c.id: f"n{i}" for i, c in enumerate(c for p in parts for c in p.chapters)}
+    lines = header()
+    for n, part in enumerate(parts):
+        lines.append(f"  subgraph cluster_{n} {{")
+        lines.append(f"    label={dot_string(part.title)}; style=\"rounded\"; color=\"#999999\";")
+        for chapter in part.chapters:
+            lines.append(f"    {names[chapter.id]} [label=\"{label(chapter.title)}\", "
+                         f"URL={dot_string(link('chapters/' + chapter.id))}, "
+                         f"tooltip={dot_string(chapter.title)}, target=\"_top\"];")
+        lines.append("  }")
+    for chapter in (c for p in parts for c in p.chapters):
+        for other in chapter.cited_by:
+            if other in names and other != chapter.id:
+                lines.append(f"  {names[other]} -> {names[chapter.id]};")
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+def part_map_dot(parts: list[MapPart], link: Callable[[str], str]) -> str:
+    """The DOT source of the map of parts: references between parts, counted."""
+    part_of = {c.id: n for n, p in enumerate(parts) for c in p.chapters}
+    counts: Counter[tuple[int, int]] = Counter()
+    for chapter in (c for p in parts for c in p.chapters):
+        for other in chapter.cited_by:
+            if other in part_of and part_of[other] != part_of[chapter.id]:
+                counts[(part_of[other], part_of[chapter.id])] += 1
+    lines = header()
+    for n, part in enumerate(parts):
+        url = f", URL={dot_string(link(part.opener))}, target=\"_top\"" if part.opener else ""
+        lines.append(f"  p{n} [label=\"{label(part.title)}\\n({len(part.chapters)})\", "
+                     f"tooltip={dot_string(part.title)}{url}];")
+    for (a, b), count in sorted(counts.items()):
+        lines.append(f"  p{a} -> p{b} [label=\"{count}\", penwidth={min(1 + count / 4, 5):.2f}];")
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+def header() -> list[str]:
+    return ["digraph book {",
+            f"  graph [rankdir=\"LR\", fontname={dot_string(FONT)}, fontsize=12, nodesep=0.15, "
+            "ranksep=0.4];",
+            f"  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f4f4\", "
+            f"fontname={dot_string(FONT)}, fontsize=10, margin=\"0.08,0.04\"];",
+            "  edge [color=\"#555555\", arrowsize=0.6];"]
+
+
+def map_dot(parts: list[MapPart], link: Callable[[str], str]) -> str:
+    """The map of chapters, or of parts for a book of more than MAX_CHAPTERS chapters."""
+    if sum(len(p.chapters) for p in parts) > MAX_CHAPTERS:
+        return part_map_dot(parts, link)
+    return chapter_map_dot(parts, link)
+
+
+_RENDERED: dict[tuple[str, str], bytes] = {}
+
+
+def run_dot(source: str, fmt: str) -> bytes:
+    """dot -T<fmt> on source (remembered in this process: each builder draws the map once)."""
+    key = (hashlib.sha256(source.encode("utf-8")).hexdigest(), fmt)
+    if key not in _RENDERED:
+        dot = shutil.which("dot")
+        if dot is None:
+            raise OSError("Graphviz's dot is not installed (Debian package graphviz)")
+        done = subprocess.run([dot, f"-T{fmt}"], input=source.encode("utf-8"),
+                              capture_output=True, timeout=DOT_SECONDS, check=False)
+        if done.returncode != 0:
+            raise OSError(f"dot failed: {done.stderr.decode('utf-8', 'replace')[:300]}")
+        _RENDERED[key] = done.stdout
+    return _RENDERED[key]
+
+
+def inline_svg(svg: bytes) -> str:
+    """dot's SVG without its XML declaration, doctype and comments, to put in a page; it fits
+    the page's width."""
+    text = svg.decode("utf-8")
+    text = text[text.index("<svg"):]
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    return re.sub(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"',
+                  r'<svg class="pb-book-map" style="max-width:100%;height:auto" '
+                  r'width="\1pt" height="\2pt"', text, count=1)
+
+
+# ---- Sphinx: the directive, the node, how each edition shows it -----------------------------
+
+
+class book_map(nodes.General, nodes.Element):
+    """Where the map goes; its parts are read from book.json when the page is read."""
+
+
+class BookMapDirective(SphinxDirective):
+    """{pb-book-map}: a line saying how to read the map, then the map."""
+
+    def run(self) -> list[nodes.Node]:
+        path = Path(self.env.srcdir) / BOOK_JSON
+        self.env.note_dependency(str(path))
+        parts = read_map(path)
+        words = words_for(self.config.language or "")
+        big = sum(len(p.chapters) for p in parts) > MAX_CHAPTERS
+        note = words.map_parts_note if big else words.map_note
+        node = book_map()
+        node["parts"] = parts
+        return [nodes.paragraph(note, note), node]
+
+
+def visit_html(self, node: book_map) -> None:
+    """The SVG in the page, each box a link to its chapter (or part) from this page."""
+    builder = self.builder
+    here = builder.current_docname
+
+    def link(docname: str) -> str:
+        return builder.get_relative_uri(here, docname)
+    try:
+        svg = inline_svg(run_dot(map_dot(node["parts"], link), "svg"))
+    except (OSError, subprocess.SubprocessError) as exc:
+        logger.warning("postbook: the map of the book is not drawn: %s", exc,
+                       location=node, type="postbook", subtype="book-map")
+        raise nodes.SkipNode from None
+    self.body.append(f'<div class="pb-book-map">{svg}</div>\n')
+    raise nodes.SkipNode
+
+
+def visit_latex(self, node: book_map) -> None:
+    """A vector PDF of the map (no links: the PDF's contents lead to the chapters), as wide
+    as the text and at most a page high."""
+    try:
+        pdf = run_dot(map_dot(node["parts"], lambda _doc: ""), "pdf")
+    except (OSError, subprocess.SubprocessError) as exc:
+        logger.warning("postbook: the map of the book is not drawn: %s", exc,
+                       location=node, type="postbook", subtype="book-map")
+        raise nodes.SkipNode from None
+    (Path(self.builder.outdir) / "book-map.pdf").write_bytes(pdf)
+    self.body.append("\n\\begin{center}\\includegraphics[width=\\linewidth,height=0.8\\textheight,"
+                     "keepaspectratio]{book-map.pdf}\\end{center}\n")
+    raise nodes.SkipNode
+
+
+def skip(self, node: book_map) -> None:
+    raise nodes.SkipNode
+
+
+def setup(app: Sphinx) -> None:
+    """The directive and the node, with a visitor per edition (text and others: nothing)."""
+    app.add_node(book_map, html=(visit_html, None), latex=(visit_latex, None),
+                 text=(skip, None), man=(skip, None), texinfo=(skip, None))
+    app.add_directive("pb-book-map", BookMapDirective)
