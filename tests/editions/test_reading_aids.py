@@ -46,3 +46,14 @@ def test_every_cited_by_link_resolves_to_the_citing_chapter(sample_html) -> None
         hrefs = [a.get("href") for a in items.iter("a")]
         assert [check_reference(store, page, h) for h in hrefs] == [None] * len(ids), page
         assert [h.split("#")[0] for h in hrefs] == [f"{i}.html" for i in ids], page
+
+
+def test_the_map_links_every_chapter_and_each_link_resolves(sample_html) -> None:
+    store = PageStore(root=sample_html.outdir)
+    tree = parse_page(store.read("map.html"))
+    svg, = find_by_class(tree, "div", "pb-book-map")
+    hrefs = [a.get("{http://www.w3.org/1999/xlink}href") or a.get("xlink:href")
+             for a in svg.iter("a")]
+    chapters = sorted(p.stem for p in (sample_html.book / "chapters").glob("*.md"))
+    assert sorted(h.removeprefix("chapters/").removesuffix(".html") for h in hrefs) == chapters
+    assert [check_reference(store, "map.html", h) for h in hrefs] == [None] * len(hrefs)

@@ -112,7 +112,7 @@ CHINESE = BookWords(
     summary_after="\uff1a",
     part_opener="本部分导读",
     map_title="全书地图",
-    map_note="每个方框是一章\uff0c按部分分组\uff1b箭头从一章指向它引用的那一章。点击方框可打开该章。",
+    map_note="每个方框是一章\uff0c按部分分组\uff1b箭头从一章指向它引用的那一章。",
     map_parts_note="每个方框是一个部分\uff08括号里是章数\uff09\uff1b箭头上的数字是一部分引用另一部分的次数。",
     contents="目录",
     all_chapters="全书目录",
@@ -152,7 +152,7 @@ ENGLISH = BookWords(
     part_opener="About this part",
     map_title="Map of the book",
     map_note="Each box is a chapter, grouped by part; an arrow goes from a chapter to a chapter "
-             "it refers to. Click a box to open its chapter.",
+             "it refers to.",
     map_parts_note="Each box is a part (its number of chapters in brackets); the number on an "
                    "arrow is how often one part refers to the other.",
     contents="Contents",

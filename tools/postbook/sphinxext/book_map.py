@@ -99,7 +99,7 @@ def chapter_map_dot(parts: list[MapPart], link: Callable[[str], str]) -> str:
     """The DOT source of the map of chapters; link(docname) is the URL of a page."""
     names = {c.id: f"n{i}" for i, c in enumerate(c for p in parts for c in p.chapters)}
     lines = header()
-    for n, part in enumerate(parts):
+    for n, part in reversed(list(enumerate(parts))):  # (dot stacks them from the bottom up)
         lines.append(f"  subgraph cluster_{n} {{")
         lines.append(f"    label={dot_string(part.title)}; style=\"rounded\"; color=\"#999999\";")
         for chapter in part.chapters:
@@ -226,7 +226,7 @@ def visit_latex(self, node: book_map) -> None:
                        location=node, type="postbook", subtype="book-map")
         raise nodes.SkipNode from None
     (Path(self.builder.outdir) / "book-map.pdf").write_bytes(pdf)
-    self.body.append("\n\\begin{center}\\includegraphics[width=\\linewidth,height=0.8\\textheight,"
+    self.body.append("\n\\begin{center}\\includegraphics[width=\\linewidth,height=0.6\\textheight,"
                      "keepaspectratio]{book-map.pdf}\\end{center}\n")
     raise nodes.SkipNode
 
