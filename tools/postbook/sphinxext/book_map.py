@@ -225,7 +225,9 @@ def visit_latex(self, node: book_map) -> None:
         logger.warning("postbook: the map of the book is not drawn: %s", exc,
                        location=node, type="postbook", subtype="book-map")
         raise nodes.SkipNode from None
-    (Path(self.builder.outdir) / "book-map.pdf").write_bytes(pdf)
+    target = Path(self.builder.outdir) / "book-map.pdf"
+    if not target.is_file() or target.read_bytes() != pdf:  # (unchanged: latexmk does nothing)
+        target.write_bytes(pdf)
     self.body.append("\n\\begin{center}\\includegraphics[width=\\linewidth,height=0.6\\textheight,"
                      "keepaspectratio]{book-map.pdf}\\end{center}\n")
     raise nodes.SkipNode
