@@ -87,3 +87,18 @@ def test_read_map_takes_parts_chapters_and_references_from_book_json(tmp_path: P
     assert read_map(path) == [MapPart("P", "parts/part-01", (MapChapter("a", "甲", ("b",)),
                                                              MapChapter("b", "b", ())))]
     assert read_map(tmp_path / "none.json") == []
+
+
+def test_without_dot_drawing_is_an_error_the_edition_reports(monkeypatch) -> None:
+    from postbook.sphinxext import book_map
+    monkeypatch.setattr(book_map.shutil, "which", lambda _name: None)
+    with pytest.raises(OSError, match="graphviz"):
+        run_dot("digraph { never_drawn_before }", "svg")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) not installed")
+def test_the_pdf_of_a_map_is_the_same_bytes_in_every_build() -> None:
+    from postbook.sphinxext.book_map import fixed_date
+    pdf = fixed_date(run_dot(chapter_map_dot(small_book(), link), "pdf"))
+    assert b"/CreationDate (D:19700101000000" in pdf
+    assert fixed_date(b"/CreationDate (D:20261207012025Z)") == b"/CreationDate (D:19700101000000Z)"

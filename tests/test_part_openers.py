@@ -79,3 +79,19 @@ def test_parts_intro_and_posts_summary_are_config_keys(tmp_path: Path) -> None:
                     encoding="utf-8")
     config = load_config(path, Reporter(stream=io.StringIO()))
     assert config.parts["系列"].intro == "导言" and config.posts["标题a"].summary == "一句"
+
+
+def test_a_formula_inside_a_link_stays_a_formula_in_the_line() -> None:
+    eps = InlineMath("\\epsilon", "$\\epsilon$")
+    p = post("a", Link([Text("《"), eps, Text("-贪心》")], "", target="b"), Text("很简单。"))
+    assert first_sentence(p) == [Text("《"), eps, Text("-贪心》很简单。")]
+
+
+def test_a_part_named_after_titles_with_formulas_has_its_formulas_typeset() -> None:
+    from postbook.transforms.part_openers import part_title_inlines
+    eps = InlineMath("\\epsilon", "$\\epsilon$")
+    a = post("a")
+    a.title, a.title_inlines = "$\\epsilon$-衰减(一)", [eps, Text("-衰减(一)")]
+    part = Part("$\\epsilon$-衰减", "series", ["a"])
+    assert part_title_inlines(part, {"a": a}) == [eps, Text("-衰减")]
+    assert part_title_inlines(Part("衰减", "series", ["a"]), {"a": a}) == []

@@ -455,6 +455,8 @@ class Part:
     intro: str = ""  # the config's introduction (parts.<title>.intro), shown on its opening page
     summaries: dict[str, list[Inline]] = field(default_factory=dict)  # post id -> its line on
     # that page: the config's summary, else the post's first sentence (transforms.part_openers)
+    title_inlines: list[Inline] = field(default_factory=list)  # the title with its formulas
+    # typeset, when it has one (a series named after titles with formulas); else plain text
 
 
 @dataclass

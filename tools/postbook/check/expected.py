@@ -98,6 +98,8 @@ def expected_post(post: Post, citing: list[Post] | None = None) -> ExpectedPost:
     """The expectations for one transformed post (citing: the posts that refer to it)."""
     texts = [title_text(post)] + [block_text(b) for b in walk_blocks(post.blocks)]
     inline, display = count_math(post)
+    # (its cited-by list links each citing chapter by its title, formulas typeset)
+    inline += sum(type(i) is InlineMath for other in citing or [] for i in other.title_inlines)
     return ExpectedPost(post.id, post.title or "", str(post.source),
                         "\n".join(t for t in texts if t), inline, display, link_titles(post),
                         expected_nodes(post, citing))

@@ -166,6 +166,15 @@ def run_dot(source: str, fmt: str) -> bytes:
     return _RENDERED[key]
 
 
+PDF_DATE = re.compile(rb"/CreationDate \(D:(\d{14})")
+
+
+def fixed_date(pdf: bytes) -> bytes:
+    """The PDF with cairo's creation date (this Graphviz ignores SOURCE_DATE_EPOCH) set to
+    one fixed date of the same length: the same map is the same bytes in every build."""
+    return PDF_DATE.sub(rb"/CreationDate (D:19700101000000", pdf)
+
+
 def inline_svg(svg: bytes) -> str:
     """dot's SVG without its XML declaration, doctype and comments, to put in a page; it fits
     the page's width."""
@@ -220,7 +229,7 @@ def visit_latex(self, node: book_map) -> None:
     """A vector PDF of the map (no links: the PDF's contents lead to the chapters), as wide
     as the text and at most a page high."""
     try:
-        pdf = run_dot(map_dot(node["parts"], lambda _doc: ""), "pdf")
+        pdf = fixed_date(run_dot(map_dot(node["parts"], lambda _doc: ""), "pdf"))
     except (OSError, subprocess.SubprocessError) as exc:
         logger.warning("postbook: the map of the book is not drawn: %s", exc,
                        location=node, type="postbook", subtype="book-map")

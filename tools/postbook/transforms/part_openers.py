@@ -13,8 +13,8 @@ import re
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
-from ..model import (Book, Inline, InlineMath, Note, Paragraph, Post, Text, joined, plain_text,
-                     walk_blocks)
+from ..model import (CONTAINERS, Book, Cite, Inline, InlineMath, Note, Paragraph, Part, Post,
+                     PostRef, Text, joined, plain_text, walk_blocks)
 from .text_keys import normalise_title
 
 MAX_CHARS = 80  # a line's length at most (characters of text and formulas as written)
@@ -32,15 +32,45 @@ def first_sentence(post: Post) -> list[Inline]:
 
 
 def _flat(inlines: list[Inline]) -> list[Inline]:
-    """Text and formulas only: every other inline as its plain text (links, emphasis, notes'
-    references dropped with their markup: one line of a list)."""
+    """Text and formulas only: links and emphasis as what they hold, a 《title》 as its text,
+    notes' references dropped (one line of a list has no markup of its own)."""
     out: list[Inline] = []
     for inline in inlines:
         if isinstance(inline, InlineMath):
             out.append(inline)
+        elif isinstance(inline, CONTAINERS):
+            out += _flat(inline.children)
+        elif isinstance(inline, (PostRef, Cite)):
+            out.append(Text(f"《{inline.title}》"))
         elif not isinstance(inline, Note):
             out.append(Text(plain_text([inline]).replace("\n", " ")))
     return joined(out)
+
+
+def part_title_inlines(part: Part, posts: dict[str, Post]) -> list[Inline]:
+    """A part title with a formula ($\\epsilon$-衰减, a series named after its titles), its
+    formulas as a member's title has them (typeset, as transforms.math made them); [] else."""
+    if "$" not in part.title and "\\" not in part.title:
+        return []
+    for post in (posts[i] for i in part.post_ids if i in posts):
+        if post.title_inlines and (post.title or "").startswith(part.title):
+            return _prefix(post.title_inlines, len(part.title))
+    return []
+
+
+def _prefix(inlines: list[Inline], length: int) -> list[Inline]:
+    """The inlines that say the first `length` characters of their plain text (a formula whole
+    or not at all)."""
+    out: list[Inline] = []
+    for inline in inlines:
+        text = plain_text([inline])
+        if len(text) > length:
+            if isinstance(inline, Text) and length:
+                out.append(Text(text[:length]))
+            break
+        out.append(inline)
+        length -= len(text)
+    return out
 
 
 def _sentence(inlines: list[Inline]) -> list[Inline]:
@@ -94,4 +124,5 @@ def fill_part_openers(book: Book, config: BookConfig, report: Reporter) -> Book:
         part.intro = (settings.intro or "").strip() if settings else ""
         part.summaries = {i: [Text(given[i])] if i in given else first_sentence(posts[i])
                           for i in part.post_ids if i in posts}
+        part.title_inlines = part_title_inlines(part, posts)
     return book

@@ -52,7 +52,10 @@ def render_part_opener(part: Part, posts: dict[str, Post], words: BookWords) -> 
     """A part's opening page: its title, its dates and size, the config's introduction, then
     each chapter linked with its line (the post's first sentence, or the config's)."""
     members = [posts[i] for i in part.post_ids if i in posts]
-    lines = [f"# {escape_myst_line(part.title)}", escape_myst_line(part_facts(members, words))]
+    title = escape_myst_line(part.title)
+    if part.title_inlines and members:  # (its formulas typeset, as in its chapters' titles)
+        title = one_line(trimmed(render_inlines(part.title_inlines, Chapter(members[0], words))))
+    lines = [f"# {title}", escape_myst_line(part_facts(members, words))]
     lines += [escape_myst(p) for p in re.split(r"\n\s*\n", part.intro) if p.strip()]
     items = []
     for post in members:
