@@ -102,3 +102,11 @@ def test_the_pdf_of_a_map_is_the_same_bytes_in_every_build() -> None:
     pdf = fixed_date(run_dot(chapter_map_dot(small_book(), link), "pdf"))
     assert b"/CreationDate (D:19700101000000" in pdf
     assert fixed_date(b"/CreationDate (D:20261207012025Z)") == b"/CreationDate (D:19700101000000Z)"
+
+
+def test_a_title_with_a_formula_reads_as_text_in_the_map(tmp_path: Path) -> None:
+    path = tmp_path / "book.json"
+    path.write_text(json.dumps({"parts": [{"title": "$\\epsilon$-衰减", "chapters": [
+        {"id": "a", "title": "$\\epsilon$-贪心算法"}]}]}), encoding="utf-8")
+    part, = read_map(path)
+    assert (part.title, part.chapters[0].title) == ("ε-衰减", "ε-贪心算法")

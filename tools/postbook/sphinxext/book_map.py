@@ -28,6 +28,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..language import words_for
 from .bookinfo import BOOK_JSON
+from .title_text import caption_text
 
 logger = logging.getLogger(__name__)
 MAX_CHAPTERS = 60  # above this, parts only
@@ -59,11 +60,17 @@ def read_map(book_json: Path) -> list[MapPart]:
     data = json.loads(book_json.read_text(encoding="utf-8"))
     parts = []
     for n, part in enumerate(data.get("parts", []), 1):
-        chapters = tuple(MapChapter(str(c.get("id", "")), str(c.get("title") or c.get("id", "")),
+        chapters = tuple(MapChapter(str(c.get("id", "")), readable(c.get("title") or c.get("id")),
                                     tuple(map(str, c.get("cited_by", []))))
                          for c in part.get("chapters", []))
-        parts.append(MapPart(str(part.get("title", "")), str(part.get("opener", "")), chapters))
+        parts.append(MapPart(readable(part.get("title")), str(part.get("opener", "")), chapters))
     return parts
+
+
+def readable(title: object) -> str:
+    """A title as the map shows it: text, its formulas as text that reads well (ε-贪心算法:
+    nothing typesets a box's label)."""
+    return caption_text(str(title or ""))
 
 
 def dot_string(text: str) -> str:
