@@ -1,6 +1,7 @@
 # Postbook: convert the blog posts into book/, then build the editions with Sphinx.
 #   make all        HTML + LaTeX PDF + EPUB + TeX-free PDF (the PDFs and EPUB linked from the HTML)
 #   make html | latexpdf | epub | pdf | livehtml | check | test | clean | convert
+#   make printpdf (the print PDF: two-sided, black links) | cover (its print-on-demand cover)
 #   make fetch URL=https://blog.example.org/ POSTS=blog   (a blog you own, onto your disk)
 POSTS ?= sample-posts
 BOOK ?= book
@@ -17,15 +18,16 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX := _static/mathjax/tex-svg-full.js
 DOWNLOADS := $(BUILD)/html/_downloads
 
-.PHONY: all html latexpdf epub pdf livehtml check clean test convert vendor fetch $(VENV)
+.PHONY: all html latexpdf printpdf cover epub pdf livehtml check clean test convert vendor fetch $(VENV)
 
 # Installs Debian packages (as root) and the pinned Python deps; a quick check when all is there.
 $(VENV):
 	tools/bootstrap.sh
 
 # The converter rewrites only files whose content changed, so running it every time is cheap.
+# CONFIG=print.yaml: another config than the one in POSTS (a page size, a cover...)
 convert: $(VENV)
-	$(POSTBOOK) convert $(POSTS) --out $(BOOK)
+	$(POSTBOOK) convert $(POSTS) --out $(BOOK)$(if $(CONFIG), --config $(CONFIG))
 
 # MathJax 3 for the offline HTML: one self-contained bundle from the npm registry.
 vendor: $(MATHJAX)
@@ -43,7 +45,20 @@ latexpdf: $(VENV) convert
 	$(SPHINX) -b latex -d $(BUILD)/doctrees/latex $(BOOK) $(BUILD)/latex
 	cd $(BUILD)/latex && latexmk -xelatex -interaction=nonstopmode -halt-on-error book.tex \
 	  > latexmk.out 2>&1 || { tail -n 40 latexmk.out; exit 1; }
-	$(PYTHON) -m postbook.sphinxext.latex_log $(BUILD)/latex/book.log
+	$(PYTHON) -m postbook.tex.log $(BUILD)/latex/book.log
+
+# The print PDF: the same book two-sided (inner and outer margins, chapters on right-hand pages),
+# links black, URLs as footnotes; then its cover at the trim size plus bleed, the spine as thick
+# as the print PDF's pages on the config's paper.
+PRINT := $(BUILD)/print
+printpdf: $(VENV) convert
+	$(SPHINX) -b latex -D postbook_pdf=print -d $(BUILD)/doctrees/print $(BOOK) $(PRINT)
+	cd $(PRINT) && latexmk -xelatex -interaction=nonstopmode -halt-on-error book-print.tex \
+	  > latexmk.out 2>&1 || { tail -n 40 latexmk.out; exit 1; }
+	$(PYTHON) -m postbook.tex.log $(PRINT)/book-print.log
+
+cover: printpdf
+	$(PYTHON) -m postbook.press.cover --book $(BOOK) --pdf $(PRINT)/book-print.pdf --out $(PRINT)/cover.pdf
 
 epub: $(VENV) convert
 	$(SPHINX) -b epub -d $(BUILD)/doctrees/epub $(BOOK) $(BUILD)/epub
@@ -66,7 +81,7 @@ livehtml: $(VENV) $(MATHJAX)
 # Compare every built edition with the posts, run the validators (after `make all`);
 # prints a table per post and edition, writes $(BUILD)/check.json, fails when a threshold is missed.
 check: $(VENV)
-	$(POSTBOOK) check $(POSTS) --book $(BOOK) --build $(BUILD)
+	$(POSTBOOK) check $(POSTS) --book $(BOOK) --build $(BUILD)$(if $(CONFIG), --config $(CONFIG))
 
 # Bring a blog you own onto your disk: its posts' pages and images into $(POSTS), politely (robots.txt,
 # one request at a time, a pause between) and resumably (run it again after a stop or a week);

@@ -66,6 +66,9 @@ html_theme_options = {
     "use_download_button": False,
     "use_fullscreen_button": False,
     "use_repository_button": False,
+    # a link that shows its URL shows all of it: the theme wrote "fatedier/frp" for
+    # https://github.com/fatedier/frp/releases (the reader lost the address; check counted it)
+    "shorten_urls": False,
 }
 # light or dark as the reader's system says; unset, the theme logs an error on every page
 # ("Got invalid theme mode") before it falls back to the same

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,10 +153,12 @@ def edit_title(archive: Path) -> tuple[str, str]:
 
 
 def chapter_file(book: Path, title: str) -> str | None:
-    """The chapter (chapters/<id>.md) whose front matter has this title."""
+    """The chapter (chapters/<id>.md) whose front matter has this title (full-width and ASCII
+    punctuation alike: a Chinese book prints 系列(三):标题 as 系列（三）：标题)."""
+    title = unicodedata.normalize("NFKC", title)
     needle = re.compile(r"^title: ['\"]?" + re.escape(title) + r"['\"]?$", re.M)
     for path in sorted((book / "chapters").glob("*.md")):
-        head = path.read_text(encoding="utf-8")[:2000]
+        head = unicodedata.normalize("NFKC", path.read_text(encoding="utf-8")[:2000])
         if needle.search(head):
             return path.relative_to(book).as_posix()
     return None

@@ -215,7 +215,9 @@ def _rebuild(args: argparse.Namespace, tree: Tree, name: str) -> dict:
     html_pages = [p for p in rewritten if p.endswith(".html")]
     return {"convert": convert.as_dict(), "html": html.as_dict(),
             "seconds": round(convert.seconds + html.seconds, 3),
-            "chapters_written": changed(before_md, mtimes(tree.book, ".md")),
+            # (the converter's report, _postbook/report.md, is no Sphinx source)
+            "chapters_written": [p for p in changed(before_md, mtimes(tree.book, ".md"))
+                                 if not p.startswith("_postbook/")],
             "html_rewritten": len(html_pages), "html_pages": html_pages[:50],
             "other_files_rewritten": [p for p in rewritten if not p.endswith(".html")][:50]}
 

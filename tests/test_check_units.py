@@ -11,7 +11,7 @@ import pytest
 from postbook.check import compare
 from postbook.check.compare import coverage, missing_titles, stray_tex
 from postbook.check.expected import read_expected
-from postbook.check.formula_compile import TimeBudget, compile_batch, compile_formulas
+from postbook.tex.compile import TimeBudget, compile_batch, compile_formulas
 from postbook.check.latex_edition import tex_chapters
 from postbook.check.links import PageStore, broken_links, parse_page
 from postbook.check.pdftext import Position, Word, split_chapters

@@ -42,9 +42,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     found: list[str] = []
     real = readers.read_data
 
-    def spy(data, source_name, report, force_format=None):
+    def spy(data, source_name, report, *args):
         found.append(source_name)
-        return real(data, source_name, report, force_format)
+        return real(data, source_name, report, *args)
     monkeypatch.setattr(cache, "read_data", spy)
     cache._MEMORY.clear()
     return found

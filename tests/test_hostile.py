@@ -282,7 +282,7 @@ def test_a_second_run_on_the_corpus_changes_nothing(hostile) -> None:
                                  r"a^$^5c", r"x^\left^5c"])
 def test_a_removal_never_joins_up_a_caret_escape(tex: str) -> None:
     """^^5c is a backslash to TeX: removing what sat between two carets must not make one."""
-    from postbook.transforms.tex_sanitize import sanitise_formula
+    from postbook.tex.sanitize import sanitise_formula
     result = sanitise_formula(tex, inline=True)
     assert result.tex is None or "^^" not in result.tex, result
     assert result.problems
@@ -290,7 +290,7 @@ def test_a_removal_never_joins_up_a_caret_escape(tex: str) -> None:
 
 def test_a_huge_column_repeat_is_kept_as_text() -> None:
     """\\begin{array}{*{99999999}{c}} keeps XeLaTeX busy for hours: not passed on."""
-    from postbook.transforms.tex_sanitize import sanitise_formula
+    from postbook.tex.sanitize import sanitise_formula
     result = sanitise_formula(r"\begin{array}{*{99999999}{c}}a\end{array}", inline=False)
     assert result.tex is None and [c for c, _ in result.problems] == ["math.too-large"]
     assert sanitise_formula(r"\begin{array}{*{3}{c}}a&b&c\end{array}", inline=False).tex

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from postbook.sphinxext.latex_log import find_problems
+from postbook.tex.log import find_problems
 
 from .editions.support import (CHROMIUM, ROOT, TOOLS, ensure_mathjax, pdffonts, pdftotext,
                                require_tools, run_latexmk, run_sphinx, squeeze)

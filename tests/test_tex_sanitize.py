@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from postbook.transforms.tex_sanitize import Sanitised, braces_balanced, sanitise_formula
+from postbook.tex.sanitize import Sanitised, braces_balanced, sanitise_formula
 
 from .hostile.convert import convert
 

@@ -104,7 +104,7 @@ def test_a_backtracking_series_pattern_is_stopped_and_ignored() -> None:
 def test_unicode_in_a_formula_is_math_or_text(tex: str, safe: str) -> None:
     """LaTeX's math fonts have no ≤ or α: symbols become their commands, the rest \\text{}
     (inside \\text{} everything stays as written)."""
-    from postbook.transforms.tex_sanitize import sanitise_formula
+    from postbook.tex.sanitize import sanitise_formula
     assert sanitise_formula(tex, inline=True).tex == safe
 
 
@@ -116,7 +116,7 @@ def test_unicode_in_a_formula_is_math_or_text(tex: str, safe: str) -> None:
 ])
 def test_commands_mathjax_and_latex_both_know_are_kept(tex: str, safe: str) -> None:
     """They were written as operator names ("boxplus", "rm d") in every edition."""
-    from postbook.transforms.tex_sanitize import sanitise_formula
+    from postbook.tex.sanitize import sanitise_formula
     result = sanitise_formula(tex, inline=True)
     assert (result.tex, result.problems) == (safe, [])
 
@@ -127,7 +127,7 @@ def test_commands_mathjax_and_latex_both_know_are_kept(tex: str, safe: str) -> N
 ])
 def test_nested_column_repeats_multiply(preamble: str, columns: int) -> None:
     """*{100}{*{100}{*{100}{c}}} passed as 100 columns; LaTeX then ran for ten minutes."""
-    from postbook.transforms.tex_sanitize import MAX_REPEAT, column_repeats, sanitise_formula
+    from postbook.tex.sanitize import MAX_REPEAT, column_repeats, sanitise_formula
     tex = "\\begin{array}{" + preamble + "}x\\end{array}"
     assert column_repeats(tex) == columns or (columns > MAX_REPEAT < column_repeats(tex))
     assert (sanitise_formula(tex, inline=False).tex is None) == (columns > MAX_REPEAT)
@@ -137,7 +137,7 @@ def _math_pieces(raw: str) -> list:
     """The formulas of a paragraph as the reader finds and the math transform prepares them."""
     from postbook.model import DisplayMath, EqRef, InlineMath, SourceRef
     from postbook.readers.inline_scan import Piece, TextScanner
-    from postbook.transforms.math import PreparedPiece, prepare, split_rows
+    from postbook.tex.prepare import PreparedPiece, prepare, split_rows
     out = []
     for block in TextScanner(Reporter(quiet=True)).blocks(raw, SourceRef("t", 1)):
         if isinstance(block, DisplayMath):
@@ -194,14 +194,14 @@ def test_labels_that_must_share_one_number_are_reported() -> None:
 ])
 def test_explicit_spacing_is_a_thin_space_not_its_dimension_as_text(tex: str, safe: str) -> None:
     """\\kern was removed as forbidden and left "2pt" printed in the formula."""
-    from postbook.transforms.tex_sanitize import sanitise_formula
+    from postbook.tex.sanitize import sanitise_formula
     result = sanitise_formula(tex, inline=True)
     assert result.tex == safe and [c for c, _m in result.problems] == ["math.normalised"]
 
 
 def test_a_row_of_thousands_of_columns_is_kept_as_text() -> None:
     """A 5,000-column matrix made XeLaTeX crash (segmentation fault): no PDF at all."""
-    from postbook.transforms.tex_sanitize import MAX_COLUMNS, sanitise_formula
+    from postbook.tex.sanitize import MAX_COLUMNS, sanitise_formula
     wide = "\\begin{matrix}" + "&".join(["x"] * 5000) + "\\end{matrix}"
     assert [c for c, _m in sanitise_formula(wide, inline=False).problems] == ["math.too-large"]
     fits = "\\begin{matrix}" + "&".join(["x"] * MAX_COLUMNS) + "\\\\" + "&".join(["y"] * 3) + "\\end{matrix}"

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from postbook.sphinxext.latex_log import find_problems
+from postbook.tex.log import find_problems
 
 from .support import book_json, chapters, pdffonts, pdftotext, squeeze
 

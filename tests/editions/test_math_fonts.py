@@ -23,7 +23,7 @@ STYLED_GREEK = [r"\mathbf{\Sigma}", r"\mathbf{\Phi}", r"\boldsymbol{\Sigma}^{-1}
 
 def test_styled_greek_compiles_alone_in_the_gate_and_the_check() -> None:
     """The gate printed every one as its TeX source ("Missing character: There is no ^^F")."""
-    from postbook.check.formula_compile import PREAMBLE, compile_formulas
+    from postbook.tex.compile import PREAMBLE, compile_formulas
     from postbook.sphinxext.formula_gate import gate_preamble
 
     require_tools("xelatex")

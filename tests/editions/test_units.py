@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from docutils import nodes
 
-from postbook.sphinxext import latex_log
+from postbook.tex import log as latex_log
 from postbook.sphinxext.bookinfo import bcp47_language, sphinx_language
 from postbook.sphinxext.mathml import tex_to_mathml
 from postbook.sphinxext.search_words import title_words

@@ -94,3 +94,11 @@ def test_no_script_of_a_post_reaches_a_chapter(sample_only) -> None:
     chapters = "".join(p.read_text(encoding="utf-8") for p in (sample_only / "chapters").glob("*.md"))
     assert "alert(" not in chapters and "javascript" not in chapters
     assert "一键运行" in chapters  # (the link's text is kept)
+
+
+def test_a_link_that_shows_its_url_shows_all_of_it(sample_only, html_edition) -> None:
+    """The theme wrote "python/cpython" for a link to https://github.com/python/cpython/releases
+    that shows its address (seen on a real blog: check counted the address's words missing)."""
+    url = "https://github.com/python/cpython/releases"
+    page = html_edition.outdir / "chapters" / f"{chapter_id(sample_only)}.html"
+    assert f'href="{url}">{url}</a>' in page.read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ import yaml
 
 from .diagnostics import Diagnostic, Reporter
 from .model import PostDate, SourceRef
+from .press.sizes import PAGE_SIZES, page_size_name
 
 CONFIG_NAMES = ("postbook.yaml", "postbook.yml", "postbook.toml")
 REGEX_PREFIX = "re:"
@@ -80,6 +81,21 @@ class SeriesRule:
 
 
 @dataclass
+class CoverConfig:
+    """cover: the print-on-demand cover (`make cover`) and the EPUB's."""
+
+    image: Path | None = field(default=None, metadata={
+        "help": "a PNG or JPEG for the front (relative to the config file); without it a "
+                "generated design"})
+    blurb: str | None = field(default=None, metadata={"help": "the text on the back cover"})
+    paper_thickness: float = field(default=0.1, metadata={
+        "help": "the thickness of one sheet (two pages) of the printer's paper, in mm: the "
+                "spine is sheets x this"})
+    bleed: float = field(default=3.0, metadata={
+        "help": "the bleed around the cover the printer asks for, in mm"})
+
+
+@dataclass
 class BookConfig:
     """Everything the user can set about the book; BookConfig() is the defaults (no file)."""
 
@@ -119,6 +135,18 @@ class BookConfig:
     site_url: str | None = field(default=None, metadata={
         "help": "the blog's address (https://...): a relative link that names no post of the "
                 "book links there"})
+    page_size: str = field(default="a4", metadata={
+        "help": "the LaTeX PDFs' trim size: a4, a5, b5, 16k (16开, 185 x 260 mm), 6x9 (inches)"})
+    license: str | None = field(default=None, metadata={
+        "help": "the licence the book is published under, printed on the colophon page"})
+    preface: str | None = field(default=None, metadata={
+        "help": "a preface printed before the first part of the PDFs (paragraphs apart by "
+                "blank lines)"})
+    cover: CoverConfig = field(default_factory=CoverConfig, metadata={
+        "help": "the cover: image, blurb, paper_thickness, bleed"})
+    cjk_punctuation: bool | None = field(default=None, metadata={
+        "help": "true: in a Chinese book, set ASCII , : ; ? ! ( ) between CJK characters "
+                "full-width (，：；？！（）) in every edition (default: off)"})
     path: str | None = field(default=None, metadata={"help": "the file this was read from"})
     locations: dict[KeyPath, SourceRef] = field(default_factory=dict, repr=False, compare=False)
 
@@ -472,6 +500,34 @@ def _post_url(check: _Checker, value: Any, path: KeyPath) -> str | None:
     return text.strip()
 
 
+def _page_size(check: _Checker, value: Any, path: KeyPath) -> str | None:
+    text = _text(check, value, path)
+    if text is not None and page_size_name(text) is None:
+        check.value_error(path, f"{_dotted(path)} must be one of {', '.join(PAGE_SIZES)}, "
+                          f"not {text!r}")
+        return None
+    return None if text is None else page_size_name(text)
+
+
+def _millimetres(low: float, high: float) -> Field:
+    """A length in mm between low and high."""
+    def check_length(check: _Checker, value: Any, path: KeyPath) -> float | None:
+        number = _number(check, value, path)
+        if number is not None and not low <= number <= high:
+            check.value_error(path, f"{_dotted(path)} must be between {low} and {high} mm, "
+                              f"not {number:g}")
+            return None
+        return number
+    return check_length
+
+
+def _cover(check: _Checker, value: Any, path: KeyPath) -> CoverConfig | None:
+    if check.typed(value, path, (dict,), "a mapping (image, blurb, paper_thickness, "
+                   "bleed)") is None:
+        return None
+    return CoverConfig(**_fields(check, value, path, COVER_FIELDS))
+
+
 def _image_size(check: _Checker, value: Any, path: KeyPath) -> int | None:
     number = check.typed(value, path, (int,), "an integer")
     if number is not None and not 100 <= number <= 20000:
@@ -555,8 +611,12 @@ TOP_LEVEL: dict[str, Field] = {
     "series": _series, "posts": _posts, "exclude": _texts,
     "min_series_posts": _min_posts, "excerpt_note": _text, "site_url": _site_url,
     "fetch_images": _flag, "image_max_size": _image_size, "parts_by": _parts_by,
-    "post_url": _post_url, "parts": _parts,
+    "post_url": _post_url, "page_size": _page_size, "license": _text, "preface": _text,
+    "cover": _cover, "cjk_punctuation": _flag, "parts": _parts,
 }
+COVER_FIELDS: dict[str, Field] = {"image": _text, "blurb": _text,
+                                  "paper_thickness": _millimetres(0.02, 1.0),
+                                  "bleed": _millimetres(0.0, 10.0)}
 SERIES_FIELDS: dict[str, Field] = {"name": _text, "match": _text, "posts": _texts, "rename": _text}
 POST_FIELDS: dict[str, Field] = {"title": _text, "date": _date, "exclude": _flag,
                                  "series": _text, "series_index": _number, "summary": _text}
@@ -571,8 +631,25 @@ def _build(where: _Located, data: Any, path: Path, report: Reporter) -> BookConf
         raise ConfigError("\n".join(d.format() for d in check.errors), check.errors)
     if "bibliography" in values:
         values["bibliography"] = _bibliography(path, values["bibliography"], where, report)
+    if "cover" in values and values["cover"].image is not None:
+        values["cover"].image = _cover_image(path, str(values["cover"].image), where, report)
     locations = {key: where.ref(key) for key in where.lines}
     return BookConfig(**values, path=where.path, locations=locations)
+
+
+def _cover_image(config_path: Path, value: str, where: _Located, report: Reporter) -> Path | None:
+    """The cover image, when it is a file inside the config's folder (else a warning, and the
+    cover is the generated design)."""
+    image = config_path.parent / value
+    if not image.resolve().is_relative_to(config_path.parent.resolve()):
+        problem = "is outside the config's folder; not read (copy it there)"
+    elif not image.is_file():
+        problem = "is not a file"
+    else:
+        return image
+    report.warning("config.cover-image", f"cover image {value} {problem}: the cover is the "
+                   "generated design", where.ref(("cover", "image")))
+    return None
 
 
 def _bibliography(config_path: Path, value: str, where: _Located,

@@ -68,6 +68,10 @@ class BookWords:
     guide_cover: str  # ...and for the cover
     latex_cjk: str  # the LaTeX package that sets CJK text (fonts: latex_style)
     latex_page_ref: str  # a page reference in the LaTeX PDF (%s: the label)
+    preface: str  # the title of the config's preface (LaTeX PDFs)
+    colophon_license: str  # on the colophon page: {license}
+    colophon_blog: str  # ...the blog's address: {url}
+    colophon_made: str  # ...when and with what the book was made: {date}, {version}
 
     def date(self, month: int, day: int, year: int | None, inferred: bool = False) -> str:
         """A post's date as this language writes it."""
@@ -122,6 +126,10 @@ CHINESE = BookWords(
     guide_cover="封面",
     latex_cjk=r"\usepackage[scheme=chinese,fontset=none,heading=true]{ctex}",  # 第一章, 目录, 图
     latex_page_ref=r"第~\pageref*{%s}~页",
+    preface="前言",
+    colophon_license="许可\uff1a{license}",
+    colophon_blog="博客\uff1a{url}",
+    colophon_made="{date}由 Postbook {version} 排版",
 )
 
 ENGLISH = BookWords(
@@ -163,6 +171,10 @@ ENGLISH = BookWords(
     guide_cover="Cover",
     latex_cjk=r"\usepackage{xeCJK}",  # CJK characters in the text, LaTeX's English names
     latex_page_ref=r"page~\pageref*{%s}",
+    preface="Preface",
+    colophon_license="Licence: {license}",
+    colophon_blog="Blog: {url}",
+    colophon_made="Typeset with Postbook {version}, {date}",
 )
 
 

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from .config import BookConfig
 from .diagnostics import Reporter
 from .model import Book, SourceRef
-from .readers import MAX_DEPTH, input_files, read_file, saved_page_folders, skipped_links, walk
+from .press.settings import print_settings
+from .readers import (MAX_DEPTH, input_files, read_file, saved_page_folders, site_prefix,
+                      skipped_links, walk)
 from .transforms import run_transforms
 from .writers import WriteStats, write_book
 from .writers.output import OutputError
@@ -55,11 +57,13 @@ def read_all(options: ConvertOptions, report: Reporter, show: Callable[[str], No
                 fetch_images=options.fetch_images)
     step = max(1, len(files) // 10)
     read = cache.read if cache is not None else read_file
+    site = site_prefix(base)
     for n, path in enumerate(files, 1):
+        name = path.relative_to(base).as_posix()
         if n == 1 or n % step == 0 or n == len(files):
-            show(f"reading [{n}/{len(files)}] {path.relative_to(base).as_posix()}")
-        posts, record = read(path, path.relative_to(base).as_posix(), report,
-                             options.force_format)
+            show(f"reading [{n}/{len(files)}] {name}")
+        posts, record = read(path, name, report, options.force_format,
+                             site + name if site else "")
         book.posts.extend(posts)
         book.files.append(record)
     if not files:
@@ -166,9 +170,11 @@ def write_safely(book: Book, options: ConvertOptions, config: BookConfig,
                  report: Reporter) -> WriteStats:
     """write_book, with a refused path or a failed write reported as an error (not a traceback)."""
     where = SourceRef(str(options.out), 1)
+    printing, print_files = print_settings(config, report)
     try:
         return write_book(book, options.out, report, force=options.force,
-                          excerpt_note=getattr(config, "excerpt_note", None))
+                          excerpt_note=getattr(config, "excerpt_note", None),
+                          printing=printing, print_files=print_files)
     except OutputError as exc:
         report.error("output.unsafe", f"{exc}; nothing written", where)
     except OSError as exc:

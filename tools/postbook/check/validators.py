@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from ..sphinxext.latex_log import find_problems
-from .formula_compile import TexError, compile_formulas, xelatex_available
+from ..tex.log import find_problems
+from ..tex.compile import TexError, compile_formulas, xelatex_available
 from .latex_edition import TexChapter
 from .raw_math import RawFormula
 from .results import EditionText, Problem, Validation

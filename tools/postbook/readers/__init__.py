@@ -29,7 +29,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 BOOK_MARKER = ("_postbook", "manifest.json")  # in a book the converter wrote (writers.output)
 # a reader's warning that it refused the whole file (said instead of reader.no-posts) -> why
 REFUSALS = {"reader.xml-malformed": "not well-formed XML", "reader.xml-entities": "XML entities",
-            "reader.draft": "a draft"}
+            "reader.draft": "a draft", "reader.site-page": "a page of the site"}
 
 
 def detect_format(text: str) -> str | None:
@@ -40,12 +40,14 @@ def detect_format(text: str) -> str | None:
 
 
 def read_file(path: Path, source_name: str, report: Reporter,
-              force_format: str | None = None) -> tuple[list[Post], FileRecord]:
-    """Decode one file, pick its reader, parse it; problems are reported, never raised."""
+              force_format: str | None = None, site_name: str = "") -> tuple[list[Post], FileRecord]:
+    """Decode one file, pick its reader, parse it; problems are reported, never raised.
+    site_name: the file's path in its blog when the posts folder is a blog's _posts (see
+    site_prefix): Markdown engines are told apart by it."""
     data = read_bytes(path, source_name, report)
     if isinstance(data, FileRecord):
         return [], data
-    return read_data(data, source_name, report, force_format)
+    return read_data(data, source_name, report, force_format, site_name)
 
 
 def read_bytes(path: Path, source_name: str, report: Reporter) -> bytes | FileRecord:
@@ -63,8 +65,8 @@ def read_bytes(path: Path, source_name: str, report: Reporter) -> bytes | FileRe
         return FileRecord(source_name, "?", "?", 0, skipped="unreadable")
 
 
-def read_data(data: bytes, source_name: str, report: Reporter,
-              force_format: str | None = None) -> tuple[list[Post], FileRecord]:
+def read_data(data: bytes, source_name: str, report: Reporter, force_format: str | None = None,
+              site_name: str = "") -> tuple[list[Post], FileRecord]:
     """The posts of one file's bytes (read_file after the file is read)."""
     where = SourceRef(source_name, 1)
     decoded = decoding.decode(data, source_name, report)
@@ -77,7 +79,10 @@ def read_data(data: bytes, source_name: str, report: Reporter,
                        "no reader recognises this file (empty, or only page chrome); skipped", where)
         return [], FileRecord(source_name, "?", encoding, 0, skipped="unknown format")
     said = len(report.diagnostics)
-    posts = READERS[fmt].parse(text, source_name, report)
+    if fmt == "markdown" and site_name:  # (only Markdown has engines that differ by folder)
+        posts = READERS[fmt].parse(text, source_name, report, site_name=site_name)
+    else:
+        posts = READERS[fmt].parse(text, source_name, report)
     for post in posts:
         post.reader = fmt
     refused = next((d.code for d in report.diagnostics[said:] if d.code in REFUSALS), None)
@@ -85,6 +90,20 @@ def read_data(data: bytes, source_name: str, report: Reporter,
         report.warning("reader.no-posts", f"read as {fmt} but found no posts; skipped", where)
     return posts, FileRecord(source_name, fmt, encoding, len(posts),
                              skipped=REFUSALS[refused] if refused and not posts else None)
+
+
+def site_prefix(base: Path) -> str:
+    """Where the posts folder sits in its blog when it is (or lies in) a `_posts` folder:
+    "blog/_posts/" (Jekyll), "source/_posts/" (Hexo); else "". Source names are relative to the
+    posts folder, so a user who points at _posts itself would hide which engine wrote it."""
+    try:
+        resolved = base.resolve()
+    except (OSError, RuntimeError):
+        return ""
+    for folder in (resolved, *list(resolved.parents)[:3]):
+        if folder.name == "_posts":
+            return f"{folder.parent.name}/{resolved.relative_to(folder.parent).as_posix()}/"
+    return ""
 
 
 def input_files(posts_dir: Path) -> list[Path]:

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from ..diagnostics import Reporter
 from ..model import Block, Heading, SourceRef
+from ..tex.environments import ENV_ALTERNATION
 from .inline_scan import TextScanner
 
 MAX_MATH_LINES = 40  # a display formula left open longer than this is reported, not swallowed
@@ -29,8 +30,7 @@ READ_MORE = re.compile(r"(?:点击)?(?:阅读全文|继续阅读|查看全文)\s
                        r"|Read more\s*(?:\.{2,}|\u2026|»|>>|→)?", re.I)
 _PAGE_WORD = r"上一页|下一页|前一页|后一页|首页|末页|尾页|上页|下页|第\s*\d+\s*页|共\s*\d+\s*页"
 _PAGE_TOKEN = re.compile(_PAGE_WORD + r"|«|»|‹|›|<<?|>>?|\u2026|\.{3}|\d+")
-_DISPLAY_ENV = re.compile(
-    r"\\(begin|end)\{(?:equation|align|gather|multline|eqnarray|flalign|alignat|displaymath)\*?\}")
+_DISPLAY_ENV = re.compile(r"\\(begin|end)\{(?:" + ENV_ALTERNATION + r")\*?\}")
 
 
 class SourceLine(NamedTuple):
@@ -282,3 +282,16 @@ def _is_guessed_heading(texts: list[str], i: int) -> bool:
     before = texts[i - 1] if i > 0 else None
     after = texts[i + 1] if i + 1 < len(texts) else None
     return text != before and text != after
+
+
+def section_levels(blocks: list[Block]) -> list[Block]:
+    """Headings as sections of the chapter: the highest level in the post is 2, and none is
+    more than one below the one before it (Sphinx needs a section before a subsection)."""
+    headings = [b for b in blocks if isinstance(b, Heading)]
+    if headings:
+        shift = min(h.level for h in headings) - 2
+        previous = 1
+        for heading in headings:
+            heading.level = min(heading.level - shift, previous + 1, 6)
+            previous = heading.level
+    return blocks

@@ -25,7 +25,7 @@ from pathlib import Path
 from .. import __version__
 from ..diagnostics import Diagnostic, Reporter
 from ..model import FileRecord, Post
-from ..transforms.math import formula_keys, prepared_formulas
+from ..tex.prepare import formula_keys, prepared_formulas
 from . import read_bytes, read_data
 
 CACHE_DIR = ("_postbook", "cache")
@@ -43,7 +43,7 @@ class _Entry:
     record: FileRecord
     diagnostics: list[Diagnostic]
     formulas: list[tuple[str, str, str]]  # the keys of its formulas (for their prepared math)
-    prepared: dict = field(default_factory=dict)  # key -> transforms.math PreparedPiece
+    prepared: dict = field(default_factory=dict)  # key -> tex.prepare PreparedPiece
 
 
 _MEMORY: dict[str, _Entry] = {}  # key -> entry, the entries of the last run in this process
@@ -76,12 +76,12 @@ class ReadCache:
         self.new: dict[str, _Entry] = {}  # entries read this run (to store, with their math)
 
     def read(self, path: Path, source_name: str, report: Reporter,
-             force_format: str | None) -> tuple[list[Post], FileRecord]:
+             force_format: str | None, site_name: str = "") -> tuple[list[Post], FileRecord]:
         """readers.read_file, answered from the cache when the file has not changed."""
         data = read_bytes(path, source_name, report)
         if isinstance(data, FileRecord):
             return [], data
-        key = self.key(data, source_name, force_format)
+        key = self.key(data, source_name, force_format, site_name)
         entry = self.load(key)
         if entry is not None:
             try:
@@ -90,7 +90,7 @@ class ReadCache:
                 entry = None
         if entry is None:
             collected = Reporter(quiet=True)
-            posts, record = read_data(data, source_name, collected, force_format)
+            posts, record = read_data(data, source_name, collected, force_format, site_name)
             entry = _Entry(pickle.dumps(posts, pickle.HIGHEST_PROTOCOL), record,
                            collected.diagnostics, formula_keys(posts))
             self.new[key] = entry
@@ -99,9 +99,10 @@ class ReadCache:
         report.replay(entry.diagnostics)
         return posts, entry.record
 
-    def key(self, data: bytes, source_name: str, force_format: str | None) -> str:
+    def key(self, data: bytes, source_name: str, force_format: str | None,
+            site_name: str = "") -> str:
         digest = hashlib.blake2b(digest_size=20)
-        for part in (self.version, source_name, force_format or ""):
+        for part in (self.version, source_name, force_format or "", site_name):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
         digest.update(data)
         return digest.hexdigest()

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from ..diagnostics import Reporter
-from ..model import (Block, BlockQuote, BulletList, Figure, Heading, Image, LineBreak, Link,
+from ..model import (Block, BlockQuote, BulletList, Figure, Image, LineBreak, Link,
                      OrderedList, Paragraph, Post, PostDate, SourceRef, Table, Text, plain_text)
-from .blocks import is_read_more
+from .blocks import is_read_more, section_levels
 from .html_nodes import HtmlReader
 from .inline_scan import TextScanner
 from .links import checked_url, is_external
@@ -70,7 +70,7 @@ class EntryReader:
                                     SourceRef(self.source_name, entry.content_line))
         if not content.strip():
             return []
-        blocks = tidy(sections_of(self.html.fragment_blocks(content, entry.content_line)))
+        blocks = tidy(section_levels(self.html.fragment_blocks(content, entry.content_line)))
         if entry.excerpt and blocks and isinstance(blocks[-1], Paragraph) \
                 and is_read_more(plain_text(blocks[-1].inlines)):
             blocks.pop()  # (the summary's "阅读全文" link: the book marks the excerpt itself)
@@ -100,19 +100,6 @@ def unique(words: list[str]) -> list[str]:
 def title_text(written: str) -> str:
     """A title as text: the entities some feeds escape twice (&amp;#8217;) read."""
     return one_line(html.unescape(written)) if "&" in written else one_line(written)
-
-
-def sections_of(blocks: list[Block]) -> list[Block]:
-    """Headings as sections of the chapter: the post's highest level is 2, and none is more
-    than one below the one before it (Sphinx needs a section before a subsection)."""
-    headings = [b for b in blocks if isinstance(b, Heading)]
-    if headings:
-        shift = min(h.level for h in headings) - 2
-        previous = 1
-        for heading in headings:
-            heading.level = min(heading.level - shift, previous + 1, 6)
-            previous = heading.level
-    return blocks
 
 
 def tidy(blocks: list[Block]) -> list[Block]:

@@ -22,7 +22,8 @@ from ..diagnostics import Reporter
 from ..model import DisplayMath, SourceRef
 from .html_nodes import tag_of
 from .html_profiles import compiled
-from .inline_scan import DISPLAY_ENVS, Piece, TextScanner, inline_of, split_pieces
+from ..tex.environments import DISPLAY_ENVIRONMENTS
+from .inline_scan import Piece, TextScanner, inline_of, split_pieces
 
 MATHJAX2_GLYPHS = ("MathJax_Preview", "MathJax", "MathJax_Display", "MathJax_SVG",
                    "MathJax_SVG_Display", "MathJax_CHTML", "MJXc-display", "MathJax_PHTML",
@@ -36,7 +37,7 @@ TEX_ANNOTATION = (".//annotation[@encoding='application/x-tex' or @encoding='TeX
                   " or @encoding='application/x-latex' or @encoding='text/x-tex']")
 REQUIRE = re.compile(r"\\require\s*\{[A-Za-z0-9_-]{0,40}\}")
 ENV_TOKEN = re.compile(r"\\(begin|end)\{([A-Za-z]{1,40}\*?)\}")
-WHOLE_ENV = re.compile(r"\s*\\begin\{(" + "|".join(DISPLAY_ENVS) + r")(\*?)\}(.*)\\end\{\1\2\}\s*",
+WHOLE_ENV = re.compile(r"\s*\\begin\{(" + "|".join(DISPLAY_ENVIRONMENTS) + r")(\*?)\}(.*)\\end\{\1\2\}\s*",
                        re.S)
 MAX_SCANNED = 1_000_000  # characters of one text node searched for formulas
 OBJECT = "\ufffc"  # stands for an element between two text nodes (no formula spans one)

@@ -18,8 +18,9 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from ..diagnostics import Reporter
-from ..model import (Block, Heading, HorizontalRule, Inline, LineBreak, Paragraph, Post, SourceRef,
+from ..model import (Block, HorizontalRule, Inline, LineBreak, Paragraph, Post, SourceRef,
                      Text, walk_blocks)
+from .blocks import section_levels
 from .html_cleanup import clean_body, footer_start
 from .html_content import find_content
 from .html_document import MAX_NESTING, parse_page
@@ -224,16 +225,3 @@ def tidy(blocks: list[Block]) -> list[Block]:
 
 def is_blank(inline: Inline) -> bool:
     return isinstance(inline, LineBreak) or (isinstance(inline, Text) and not inline.text.strip())
-
-
-def section_levels(blocks: list[Block]) -> list[Block]:
-    """Headings as sections of the chapter: the highest level in the post is 2, and none is
-    more than one below the one before it (as readers.markdown does)."""
-    headings = [b for b in blocks if isinstance(b, Heading)]
-    if headings:
-        shift = min(h.level for h in headings) - 2
-        previous = 1
-        for heading in headings:
-            heading.level = min(heading.level - shift, previous + 1, 6)
-            previous = heading.level
-    return blocks

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 
 from ..diagnostics import Reporter
 from ..model import (Block, DisplayMath, EqRef, Inline, InlineMath, Paragraph, PostRef, SourceRef,
                      Text, joined)
+from ..tex.environments import ENV_ALTERNATION
+from ..tex.prepare import Piece
 
-DISPLAY_ENVS = ("equation", "align", "gather", "multline", "eqnarray", "flalign", "alignat",
-                "displaymath")
-ENV_ALTERNATION = "|".join(DISPLAY_ENVS)
 OPENER = re.compile(r"\$\$|\\\[|\\\(|\$|\\begin\{(" + ENV_ALTERNATION + r")(\*?)\}"
                     r"|\\(eqref|ref)\{([^{}\n]{1,80})\}")
 # Sentence punctuation (full-width, or ASCII next to a Chinese character) never sits in a formula:
@@ -31,17 +29,6 @@ REF_ONLY = re.compile(r"\(?\s*\\(?:eq)?ref\s*\{([^{}]{1,80})\}\s*\)?")
 QUOTED_TITLE = re.compile(r"《([^《》\n]{1,200})》")
 MAX_FORMULA = 20000
 CLOSERS = {"$$": "$$", "\\[": "\\]", "\\(": "\\)", "$": "$"}
-
-
-@dataclass
-class Piece:
-    """A piece of a text: text, inline math, display math or an equation reference."""
-
-    kind: str  # "text" | "inline" | "display" | "eqref"
-    content: str  # the text, the formula inside its delimiters, or the \eqref name
-    offset: int  # where the piece starts in the text (its opening delimiter for a formula)
-    env: str = ""  # the display environment it was written in ("" for $$ or \[)
-    written: str = ""  # a formula with its delimiters, exactly as in the text
 
 
 class Closers:

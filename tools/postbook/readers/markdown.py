@@ -11,8 +11,8 @@ from typing import Any
 import yaml
 
 from ..diagnostics import Reporter
-from ..model import Block, Heading, Post, PostDate, SourceRef
-from .blocks import SourceLine, split_lines
+from ..model import Block, Post, PostDate, SourceRef
+from .blocks import SourceLine, section_levels, split_lines
 from .markdown_body import MarkdownBody
 from .markdown_engines import engine_conventions
 
@@ -59,9 +59,10 @@ class FrontMatter:
 
 def detect(text: str) -> float:
     lines = text.split("\n", 2000)[:2000]
-    if lines[0].rstrip() in ("---", "+++"):
-        fence = lines[0].rstrip()
-        closed = any(line.rstrip() in (fence, "...") for line in lines[1:])
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if lines[first].rstrip() in ("---", "+++"):
+        fence = lines[first].rstrip()
+        closed = any(line.rstrip() in (fence, "...") for line in lines[first + 1:])
         return 0.95 if closed else 0.6
     head = sum(map(len, lines)) + len(lines) - 1  # the length of those lines in the text
     for m in _ATX_START.finditer(text, 0, head):
@@ -71,7 +72,9 @@ def detect(text: str) -> float:
     return 0.0
 
 
-def parse(text: str, source_name: str, report: Reporter) -> list[Post]:
+def parse(text: str, source_name: str, report: Reporter, site_name: str = "") -> list[Post]:
+    """The post of a Markdown file; site_name, its path in the blog when known (a Jekyll post's
+    _posts/ folder changes how $$ is read)."""
     lines = split_lines(text)
     front = read_front_matter(lines, source_name, report)
     values = front.values
@@ -79,10 +82,15 @@ def parse(text: str, source_name: str, report: Reporter) -> list[Post]:
     title, title_line, body = take_title(_text_field(front, "title", source_name, report),
                                          front, lines[front.body_start:])
     body = engine_conventions(body, source_name, report)
-    blocks = markdown_blocks(body, source_name, report, uses_kramdown_math(source_name))
+    blocks = markdown_blocks(body, source_name, report, uses_kramdown_math(site_name or source_name))
     if title is None and not blocks and not values:
         return []
     source = SourceRef(source_name, title_line)
+    if not blocks and (source_name.rsplit("/", 1)[-1].lower() == "_index.md"
+                       or "layout" in values or "type" in values):
+        report.info("reader.site-page", "a page of the site with no text of its own (a Hugo "
+                    "section's _index.md, or a layout: search, archive...): not a post", source)
+        return []
     if title is None:
         report.warning("reader.no-title", "no title (front matter or first # heading)", source)
     if not blocks:
@@ -124,17 +132,18 @@ def _flag(value: Any) -> bool:
 def read_front_matter(lines: list[SourceLine], source_name: str, report: Reporter) -> FrontMatter:
     """The YAML between the first two "---" lines (Hugo's TOML between "+++" lines); what can be
     kept of it when it is invalid."""
-    fence = lines[0].text.rstrip() if lines else ""
-    if fence not in ("---", "+++"):
+    first = next((i for i, line in enumerate(lines) if line.text.strip()), 0)
+    fence = lines[first].text.rstrip() if lines else ""  # (blank lines before it: as an editor
+    if fence not in ("---", "+++"):                     # left them, the blog read past them)
         return FrontMatter()
     closers = ("+++",) if fence == "+++" else ("---", "...")
-    end = next((i for i, line in enumerate(lines[1:], 1) if line.text.rstrip() in closers),
-               None)
+    end = next((i for i, line in enumerate(lines[first + 1:], first + 1)
+                if line.text.rstrip() in closers), None)
     if end is None:
         report.warning("reader.front-matter", f"front matter opened with {fence} is never closed; "
-                       "read as body text", SourceRef(source_name, 1))
-        return FrontMatter(body_start=1)
-    inner = lines[1:end]
+                       "read as body text", SourceRef(source_name, lines[first].number))
+        return FrontMatter(body_start=first + 1)
+    inner = lines[first + 1:end]
     key_lines = {}
     for line in inner:
         match = _KEY_LINE.match(line.text)
@@ -350,15 +359,7 @@ def markdown_blocks(body: list[SourceLine], source_name: str, report: Reporter,
     """The body read by markdown-it-py (readers.markdown_body), its headings made sections of
     the chapter: the highest level in the post is 2, and none is more than one below the one
     before it (Sphinx needs a section before a subsection)."""
-    blocks = MarkdownBody(body, source_name, report, double_dollar_inline).read()
-    headings = [b for b in blocks if isinstance(b, Heading)]
-    if headings:
-        shift = min(h.level for h in headings) - 2
-        previous = 1
-        for heading in headings:
-            heading.level = min(heading.level - shift, previous + 1, 6)
-            previous = heading.level
-    return blocks
+    return section_levels(MarkdownBody(body, source_name, report, double_dollar_inline).read())
 
 
 # _posts/2019-02-26-slug.md: Jekyll's (and many a Hexo blog's) file name carries the date

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import types
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
@@ -60,21 +60,52 @@ TRANSPARENT_INLINE = {"span", "font", "u", "mark", "small", "big", "abbr", "acro
 # ---- the parser -----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def parser() -> MarkdownIt:
-    """markdown-it-py with the plugins MyST uses, and the dumps' rules for inline formulas."""
+@lru_cache(maxsize=2)
+def parser(kramdown: bool = False) -> MarkdownIt:
+    """markdown-it-py with the plugins MyST uses, and the dumps' rules for inline formulas;
+    kramdown's (Jekyll's) $$ is a display only as a paragraph of its own."""
     md = (MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
           .enable(["table", "strikethrough"])
           .use(footnote_plugin)
           .use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=True)
           .use(amsmath_plugin))
     md.inline.ruler.disable("math_inline")
+    # a $$ line may interrupt a paragraph, as on the blogs (MathJax, KaTeX and pandoc take the
+    # formula before Markdown does): "cost function\n$$\nS = a\n+ b\n$$" is a formula, not a
+    # paragraph and a "+ b" list
+    display = partial(one_formula, next(rule for rule in md.block.ruler.__rules__
+                                        if rule.name == "math_block").fn)
+    md.block.ruler.at("math_block", display if kramdown else partial(interrupting, display),
+                      {"alt": [] if kramdown else ["paragraph", "reference", "blockquote",
+                                                  "list", "footnote_def"]})
     md.block.ruler.before(md.block.ruler.get_all_rules()[0], "postbook_too_deep", too_deep_rule)
     md.core.ruler.before("inline", "postbook_long_inline", mark_long_inline)
     md.inline.ruler.before("escape", "postbook_math", math_rule)
     md.validateLink = lambda url: True  # every scheme reaches readers.links, which warns
     md.inline.parse = types.MethodType(parse_inline, md.inline)
     return md
+
+
+def one_formula(rule, state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """dollarmath's display rule, except on a line "$$a$$ text $$b$$": two inline formulas
+    and text between them (the rule took it all for one display, the text inside it)."""
+    first = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]].strip()
+    if 4 < len(first) <= MAX_INLINE_CHARS and first.startswith("$$") and first.endswith("$$") \
+            and "$$" in first[2:-2]:  # (a longer line is no sentence: as dollarmath reads it)
+        return False
+    return rule(state, start, end, silent)
+
+
+def interrupting(rule, state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """The block rule, also asked (silent) whether it would end a paragraph here: dollarmath's
+    rule pushes its token even then, so its tokens and line are taken back."""
+    if not silent:
+        return rule(state, start, end, False)
+    line, count = state.line, len(state.tokens)
+    found = rule(state, start, end, False)
+    del state.tokens[count:]
+    state.line = line
+    return found
 
 
 # Ideographs, kana, hangul, CJK punctuation and full-width forms: the characters Chinese text puts
@@ -215,7 +246,7 @@ class MarkdownBody:
     def read(self) -> list[Block]:
         text = "\n".join(line.text for line in self.lines)
         env: dict = {}
-        root = SyntaxTreeNode(parser().parse(text, env))
+        root = SyntaxTreeNode(parser(self.kramdown).parse(text, env))
         body = []
         for node in root.children:
             if node.type == "footnote_block":
@@ -411,8 +442,12 @@ class MarkdownBody:
         if kind == "link":
             return self.link(node)
         if kind == "image":
-            return [Image(str(node.attrs.get("src", "")), plain_text(self.children(node)),
-                          str(node.attrs.get("title", "") or ""))]
+            image = Image(str(node.attrs.get("src", "")), plain_text(self.children(node)),
+                          str(node.attrs.get("title", "") or ""))
+            if not image.src.strip():
+                self.report.warning("image.missing", f"an image with no address "
+                                    f"(![{image.alt[:60]}]()): a placeholder", self.where(node))
+            return [image]
         if kind == "footnote_ref":
             return self.note(node)
         if kind == "postbook_unclosed":

@@ -22,7 +22,7 @@ from .blocks import SourceLine
 
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)")
-LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)\s*(.*?)\s*-?%\}")
+LIQUID_TAG = re.compile(r"(?<!\{)\{%-?\s*(\w+)\s*(.*?)\s*-?%\}(?!\})")  # (not Hugo's {{% %}})
 LIQUID_OUTPUT = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
 SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w/.-]+)\s*(.*?)\s*[>%]\}\}")
 IAL = re.compile(r"\{:\s*[^}]*\}|\{::\w+[^}]*/?\}")  # kramdown {: .class} {:toc} {::options /}
@@ -33,9 +33,25 @@ WIKI_LINK = re.compile(r"(?<!\[)\[\[([^\[\]|#]+?)(#[^\[\]|]*)?(?:\|([^\[\]]*))?\
 LABEL_LINE = re.compile(r" {0,3}\[\[?([^\[\]]+)\]?\]:")
 MORE = re.compile(r"<!--\s*more\s*-->", re.I)
 SITE_VARIABLE = re.compile(r"site\.(?:url|baseurl)|\.Site\.BaseURL|relURL|absURL", re.I)
+# a quoted path through Jekyll's URL filters: {{ "/x.png" | relative_url }}, | prepend: site.baseurl
+URL_FILTER = re.compile(r"""(['"])([^'"{}<>\s]*)\1\s*\|\s*(?:relative_url|absolute_url|"""
+                        r"""prepend:\s*site\.(?:baseurl|url))\s*""")
 CODE_OPEN = {"codeblock", "highlight", "code"}  # Hexo {% codeblock %}, Jekyll {% highlight %}
 CODE_CLOSE = {"endcodeblock", "endhighlight", "endcode"}
-QUOTE_OPEN, QUOTE_CLOSE = {"blockquote", "quote"}, {"endblockquote", "endquote"}
+# container tags whose content is set apart: a block quote (a fold's or a toggle's title first,
+# in bold): Hexo's blockquote, the themes' note and fold tags (NexT, Fluid, Butterfly, Stellar)
+QUOTE_OPEN = {"blockquote", "quote", "pullquote", "note", "noteblock", "callout", "alert"}
+TITLED_OPEN = {"fold", "folding", "hidetoggle", "hideblock", "details", "collapse"}
+QUOTE_CLOSE = {"end" + name for name in QUOTE_OPEN | TITLED_OPEN}
+STYLE_WORDS = {"default", "primary", "secondary", "success", "info", "warning", "danger", "light",
+               "dark", "red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink",
+               "gray", "grey", "open", "simple", "modern", "flat", "disabled", "no-icon",
+               "note", "tip", "hint", "important", "caution", "abstract", "summary", "question",
+               "example", "quote", "bug", "failure", "error", "true", "false"}
+# Hugo's paired shortcodes of the same kind (the themes' admonitions, notices, details)
+QUOTE_SHORTCODES = {"admonition", "notice", "note", "hint", "tip", "warning", "info", "alert",
+                    "callout", "details", "expand", "collapse", "question", "spoiler", "quote",
+                    "blockquote"}
 KEEP_CONTENT = {"raw", "endraw", "capture", "endcapture", "if", "endif", "unless", "endunless",
                 "for", "endfor", "else", "elsif"}  # control tags: their content stays
 HUGO_CODE = {"highlight", "code"}
@@ -53,6 +69,7 @@ class EngineText:
     dropped: Counter[str] = field(default_factory=Counter)
     first_drop: int = 0  # the line of the first thing dropped
     excerpt_marker: int = 0  # the line of <!-- more -->, if any
+    quote_depth: int = 0  # inside how many container tags ({% note %}...{% endnote %})
     labels: frozenset[str] = frozenset()  # link labels the post defines (see LABEL_LINE)
 
     def drop(self, what: str, line: int) -> None:
@@ -69,6 +86,10 @@ def engine_conventions(lines: list[SourceLine], source_name: str,
         " ".join(m.group(1).split()).lower() for line in lines
         if (m := LABEL_LINE.match(line.text))))
     out: list[SourceLine] = []
+
+    def emit(number: int, text: str) -> None:  # (inside container tags: a quote's lines)
+        for part in text.split("\n"):
+            out.append(SourceLine(number, "> " * state.quote_depth + part))
     fence: str | None = None
     raw = False
     tag_fence = False  # the code was opened by a tag: a closing tag ends it
@@ -77,25 +98,25 @@ def engine_conventions(lines: list[SourceLine], source_name: str,
         if fence is not None:  # inside code: as it is, up to the closing fence (or tag)
             if tag_fence and CLOSING_CODE_TAG.fullmatch(text.strip()):
                 fence, tag_fence = None, False
-                out.append(SourceLine(line.number, "```"))
+                emit(line.number, "```")
                 continue
             if not tag_fence and text.strip().startswith(fence) \
                     and not text.strip().strip(fence[0]):
                 fence = None
-            out.append(line)
+            emit(line.number, line.text)
             continue
         opened = FENCE.match(text)
         if opened and not raw:
             fence = opened.group(1)
-            out.append(line)
+            emit(line.number, line.text)
             continue
         if raw or text.startswith(("    ", "\t")):
             raw = raw and not re.search(r"\{%-?\s*endraw\s*-?%\}", text)
-            out.append(SourceLine(line.number, re.sub(r"\{%-?\s*endraw\s*-?%\}", "", text)))
+            emit(line.number, re.sub(r"\{%-?\s*endraw\s*-?%\}", "", text))
             continue
         if re.search(r"\{%-?\s*raw\s*-?%\}", text) and not re.search(r"endraw", text):
             raw = True
-            out.append(SourceLine(line.number, re.sub(r"\{%-?\s*raw\s*-?%\}", "", text)))
+            emit(line.number, re.sub(r"\{%-?\s*raw\s*-?%\}", "", text))
             continue
         changed = outside_code_spans(text, lambda t: line_text(t, state, line.number))
         if changed.strip() == "{:toc}" or (IAL.fullmatch(changed.strip()) and "toc" in changed):
@@ -105,7 +126,7 @@ def engine_conventions(lines: list[SourceLine], source_name: str,
         opened = FENCE.match(changed)
         if opened and changed != text:  # a code tag became a fence: its content is code
             fence, tag_fence = opened.group(1), True
-        out.append(SourceLine(line.number, changed))
+        emit(line.number, changed)
     if state.dropped:
         what = ", ".join(f"{name} ({n})" if n > 1 else name
                          for name, n in sorted(state.dropped.items()))
@@ -153,7 +174,14 @@ def liquid_tag(m: re.Match[str], state: EngineText, line: int) -> str:
         return "```" + code_language(args)
     if name in CODE_CLOSE:
         return "```"
-    if name in QUOTE_OPEN or name in QUOTE_CLOSE or name in KEEP_CONTENT:
+    if name in QUOTE_OPEN or name in TITLED_OPEN:
+        state.quote_depth += 1
+        title = container_title(args) if name in TITLED_OPEN else ""
+        return f"**{title}**\n" if title else ""  # (a paragraph of its own)
+    if name in QUOTE_CLOSE:
+        state.quote_depth = max(0, state.quote_depth - 1)
+        return ""
+    if name in KEEP_CONTENT:
         return ""
     if name == "asset_img":  # Hexo: {% asset_img slug.png Title %} in the post's asset folder
         parts = split_args(args)
@@ -174,9 +202,25 @@ def liquid_tag(m: re.Match[str], state: EngineText, line: int) -> str:
     return ""
 
 
+def container_title(args: str) -> str:
+    """A fold's title: after "@" (Fluid), before the first comma (Butterfly), else the words
+    that are not a style (a colour, a class, an icon, key:value)."""
+    if "@" in args:
+        return args.split("@", 1)[1].strip()
+    if "," in args:
+        return next((part.strip() for part in args.split(",")
+                     if part.strip() and part.strip().lower() not in STYLE_WORDS), "")
+    words = [w for w in split_args(args) if w.lower() not in STYLE_WORDS and ":" not in w
+             and not w.startswith(("fa-", "fas ", "fa ", "far ", "fab "))]
+    return " ".join(words).strip()
+
+
 def liquid_output(m: re.Match[str], state: EngineText, line: int) -> str:
     """{{ expression }}: the site's own address is nothing (a path from the site root stays),
     anything else is dropped."""
+    path = URL_FILTER.fullmatch(m.group(1).strip())
+    if path:  # Jekyll: {{ '/assets/x.png' | relative_url }}, the path from the site's root
+        return path.group(2)
     if SITE_VARIABLE.search(m.group(1)):
         return ""
     state.drop("{{ … }}", line)
@@ -189,6 +233,16 @@ def shortcode(m: re.Match[str], state: EngineText, line: int) -> str:
     closing, name, args = m.group(2), m.group(3).lower(), m.group(4)
     if name in HUGO_CODE:
         return "```" if closing else "```" + code_language(args)
+    if name in QUOTE_SHORTCODES:
+        if closing:
+            state.quote_depth = max(0, state.quote_depth - 1)
+            return ""
+        state.quote_depth += 1
+        values = shortcode_args(args)
+        title = values.get("title") or next(
+            (value for key, value in values.items() if key.isdigit() and value.strip()
+             and value.lower() not in STYLE_WORDS), "")
+        return f"**{title.strip()}**\n" if title.strip() else ""
     if closing:
         return ""
     values = shortcode_args(args)

@@ -16,6 +16,9 @@ from . import (bib_cache, bib_filter, book_map, bookinfo, epub_builder, equation
 def setup(app: Sphinx) -> dict[str, Any]:
     """Table of contents of the extension: config, then one block per edition."""
     app.add_config_value("postbook_cache_dir", "", "", types=frozenset({str}))
+    # the LaTeX PDF for the screen (book.pdf) or for print (book-print.pdf: two-sided, black
+    # links, URLs as footnotes): `make printpdf` passes -D postbook_pdf=print
+    app.add_config_value("postbook_pdf", "screen", "", types=frozenset({str}))
     # the TeX-free PDF is printed this many chapters at a time (its memory stays bounded)
     app.add_config_value("postbook_webpdf_piece_chapters", 40, "", types=frozenset({int}))
 
@@ -82,7 +85,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # HTML: MathJax from the vendored copy in _static, never from a CDN
     app.connect("builder-inited", offline_mathjax.check_mathjax_is_vendored)
 
-    # LaTeX: ctex + Noto CJK, numbering, \part per toctree caption
+    # LaTeX: ctex + Noto CJK, numbering, \part per toctree caption; page size, running heads,
+    # front matter, print mode (latex_print)
     app.connect("config-inited", latex_style.configure_latex, priority=120)
     app.add_builder(latex_parts.PartsLaTeXBuilder, override=True)
     app.set_translator("latex", latex_translator.PostbookLaTeXTranslator, override=True)

@@ -14,6 +14,7 @@ from sphinx.search import languages as search_languages
 from sphinx.util import texescape
 
 from ..language import words_for
+from ..press.settings import PrintSettings
 
 BOOK_JSON = Path("_postbook") / "book.json"
 DEFAULT_TITLE = "Postbook"
@@ -37,6 +38,7 @@ class BookInfo:
     language: str = "zh_CN"  # Sphinx spelling (underscore)
     parts: tuple[PartInfo, ...] = field(default_factory=tuple)
     latest_date: str = ""  # newest chapter date, YYYY-MM-DD, for reproducible metadata
+    printing: PrintSettings = field(default_factory=PrintSettings)  # page size, cover...
 
 
 def sphinx_language(tag: str) -> str:
@@ -65,6 +67,7 @@ def read_book_info(srcdir: Path) -> BookInfo:
         language=language,
         parts=parts,
         latest_date=full_dates[-1] if full_dates else "",
+        printing=PrintSettings.from_json(data.get("print")),
     )
 
 

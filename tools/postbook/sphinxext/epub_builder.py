@@ -15,7 +15,8 @@ from sphinx.util import logging
 from sphinx.util.fileutil import copy_asset_file
 
 from ..language import words_for
-from .epub_cover import write_cover
+from .epub_cover import epub_cover_book, write_cover
+from .cache import cache_dir
 from .html_math import prerender_svg
 from .parts import Part, book_parts, chapter_title
 from .stale_outputs import delete_stale_outputs
@@ -55,7 +56,9 @@ class PostbookEpubBuilder(Epub3Builder):
     def copy_static_files(self) -> None:
         """Copy the theme's files, then draw the cover for this book."""
         super().copy_static_files()
-        write_cover(Path(self.outdir) / COVER_IMAGE, self.config.epub_title, self.config.epub_author)
+        book = epub_cover_book(Path(self.srcdir), self.config.epub_title, self.config.epub_author,
+                               self.config.language)
+        write_cover(Path(self.outdir) / COVER_IMAGE, book, cache_dir(self.app))
 
     # -- navigation: parts with their chapters ---------------------------------------------
     def part_navlist(self) -> list[NavPoint]:

@@ -22,7 +22,7 @@ from sphinx.util.math import wrap_displaymath
 from sphinx.util import texescape
 from sphinx.util.texescape import escape
 
-from ..check.formula_compile import PREAMBLE, compile_formulas, xelatex_available
+from ..tex.compile import PREAMBLE, compile_formulas, xelatex_available
 from . import latex_glyphs
 from .cache import cache_dir, write_atomically
 from .texmath import star_environments

@@ -31,8 +31,11 @@ def _inside_included_file(node: nodes.Node) -> bool:
 
 
 def part_command(caption: str, engine: str) -> nodes.raw:
-    """A raw \\part{...} node with the caption TeX-escaped (captions are plain text)."""
-    return nodes.raw("", "\n\\part{%s}\n" % escape(caption, engine), format="latex")
+    """A raw \\part{...} node with the caption TeX-escaped (captions are plain text); the
+    caption is also the running head of the part's left pages (latex_print)."""
+    text = escape(caption, engine)
+    return nodes.raw("", "\n\\part{%s}\\postbookpartmark{%s}\n" % (text, text),
+                     format="latex")
 
 
 def drop_empty_chapters(wrapper: nodes.compound) -> None:

@@ -5,10 +5,15 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.builders.latex.constants import XELATEX_DEFAULT_FONTPKG
 from sphinx.config import Config
+from sphinx.errors import ConfigError
 
-from ..latex_setup import FONTSPEC_NO_MATH
+from ..tex.setup import FONTSPEC_NO_MATH
 from ..language import BookWords, words_for
-from . import latex_glyphs
+from . import latex_glyphs, latex_print
+from .bookinfo import BookInfo
+from .latex_print import print_elements
+
+PRINT_TEX = "book-print.tex"  # the print PDF's LaTeX file (book-print.pdf)
 
 CJK_FONTS = r"""
 \setCJKmainfont[BoldFont={Noto Serif CJK SC Bold},AutoFakeSlant=0.2]{Noto Serif CJK SC}
@@ -75,12 +80,13 @@ TEXT_MARKUP = r"""
 TEXT_AS_WRITTEN = "\\defaultfontfeatures[\\rmfamily,\\sffamily]{Ligatures=TeXOff}\n"
 
 
-def latex_elements(words: BookWords) -> dict[str, str]:
-    """The latex_elements for a Postbook book in the language of words (xelatex)."""
+def latex_elements(words: BookWords, info: BookInfo | None = None,
+                   mode: str = latex_print.SCREEN) -> dict[str, str]:
+    """The latex_elements for a Postbook book in the language of words (xelatex), at the page
+    size of info's print settings, for the screen or for print (latex_print)."""
+    book = print_elements(info or BookInfo(), words, mode, "xelatex")
     return {
-        "papersize": "a4paper",
-        "pointsize": "11pt",
-        "extraclassoptions": "openany,oneside",
+        **book,
         "babel": "",
         "polyglossia": "",
         "fontenc": cjk_setup(words),
@@ -89,7 +95,8 @@ def latex_elements(words: BookWords) -> dict[str, str]:
         # math in Computer Modern: in the text fonts \mathbf{\Sigma} had no glyph (latex_setup)
         "passoptionstopackages": "\\PassOptionsToPackage{dvipsnames}{xcolor}\n" + FONTSPEC_NO_MATH,
         "fontpkg": TEXT_AS_WRITTEN + XELATEX_DEFAULT_FONTPKG,
-        "preamble": MATH_PACKAGES + TEXT_MARKUP + NUMBERING + BOOKMARKS + latex_glyphs.preamble(),
+        "preamble": (MATH_PACKAGES + TEXT_MARKUP + NUMBERING + BOOKMARKS + book["preamble"]
+                     + latex_glyphs.preamble()),
         "printindex": "",
         "figure_align": "H",  # a figure stays where the post puts it, never floats pages away
         "makeindex": "",
@@ -98,7 +105,18 @@ def latex_elements(words: BookWords) -> dict[str, str]:
 
 
 def configure_latex(app: Sphinx, config: Config) -> None:
-    """config-inited: install the preamble unless conf.py set latex_elements itself."""
+    """config-inited: install the preamble unless conf.py set latex_elements itself; for the
+    print PDF (postbook_pdf = print) URLs become footnotes and the file is book-print.tex."""
     overrides = getattr(config, "_overrides", {})
+    mode = config.postbook_pdf
+    if mode not in (latex_print.SCREEN, latex_print.PRINT):
+        raise ConfigError(f"postbook_pdf must be {latex_print.SCREEN} or {latex_print.PRINT}, "
+                          f"not {mode!r}")
     if not config.latex_elements and "latex_elements" not in overrides:
-        config.latex_elements = latex_elements(words_for(config.language))
+        info = getattr(app, "postbook_info", None)
+        config.latex_elements = latex_elements(words_for(config.language), info, mode)
+    if mode == latex_print.PRINT:
+        if "latex_show_urls" not in overrides:
+            config.latex_show_urls = "footnote"
+        config.latex_documents = [(start, PRINT_TEX, *rest)
+                                  for start, _target, *rest in config.latex_documents]

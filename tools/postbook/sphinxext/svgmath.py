@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..latex_setup import FONTSPEC_NO_MATH
+from ..tex.setup import MATH_SETUP
 from .texmath import normalise
 
 FONT_SIZE_PT = 12.0  # the TeX document's size: 1em in the page = 12pt in the SVG
@@ -19,12 +19,7 @@ RENDERER_VERSION = "2"  # bump to invalidate every cached image
 BATCH = 1000  # formulas per TeX run (a few seconds of work)
 RUN_SECONDS = 120  # one run longer than this has a formula that loops (it is left out)
 
-PREAMBLE = "\\documentclass[12pt]{article}\n" + FONTSPEC_NO_MATH + r"""
-\usepackage{amsmath,amssymb,amsfonts,bm,mathtools}
-\usepackage[dvipsnames]{xcolor}
-\usepackage{xeCJK}
-\setCJKmainfont{Noto Serif CJK SC}
-\pagestyle{empty}
+PREAMBLE = "\\documentclass[12pt]{article}\n" + MATH_SETUP + r"""\pagestyle{empty}
 \usepackage[active,tightpage]{preview}
 \setlength\PreviewBorder{0pt}
 \newsavebox\pbbox

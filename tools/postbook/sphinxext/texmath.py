@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import re
 
+from ..tex.environments import INNER_FORMS, NUMBERED
+
 _LABEL = re.compile(r"\\label\s*\{[^{}]*\}|\\(?:nonumber|notag)\b|\\tag\*?\s*\{[^{}]*\}")
 # top-level amsmath environments (MyST's amsmath blocks) -> their inner, box-shaped forms
-_ENVIRONMENTS = {
-    "equation": None, "equation*": None,
-    "align": "aligned", "align*": "aligned", "flalign": "aligned", "flalign*": "aligned",
-    "alignat": "alignedat", "alignat*": "alignedat", "eqnarray": "aligned", "eqnarray*": "aligned",
-    "gather": "gathered", "gather*": "gathered", "multline": "gathered", "multline*": "gathered",
-    "split": "aligned",
-}
+_ENVIRONMENTS = {name: inner for env, inner in INNER_FORMS.items() for name in (env, env + "*")}
+_ENVIRONMENTS["split"] = "aligned"
 _ENV = re.compile(r"\\(begin|end)\{(%s)\}" % "|".join(re.escape(e) for e in _ENVIRONMENTS))
 
 
@@ -34,7 +31,7 @@ def normalise(tex: str) -> str:
     return box_environments(strip_labels(tex)).strip()
 
 
-_NUMBERED = re.compile(r"\\(begin|end)\{(equation|align|alignat|gather|multline|flalign|eqnarray)\}")
+_NUMBERED = re.compile(r"\\(begin|end)\{(%s)\}" % "|".join(NUMBERED))
 
 
 def star_environments(tex: str) -> str:

@@ -47,6 +47,26 @@ def path_index(book: Book) -> dict[str, str]:
     return index
 
 
+def site_path_index(book: Book) -> dict[str, str]:
+    """Each post's file as its site serves it -> post id: the path in lower case (Hugo's URLs
+    are), a page bundle's folder for its index.md; paths two posts share are left out."""
+    found: dict[str, set[str]] = {}
+    for post in book.posts:
+        for source in post.sources or [post.source]:
+            key = _stem(source.path)
+            for bundle in ("/index", "/_index"):
+                key = key[:-len(bundle)] if key.endswith(bundle) else key
+            found.setdefault(site_path_key(key), set()).add(post.id)
+    return {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
+
+
+def site_path_key(path: str) -> str:
+    """A path as a site generator makes a URL of it: lower case, spaces as hyphens, marks other
+    than hyphens dropped, hyphens not doubled ("悬崖边的踟蹰 —— CSP-S" -> "悬崖边的踟蹰-csp-s")."""
+    path = re.sub(r"[^\w\-/]", "", path.lower().replace(" ", "-"))
+    return re.sub(r"-{2,}", "-", path).strip("-")
+
+
 def url_key(url: str) -> str:
     """A URL as compared with a post's URL: http and https alike, host in lower case, no default
     port, no trailing slash or index.html, the path percent-decoded, the query kept (WordPress's
@@ -135,6 +155,7 @@ class LinkResolver:
         self.anchors = HeadingAnchors(book)
         self.site = getattr(config, "site_url", None) or ""
         self.urls = url_index(book, self.site)
+        self.site_paths = site_path_index(book)
         self.names = name_index(book)
         self.titles = title_index(book)
         self.report = report
@@ -153,6 +174,8 @@ class LinkResolver:
             return [link]
         target = self.paths.get(_stem(posixpath.join(posixpath.dirname(post.source.path),
                                                      unquote(parts.path)))) or self.by_name(parts.path)
+        if target is None and parts.path.startswith("/"):
+            target = self.by_site_path(parts.path)
         if target is not None:
             return self.to_chapter(link, target, parts.fragment)
         base = urljoin(self.site, post.url) if post.url else self.site
@@ -169,6 +192,19 @@ class LinkResolver:
             return None
         stem = _stem(name)
         return self.names.get(stem) or self.titles.get(normalise_title(stem))
+
+    def by_site_path(self, path: str) -> str | None:
+        """A path from the site's root (/post/名字/, Hugo's URL of content/post/名字.md): the post
+        whose file is there, below the posts folder or below one of the path's first folders
+        (the posts folder may be content/ or content/post/)."""
+        parts = [p for p in unquote(path).lower().split("/") if p]
+        if parts and parts[-1] in ("index.html", "index.htm"):
+            parts.pop()
+        for start in range(min(len(parts), 3)):
+            target = self.site_paths.get(site_path_key(_stem("/".join(parts[start:]))))
+            if target is not None:
+                return target
+        return None
 
     def by_url(self, link: Link, url: str) -> list[Inline]:
         """A link to some post's URL goes to its chapter; any other stays a link to the web."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..diagnostics import Reporter
 from ..language import BookWords, words_for
 from ..model import Book, Post
+from ..press.settings import PrintSettings
 from .bibtex import render_bib
 from .index import (MAP_DOC, opener_name, render_book_json, render_index, render_map,
                     render_part_opener, render_references)
@@ -19,7 +20,10 @@ from .workers import fork_map
 
 
 def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
-               excerpt_note: str | None = None) -> WriteStats:
+               excerpt_note: str | None = None, printing: PrintSettings | None = None,
+               print_files: dict[str, bytes] | None = None) -> WriteStats:
+    """The whole book through one OutputTree; printing: the print settings for book.json, and
+    print_files (the cover image) written beside it."""
     tree = OutputTree(out, report, force=force, staging=BookStaging())
     words = words_for(book.language)
     chapters = render_chapters(book.posts, excerpt_note, words, citing_posts(book))
@@ -37,7 +41,9 @@ def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
     tree.add("references.bib", render_bib(book))  # always there: conf.py names it
     if book.citations:
         tree.add("references.md", render_references(words))
-    tree.add("_postbook/book.json", render_book_json(book))
+    for relpath, data in sorted((print_files or {}).items()):
+        tree.add(relpath, data)
+    tree.add("_postbook/book.json", render_book_json(book, printing or PrintSettings()))
     data = report_data(book, report)
     tree.add("_postbook/report.json", render_report_json(data))
     tree.add("_postbook/report.md", render_report_md(data))

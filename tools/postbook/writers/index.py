@@ -6,6 +6,7 @@ import re
 
 from ..language import BookWords, words_for
 from ..model import Book, DisplayMath, Paragraph, Part, Post, Text, own_inlines, walk_blocks
+from ..press.settings import PrintSettings
 from .escape import escape_myst, escape_myst_line
 from .jsonfile import readable_json
 from .myst import CHAPTER_DIR, Chapter, one_line, render_inlines, render_title, trimmed
@@ -110,7 +111,7 @@ def chapter_facts(post: Post, cited_by: list[str] | None = None) -> dict[str, ob
     }
 
 
-def render_book_json(book: Book) -> str:
+def render_book_json(book: Book, printing: PrintSettings | None = None) -> str:
     posts = book.post_by_id()
     data = {
         "title": book.title,
@@ -121,4 +122,6 @@ def render_book_json(book: Book) -> str:
                   for n, p in enumerate(book.parts, 1)],
         "citations": sorted(book.citations),
     }
+    if printing is not None and printing != PrintSettings():  # press.settings: page size, cover...
+        data["print"] = printing.to_json()  # (absent for the defaults: a book as before)
     return readable_json(data, levels=4)

@@ -36,6 +36,7 @@ def notes(report: Reporter, codes: tuple[str, ...]) -> list[str]:
 # infos that say what a reader left out of a file (a summary each), listed in the report
 READING_NOTES = ("reader.wp-skipped", "reader.feed-excerpt", "reader.footnote-unused",
                  "image.scaled")
+TYPOGRAPHY = ("text.cjk-punctuation",)  # what the print typography changed in the text
 
 
 def image_facts(book: Book) -> dict[str, object]:
@@ -55,7 +56,7 @@ def image_facts(book: Book) -> dict[str, object]:
 
 def report_data(book: Book, report: Reporter) -> dict[str, object]:
     posts = book.post_by_id()
-    return {
+    data: dict[str, object] = {
         "title": book.title,
         "files": [{"path": f.path, "format": f.format, "encoding": f.encoding, "posts": f.posts,
                    "skipped": f.skipped} for f in book.files],
@@ -84,6 +85,9 @@ def report_data(book: Book, report: Reporter) -> dict[str, object]:
         },
         "warnings": [d.format() for d in report.sorted()],
     }
+    if typography := notes(report, TYPOGRAPHY):  # (absent when nothing was set full-width)
+        data["typography"] = typography
+    return data
 
 
 def render_report_json(data: dict[str, object]) -> str:
@@ -124,6 +128,9 @@ def render_report_md(data: dict) -> str:
     out += bullet_list([f"{p['src']} in {p['in']}: {p['why']}" for p in images["placeholders"]])
     out += ["", "## Left out while reading", ""]
     out += bullet_list(data["reading_notes"])
+    if data.get("typography"):  # only when the print typography changed something
+        out += ["", "## Typography", ""]
+        out += bullet_list(data["typography"])
     out += ["", "## Citations", ""]
     out += bullet_list([f"[{c['key']}] {c['title']} (cited by {len(c['cited_by'])})"
                         for c in data["citations"]])

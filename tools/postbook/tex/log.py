@@ -1,4 +1,4 @@
-"""Fail the LaTeX edition on lost glyphs and undefined references: `python -m postbook.sphinxext.latex_log book.log`."""
+"""Fail the LaTeX edition on lost glyphs and undefined references: `python -m postbook.tex.log book.log`."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     """Print each problem as path:line: error: text [kind]; exit 1 when there is any."""
     paths = [Path(a) for a in (sys.argv[1:] if argv is None else argv)]
     if not paths:
-        print("usage: python -m postbook.sphinxext.latex_log FILE.log [MORE.log...]", file=sys.stderr)
+        print("usage: python -m postbook.tex.log FILE.log [MORE.log...]", file=sys.stderr)
         return 2
     problems = [p for path in paths for p in find_problems(path)]
     for p in problems:

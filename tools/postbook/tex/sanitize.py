@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .tex_allowlist import (ALLOWED_COMMANDS, ALLOWED_ENVIRONMENTS, ALLOWED_SYMBOL_ESCAPES,
+from .allowlist import (ALLOWED_COMMANDS, ALLOWED_ENVIRONMENTS, ALLOWED_SYMBOL_ESCAPES,
                             FORBIDDEN_COMMANDS, PLAIN_REWRITES, REWRITES, TEXT_COMMANDS,
                             UNICODE_MATH, UNICODE_MATH_PLAIN)
 

@@ -11,16 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..latex_setup import FONTSPEC_NO_MATH
+from .setup import MATH_SETUP
 
-# The math setup of the LaTeX edition (amsmath, amssymb, bm, xcolor, a CJK text font) and of the
-# SVG renderer; \tracinglostchars=3 makes a glyph the math font lacks (Chinese in math) an error.
-PREAMBLE = "\\documentclass{article}\n" + FONTSPEC_NO_MATH + r"""
-\usepackage{amsmath,amssymb,amstext,bm,mathtools}
-\usepackage[dvipsnames]{xcolor}
-\usepackage{xeCJK}
-\setCJKmainfont{Noto Serif CJK SC}
-\tracinglostchars=3
+# The math of the LaTeX edition (tex.setup.MATH_SETUP, shared with the SVG renderer) and
+# \tracinglostchars=3: a glyph the math font lacks (Chinese in math) is an error.
+PREAMBLE = "\\documentclass{article}\n" + MATH_SETUP + r"""\tracinglostchars=3
 \newcommand\pbformula[1]{\par\typeout{POSTBOOK-FORMULA:#1}}
 """
 END_MARK = "POSTBOOK-FORMULA:END"

@@ -115,7 +115,18 @@ REWRITES = {"bm": "boldsymbol", "pmb": "boldsymbol", "mathscr": "mathcal", "colo
             "lesssim": "precsim", "gtrsim": "succsim", "leqslant": "leq", "geqslant": "geq",
             "implies": "Longrightarrow", "impliedby": "Longleftarrow", "checkmark": "surd",
             "square": "Box", "varnothing": "emptyset", "omicron": "mathit{o}",
-            "cancel": "overline", "textcolor": "color", "Bbb": "mathbb", "mathbbm": "mathbb"}
+            "cancel": "overline", "textcolor": "color", "Bbb": "mathbb", "mathbbm": "mathbb",
+            # KaTeX's HTML-entity names, as KaTeX blogs (Hexo, Hugo) write them
+            "infin": "infty", "empty": "emptyset", "isin": "in", "exist": "exists",
+            "plusmn": "pm", "sdot": "cdot", "alef": "aleph", "alefsym": "aleph",
+            "lang": "langle", "rang": "rangle", "larr": "leftarrow", "rarr": "rightarrow",
+            "lArr": "Leftarrow", "rArr": "Rightarrow", "harr": "leftrightarrow",
+            "hArr": "Leftrightarrow", "uarr": "uparrow", "darr": "downarrow",
+            "sub": "subset", "sube": "subseteq", "supe": "supseteq", "thetasym": "vartheta",
+            "weierp": "wp", "image": "Im", "real": "Re", "Reals": "mathbb{R}",
+            "reals": "mathbb{R}", "natnums": "mathbb{N}", "R": "mathbb{R}", "N": "mathbb{N}",
+            "Z": "mathbb{Z}", "Complex": "mathbb{C}", "cnums": "mathbb{C}",
+            "LaTeX": "text{LaTeX}", "KaTeX": "text{KaTeX}", "TeX": "text{TeX}"}
 # MathJax-only commands for characters LaTeX takes as they are
 PLAIN_REWRITES = {"lt": "<", "gt": ">"}
 
