@@ -110,3 +110,27 @@ def test_a_title_with_a_formula_reads_as_text_in_the_map(tmp_path: Path) -> None
         {"id": "a", "title": "$\\epsilon$-贪心算法"}]}]}), encoding="utf-8")
     part, = read_map(path)
     assert (part.title, part.chapters[0].title) == ("ε-衰减", "ε-贪心算法")
+
+
+def test_in_a_large_book_each_parts_page_has_the_map_of_its_chapters() -> None:
+    from postbook.sphinxext.book_map import part_to_draw
+    per = MAX_CHAPTERS // 2 + 1
+    parts = [MapPart(name, f"parts/part-0{n}", tuple(MapChapter(f"{name}{i}", f"T{i}", ())
+                                                      for i in range(per)))
+             for n, name in enumerate("ab", 1)]
+    mine = part_to_draw(parts, "parts/part-02")
+    assert mine == parts[1:] and part_to_draw(parts, "parts/part-09") == []
+    assert "cluster" not in map_dot(parts, link)  # (the book's map: parts only)
+    assert map_dot(mine, link, whole=False).count("URL=") == per  # (a part's: its chapters)
+
+
+def test_the_part_page_asks_for_its_map_only_when_told() -> None:
+    from postbook.language import CHINESE
+    from postbook.model import Part, Post, SourceRef
+    from postbook.writers.index import render_part_opener
+    posts = {i: Post(title=i, date=None, blocks=[], source=SourceRef("a.md", 1), id=i)
+             for i in ("a", "b")}
+    part = Part("P", "series", ["a", "b"])
+    assert render_part_opener(part, posts, CHINESE, "parts/part-01").endswith(
+        "\n\n```{pb-book-map} parts/part-01\n```\n")
+    assert "pb-book-map" not in render_part_opener(part, posts, CHINESE)

@@ -4,7 +4,8 @@ Drawn by Graphviz (`dot`) from _postbook/book.json (its parts, chapters and cite
 each chapter a box in its part's cluster, an arrow from a chapter to each chapter it refers to,
 each box linking to its chapter. A book of more than MAX_CHAPTERS chapters is drawn by parts
 only: a box per part (linking to its opening page) and one arrow per pair of parts, labelled
-with the number of references from one to the other. HTML, EPUB and the web PDF get the SVG in
+with the number of references from one to the other; each part's opening page then has the
+map of its own chapters ({pb-book-map} parts/part-NN). HTML, EPUB and the web PDF get the SVG in
 the page; the LaTeX PDF a vector PDF. Titles are data: every string in the DOT source is quoted
 and escaped (dot_string), node names are n0, n1..., never a title.
 """
@@ -27,11 +28,12 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..language import words_for
+from ..writers.index import MAP_CHAPTERS_MAX
 from .bookinfo import BOOK_JSON
 from .title_text import caption_text
 
 logger = logging.getLogger(__name__)
-MAX_CHAPTERS = 60  # above this, parts only
+MAX_CHAPTERS = MAP_CHAPTERS_MAX  # above this, parts only (and each part's page has its own)
 WRAP = 16  # a box's line, in display columns (a CJK character is two)
 MAX_LABEL = 60  # characters of a title in a box (then …)
 FONT = "Noto Sans CJK SC"
@@ -145,12 +147,13 @@ def header() -> list[str]:
             "ranksep=0.4];",
             f"  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f4f4\", "
             f"fontname={dot_string(FONT)}, fontsize=10, margin=\"0.08,0.04\"];",
-            "  edge [color=\"#555555\", arrowsize=0.6];"]
+            f"  edge [color=\"#555555\", arrowsize=0.6, fontname={dot_string(FONT)}, fontsize=9];"]
 
 
-def map_dot(parts: list[MapPart], link: Callable[[str], str]) -> str:
-    """The map of chapters, or of parts for a book of more than MAX_CHAPTERS chapters."""
-    if sum(len(p.chapters) for p in parts) > MAX_CHAPTERS:
+def map_dot(parts: list[MapPart], link: Callable[[str], str], whole: bool = True) -> str:
+    """The map of chapters, or of parts for a book of more than MAX_CHAPTERS chapters (whole:
+    False for one part's map, always of its chapters)."""
+    if whole and sum(len(p.chapters) for p in parts) > MAX_CHAPTERS:
         return part_map_dot(parts, link)
     return chapter_map_dot(parts, link)
 
@@ -200,18 +203,30 @@ class book_map(nodes.General, nodes.Element):
     """Where the map goes; its parts are read from book.json when the page is read."""
 
 
+def part_to_draw(parts: list[MapPart], opener: str) -> list[MapPart]:
+    """The one part whose opening page is `opener` (its map: every chapter, whatever the
+    book's size); [] when no part has that page."""
+    return [p for p in parts if p.opener == opener][:1]
+
+
 class BookMapDirective(SphinxDirective):
-    """{pb-book-map}: a line saying how to read the map, then the map."""
+    """{pb-book-map} [parts/part-NN]: a line saying how to read the map, then the map (of the
+    book, or of the part whose opening page is named)."""
+
+    optional_arguments = 1
 
     def run(self) -> list[nodes.Node]:
         path = Path(self.env.srcdir) / BOOK_JSON
         self.env.note_dependency(str(path))
         parts = read_map(path)
+        if self.arguments:
+            parts = part_to_draw(parts, self.arguments[0])
         words = words_for(self.config.language or "")
-        big = sum(len(p.chapters) for p in parts) > MAX_CHAPTERS
+        big = not self.arguments and sum(len(p.chapters) for p in parts) > MAX_CHAPTERS
         note = words.map_parts_note if big else words.map_note
         node = book_map()
         node["parts"] = parts
+        node["whole"] = not self.arguments  # (a part's map: its chapters, however many)
         return [nodes.paragraph(note, note), node]
 
 
@@ -223,7 +238,7 @@ def visit_html(self, node: book_map) -> None:
     def link(docname: str) -> str:
         return builder.get_relative_uri(here, docname)
     try:
-        svg = inline_svg(run_dot(map_dot(node["parts"], link), "svg"))
+        svg = inline_svg(run_dot(map_dot(node["parts"], link, node.get("whole", True)), "svg"))
     except (OSError, subprocess.SubprocessError) as exc:
         logger.warning("postbook: the map of the book is not drawn: %s", exc,
                        location=node, type="postbook", subtype="book-map")
@@ -236,16 +251,19 @@ def visit_latex(self, node: book_map) -> None:
     """A vector PDF of the map (no links: the PDF's contents lead to the chapters), as wide
     as the text and at most a page high."""
     try:
-        pdf = fixed_date(run_dot(map_dot(node["parts"], lambda _doc: ""), "pdf"))
+        source = map_dot(node["parts"], lambda _doc: "", node.get("whole", True))
+        pdf = fixed_date(run_dot(source, "pdf"))
     except (OSError, subprocess.SubprocessError) as exc:
         logger.warning("postbook: the map of the book is not drawn: %s", exc,
                        location=node, type="postbook", subtype="book-map")
         raise nodes.SkipNode from None
-    target = Path(self.builder.outdir) / "book-map.pdf"
+    name = "book-map.pdf" if node.get("whole", True) else \
+        f"book-map-{hashlib.sha256(source.encode('utf-8')).hexdigest()[:12]}.pdf"
+    target = Path(self.builder.outdir) / name
     if not target.is_file() or target.read_bytes() != pdf:  # (unchanged: latexmk does nothing)
         target.write_bytes(pdf)
     self.body.append("\n\\begin{center}\\includegraphics[width=\\linewidth,height=0.6\\textheight,"
-                     "keepaspectratio]{book-map.pdf}\\end{center}\n")
+                     "keepaspectratio]{%s}\\end{center}\n" % name)
     raise nodes.SkipNode
 
 

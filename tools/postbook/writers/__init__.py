@@ -10,7 +10,7 @@ from ..language import BookWords, words_for
 from ..model import Book, Post
 from ..press.settings import PrintSettings
 from .bibtex import render_bib
-from .index import (MAP_DOC, opener_name, render_book_json, render_index, render_map,
+from .index import (MAP_CHAPTERS_MAX, MAP_DOC, opener_name, render_book_json, render_index, render_map,
                     render_part_opener, render_references)
 from .myst import chapter_path, render_chapter
 from .output import OutputTree, WriteStats
@@ -33,7 +33,8 @@ def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
     if book.parts:
         tree.add(f"{MAP_DOC}.md", render_map(words))
     for n, part in enumerate(book.parts, 1):
-        tree.add(f"{opener_name(n)}.md", render_part_opener(part, posts, words))
+        part_map = opener_name(n) if len(book.posts) > MAP_CHAPTERS_MAX else ""
+        tree.add(f"{opener_name(n)}.md", render_part_opener(part, posts, words, part_map))
     tree.add("_assets/lost-figure.png",
              resources.files("postbook").joinpath("data/lost-figure.png").read_bytes())
     for relpath, source in sorted(book.assets.items()):  # the posts' images (transforms.images)

@@ -28,6 +28,7 @@ def toctree(title: str, entries: list[str]) -> str:
 
 
 MAP_DOC = "map"  # the map of the book (sphinxext.book_map draws it), first in the book
+MAP_CHAPTERS_MAX = 60  # a larger book's map draws its parts only; each part's page, its chapters
 
 
 def render_index(book: Book) -> str:
@@ -49,9 +50,12 @@ def opener_name(number: int) -> str:
     return f"{PART_DIR}/part-{number:02d}"
 
 
-def render_part_opener(part: Part, posts: dict[str, Post], words: BookWords) -> str:
+def render_part_opener(part: Part, posts: dict[str, Post], words: BookWords,
+                       part_map: str = "") -> str:
     """A part's opening page: its title, its dates and size, the config's introduction, then
-    each chapter linked with its line (the post's first sentence, or the config's)."""
+    each chapter linked with its line (the post's first sentence, or the config's); part_map:
+    the page's docname, to end it with the map of the part's chapters (a large book's map
+    draws its parts only)."""
     members = [posts[i] for i in part.post_ids if i in posts]
     title = escape_myst_line(part.title)
     if part.title_inlines and members:  # (its formulas typeset, as in its chapters' titles)
@@ -67,6 +71,8 @@ def render_part_opener(part: Part, posts: dict[str, Post], words: BookWords) -> 
                      + (words.summary_after + line if line else ""))
     if items:
         lines.append("\n".join(items))
+    if part_map and len(members) > 1:
+        lines.append(f"```{{pb-book-map}} {part_map}\n```")
     return "\n\n".join(lines) + "\n"
 
 
