@@ -63,7 +63,7 @@ def test_a_large_book_is_drawn_by_parts_with_the_references_between_them_counted
     dot = map_dot([MapPart("A", "parts/part-01", first), MapPart("B", "parts/part-02", second)],
                   link)
     assert "cluster" not in dot and 'URL="parts/part-01.html"' in dot
-    assert f'p0 -> p1 [label="{2 * per}"' in dot and "p1 -> p1" not in dot
+    assert f'p0 -> p1 [xlabel="{2 * per}"' in dot and "p1 -> p1" not in dot
     assert f"({per})" in dot
 
 
@@ -134,3 +134,10 @@ def test_the_part_page_asks_for_its_map_only_when_told() -> None:
     assert render_part_opener(part, posts, CHINESE, "parts/part-01").endswith(
         "\n\n```{pb-book-map} parts/part-01\n```\n")
     assert "pb-book-map" not in render_part_opener(part, posts, CHINESE)
+
+
+def test_a_map_of_many_parts_draws_only_the_strongest_arrows() -> None:
+    from collections import Counter
+    from postbook.sphinxext.book_map import strongest
+    counts = Counter({(0, 1): 1, (1, 2): 5, (2, 0): 3, (0, 2): 3})
+    assert strongest(counts, 2) == [((1, 2), 5), ((0, 2), 3)]

@@ -117,7 +117,7 @@ CHINESE = BookWords(
     part_opener="本部分导读",
     map_title="全书地图",
     map_note="每个方框是一章\uff0c按部分分组\uff1b箭头从一章指向它引用的那一章。",
-    map_parts_note="每个方框是一个部分\uff08括号里是章数\uff09\uff1b箭头上的数字是一部分引用另一部分的次数。",
+    map_parts_note="每个方框是一个部分\uff08括号里是章数\uff09\uff1b箭头上的数字是一部分引用另一部分的次数\uff08连线多时只画出次数最多的\uff09。",
     contents="目录",
     all_chapters="全书目录",
     downloads="下载",
@@ -162,7 +162,8 @@ ENGLISH = BookWords(
     map_note="Each box is a chapter, grouped by part; an arrow goes from a chapter to a chapter "
              "it refers to.",
     map_parts_note="Each box is a part (its number of chapters in brackets); the number on an "
-                   "arrow is how often one part refers to the other.",
+                   "arrow is how often one part refers to the other (when there are many, only the "
+                   "strongest are drawn).",
     contents="Contents",
     all_chapters="All chapters",
     downloads="Downloads",
