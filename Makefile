@@ -1,6 +1,6 @@
 # Postbook: convert the blog posts into book/, then build the editions with Sphinx.
-#   make all        HTML + LaTeX PDF + EPUB + TeX-free PDF (the PDFs and EPUB linked from the HTML)
-#   make html | latexpdf | epub | pdf | livehtml | check | test | clean | convert
+#   make all        HTML + LaTeX PDF + the two EPUBs + TeX-free PDF (all linked from the HTML)
+#   make html | latexpdf | epub | epub-images | pdf | livehtml | check | ace | test | clean | convert
 #   make printpdf (the print PDF: two-sided, black links) | cover (its print-on-demand cover)
 #   make fetch URL=https://blog.example.org/ POSTS=blog   (a blog you own, onto your disk)
 POSTS ?= sample-posts
@@ -18,11 +18,16 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX := _static/mathjax/tex-svg-full.js
 DOWNLOADS := $(BUILD)/html/_downloads
 
-.PHONY: all html latexpdf printpdf cover epub pdf livehtml check clean test convert vendor fetch $(VENV)
+.PHONY: all html latexpdf printpdf cover epub epub-images pdf livehtml check ace clean test \
+	test-tools convert vendor fetch $(VENV)
 
 # Installs Debian packages (as root) and the pinned Python deps; a quick check when all is there.
 $(VENV):
 	tools/bootstrap.sh
+
+# ...and what only the tests and `make ace` use: calibre (ebook-convert), DAISY Ace (npm)
+test-tools:
+	tools/bootstrap.sh --tests
 
 # The converter rewrites only files whose content changed, so running it every time is cheap.
 # CONFIG=print.yaml: another config than the one in POSTS (a page size, a cover...)
@@ -63,13 +68,18 @@ cover: printpdf
 epub: $(VENV) convert
 	$(SPHINX) -b epub -d $(BUILD)/doctrees/epub $(BOOK) $(BUILD)/epub
 
+# The EPUB for reading systems without MathML (Kindle, Kobo...): every formula a PNG image.
+epub-images: $(VENV) convert
+	$(SPHINX) -b epubimages -d $(BUILD)/doctrees/epub-images $(BOOK) $(BUILD)/epub-images
+
 pdf: $(VENV) convert
 	$(SPHINX) -b webpdf -d $(BUILD)/doctrees/webpdf $(BOOK) $(BUILD)/webpdf
 
 # The other editions first, copied where the HTML's download links point, then the HTML.
-all: latexpdf epub pdf
+all: latexpdf epub epub-images pdf
 	mkdir -p $(DOWNLOADS)
-	cp $(BUILD)/latex/book.pdf $(BUILD)/epub/book.epub $(BUILD)/webpdf/book-web.pdf $(DOWNLOADS)/
+	cp $(BUILD)/latex/book.pdf $(BUILD)/epub/book.epub $(BUILD)/epub-images/book-images.epub \
+	  $(BUILD)/webpdf/book-web.pdf $(DOWNLOADS)/
 	$(MAKE) --no-print-directory html
 
 # Converts and builds once, serves on http://127.0.0.1:$(PORT)/, then rebuilds warm (only what the
@@ -83,6 +93,11 @@ livehtml: $(VENV) $(MATHJAX)
 check: $(VENV)
 	$(POSTBOOK) check $(POSTS) --book $(BOOK) --build $(BUILD)$(if $(CONFIG), --config $(CONFIG))
 
+# DAISY Ace on both EPUBs (after `make epub epub-images`, or `make all`): its reports in
+# $(BUILD)/epub/ace/ and $(BUILD)/epub-images/ace/; fails on a critical or serious violation.
+ace: test-tools
+	$(PYTHON) -m postbook.check.ace $(BUILD)/epub/book.epub $(BUILD)/epub-images/book-images.epub
+
 # Bring a blog you own onto your disk: its posts' pages and images into $(POSTS), politely (robots.txt,
 # one request at a time, a pause between) and resumably (run it again after a stop or a week);
 # then `make all POSTS=...`. FETCHOPTS passes more options (--delay 2 --max-pages 100 ...).
@@ -93,7 +108,7 @@ fetch: $(VENV)
 	@test '$(POSTS)' != sample-posts || { echo "make fetch: name the folder to fetch into: POSTS=folder (not sample-posts)"; exit 2; }
 	$(POSTBOOK) fetch '$(URL)' --out '$(POSTS)' $(FETCHOPTS)
 
-test: $(VENV) $(MATHJAX)
+test: test-tools $(MATHJAX)
 	$(VENV)/bin/pytest
 
 clean:

@@ -46,7 +46,7 @@ def make(*targets: str, book: Path, build: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildLayout:
-    """The sample book converted and built in all four editions (`make all`), once per module."""
+    """The sample book converted and built in all five editions (`make all`), once per module."""
     require_tools()
     base = tmp_path_factory.mktemp("check")
     layout = BuildLayout(build=base / "build", book=base / "book")
@@ -93,7 +93,7 @@ def test_make_check_passes_on_the_sample_book(make_check) -> None:
 
 def test_every_post_is_in_every_edition_with_all_its_formulas(make_check) -> None:
     _result, report = make_check
-    assert report["editions"] == ["html", "epub", "latex", "webpdf"]
+    assert report["editions"] == ["html", "epub", "epub-images", "latex", "webpdf"]
     assert len(report["posts"]) == SAMPLE_POSTS
     for post in report["posts"]:
         for edition, cell in post["editions"].items():
@@ -164,6 +164,28 @@ def test_a_formula_dropped_from_the_epub_fails_that_post(sample_build: BuildLayo
     assert cell.equations == cell.expected_equations - 1
 
 
+def test_a_formula_image_without_its_tex_fails_that_post_in_the_image_epub(
+        sample_build: BuildLayout, tmp_path: Path) -> None:
+    layout = BuildLayout(build=tmp_path / "build", book=sample_build.book)
+    layout.epub_images_file.parent.mkdir(parents=True)
+    shutil.copy(sample_build.epub_images_file, layout.epub_images_file)
+    clean = check(layout, ("epub-images",))
+    assert clean.ok and clean.cells[(clean.posts[6].id, "epub-images")].equations > 0
+    victim = clean.posts[6].id
+    member = layout.epub_chapter(victim)
+    with zipfile.ZipFile(layout.epub_images_file) as old:
+        entries = [(info, old.read(info.filename)) for info in old.infolist()]
+    with zipfile.ZipFile(layout.epub_images_file, "w") as new:
+        for info, data in entries:
+            if info.filename == member:
+                data = re.sub(rb'(<img class="math-png"[^>]*?) alt="[^"]*"', rb'\1 alt=""', data,
+                              count=1)
+            new.writestr(info, data)
+    result = check(layout, ("epub-images",))
+    assert failing_posts(result) == {victim}
+    assert [p.code for p in result.failing] == ["math.no-alt"]
+
+
 def test_tex_left_in_the_html_text_is_stray(sample_build: BuildLayout, tmp_path: Path) -> None:
     layout = copy_edition(sample_build, tmp_path, "html")
     victim = check(layout, ("html",)).posts[0].id
@@ -194,7 +216,7 @@ def test_every_element_of_every_post_is_in_every_edition(make_check) -> None:
     _result, report = make_check
     by_title = {p["title"][:len(PYTHON_1)]: p for p in report["posts"]}
     assert by_title[PYTHON_1]["nodes"] == {"code": 1, "tables": 0, "rows": 0, "items": 5,
-                                           "links": 5, "notes": 2, "headings": 3, "quotes": 1,
+                                           "links": 6, "notes": 2, "headings": 3, "quotes": 1,
                                            "figures": 2}
     # (no server answers for the remote image here: a placeholder, like the missing file)
     assert by_title[PYTHON_2]["nodes"] == {"code": 1, "tables": 3, "rows": 49, "items": 0,
@@ -207,7 +229,7 @@ def test_every_element_of_every_post_is_in_every_edition(make_check) -> None:
                     post["id"], edition, kind)
     # (the Web PDF's chapter holds its footnotes, and the formula in one: 6, not 5)
     assert {e: c["equations"] for e, c in by_title[PYTHON_1]["editions"].items()} == {
-        "html": 6, "epub": 6, "latex": 6, "webpdf": 6}
+        "html": 6, "epub": 6, "epub-images": 6, "latex": 6, "webpdf": 6}
     assert report["node_sources"]["latex"]["items"] == "book.tex"
     assert report["node_sources"]["webpdf"]["links"] == "pdf links"
     assert report["node_sources"]["latex"]["figures"] == "pdf images"
@@ -246,7 +268,7 @@ def test_a_code_block_a_list_item_and_a_footnote_cut_from_the_html_fail_that_pos
         (victim, "list item 2 of 5 missing in HTML: `第二次遍历什么也得不到;`"),
         (victim, "footnote 2 of 2 missing in HTML: `见 PEP 342。生成器的 close() 方法正是为此而加的。`")]
     nodes = result.cells[(victim, "html")].nodes
-    assert (nodes.found, nodes.expected) == (16, 19)
+    assert (nodes.found, nodes.expected) == (17, 20)
 
 
 def test_a_table_row_cut_from_the_epub_fails_that_post(sample_build: BuildLayout,
@@ -302,7 +324,7 @@ def test_a_code_line_a_row_and_a_link_lost_from_a_pdf_are_named(sample_build: Bu
     assert [p.message for p in lost.problems] == [
         f"code block 1 of 1 missing in {label}: `def read_blocks(path, size=4096): \"\"\"按块读取"
         f"文件:每次只…` (its line 8 not found: `yield block`)",
-        f"link 3 of 5 missing in {label} (no link annotation to it): "
+        f"link 3 of 6 missing in {label} (no link annotation to it): "
         f"`url:https://peps.python.org/pep-0255/`"]
     chapter = read.chapters[second]
     assert "17 289 4913 奇数" in chapter.text

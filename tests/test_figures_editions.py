@@ -66,7 +66,8 @@ class Built:
               ) -> CheckResult:
         config = load_config(find_config(self.posts), Reporter(stream=io.StringIO()))
         return run_check(CheckOptions(self.posts, layout or self.layout, config,
-                                      editions=editions or ("html", "epub", "latex", "webpdf"),
+                                      editions=editions or ("html", "epub", "epub-images",
+                                                            "latex", "webpdf"),
                                       validators=()), lambda _m: None)
 
 
@@ -227,9 +228,11 @@ def test_figure_numbers_restart_in_each_chapter_in_every_edition(built: Built) -
     numbered = numbered_chapters(built)
     assert len(numbered) == 3 and sorted(map(len, numbered.values())) == [1, 2, 3]
     layout = built.layout
-    with zipfile.ZipFile(layout.epub_file) as archive:
+    with zipfile.ZipFile(layout.epub_file) as archive, \
+            zipfile.ZipFile(layout.epub_images_file) as images:
         pages = {"html": lambda c: layout.html_chapter(c).read_text(encoding="utf-8"),
-                 "epub": lambda c: archive.read(f"chapters/{c}.xhtml").decode("utf-8")}
+                 "epub": lambda c: archive.read(f"chapters/{c}.xhtml").decode("utf-8"),
+                 "epub-images": lambda c: images.read(f"chapters/{c}.xhtml").decode("utf-8")}
         for edition, read in pages.items():
             for chapter, captions in numbered.items():
                 spans = re.findall(r'<span class="caption-number">([^<]*)</span>', read(chapter))
@@ -262,7 +265,7 @@ def test_make_check_counts_every_figure_in_every_edition(built: Built) -> None:
     result = built.check()
     assert result.ok, [p.format() for p in result.failing]
     first, second = built.chapter_id(PYTHON_1), built.chapter_id(PYTHON_2)
-    for edition in ("html", "epub", "latex", "webpdf"):
+    for edition in ("html", "epub", "epub-images", "latex", "webpdf"):
         for chapter, count in ((first, 2), (second, 2)):
             figures = next(c for c in result.cells[(chapter, edition)].nodes.counts
                            if c.kind == "figures")

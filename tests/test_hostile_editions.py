@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import time
 import zipfile
 from html.parser import HTMLParser
@@ -20,8 +21,8 @@ import pytest
 
 from postbook.tex.log import find_problems
 
-from .editions.support import (CHROMIUM, ROOT, TOOLS, ensure_mathjax, pdffonts, pdftotext,
-                               require_tools, run_latexmk, run_sphinx, squeeze)
+from .editions.support import (CHROMIUM, EPUBCHECK_JAR, ROOT, TOOLS, ensure_mathjax, pdffonts,
+                               pdftotext, require_tools, run_latexmk, run_sphinx, squeeze)
 from .hostile.convert import Run, convert, convert_hostile
 from .hostile.make_corpus import big_table
 
@@ -190,7 +191,7 @@ def post_text(pages: dict[str, Page]) -> str:
     return "".join(t for page in pages.values() for t in page.text)
 
 
-@pytest.mark.parametrize("builder", ["html", "epub"])
+@pytest.mark.parametrize("builder", ["html", "epub", "epubimages"])
 def test_no_post_markup_reaches_the_pages(builds, books, builder: str) -> None:
     hostile = pages_of(build(builds, books, "hostile", builder))
     clean = pages_of(build(builds, books, "clean", builder))
@@ -203,7 +204,7 @@ def test_no_post_markup_reaches_the_pages(builds, books, builder: str) -> None:
         assert shown in text, shown
 
 
-@pytest.mark.parametrize("builder", ["html", "epub", "latex", "webpdf"])
+@pytest.mark.parametrize("builder", ["html", "epub", "epubimages", "latex", "webpdf"])
 def test_nothing_is_included(builds, books, builder: str) -> None:
     assert_nothing_included(build(builds, books, "hostile", builder))
 
@@ -344,6 +345,22 @@ def test_epub_colours_are_valid_css(builds, books) -> None:
               for v in page.colours]
     assert values and all(re.fullmatch(r"#[0-9a-f]{6}", v) for v in values), values
     assert {"#ff8000", "#ff8080", "#00ffff"} <= set(values)
+
+
+@pytest.mark.parametrize("builder", ["epub", "epubimages"])
+def test_epubcheck_accepts_both_hostile_epubs(builds, books, builder: str) -> None:
+    """Both EPUBs of the hostile book are valid: a post's U+FFFF (HTML shows it, XML forbids it,
+    epubcheck was fatal) is U+FFFD inside them."""
+    if not EPUBCHECK_JAR.is_file():
+        pytest.skip(f"{EPUBCHECK_JAR} not installed (Debian package epubcheck)")
+    (epub,) = build(builds, books, "hostile", builder).glob("*.epub")
+    result = subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), str(epub)], capture_output=True,
+                            text=True)
+    report = result.stdout + result.stderr
+    assert "No errors or warnings" in report, report[-3000:]
+    with zipfile.ZipFile(epub) as archive:
+        assert not [n for n in archive.namelist() if n.endswith(".xhtml")
+                    and "\uffff".encode("utf-8") in archive.read(n)]
 
 
 def test_webpdf_builds(builds, books) -> None:

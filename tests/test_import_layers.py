@@ -9,7 +9,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "tools" / "postbook"
-GROUND = {"model", "diagnostics", "memo", "language", "net", "tex"}
+GROUND = {"model", "diagnostics", "memo", "language", "layout", "net", "tex"}
 # what each part of the package may not import (by the first name below postbook)
 FORBIDDEN = {
     "tex": {"readers", "transforms", "writers", "pipeline", "sphinxext", "check", "live", "cli",

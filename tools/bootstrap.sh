@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Postbook needs: Debian packages (with apt, when root) and the pinned Python venv.
-# Usage: tools/bootstrap.sh [--system-only | --python-only]
+# Usage: tools/bootstrap.sh [--system-only | --python-only | --tests]
+#   --tests: also what only the tests (and `make ace`) use: calibre (ebook-convert: the image
+#   EPUB to AZW3; 105 Debian packages, about 100 MB to download and 350 MB installed, so not for
+#   `make all`) and DAISY Ace (npm, pinned in tools/ace/package-lock.json, into
+#   tools/ace/node_modules; it drives Debian's chromium, no browser is downloaded; it needs
+#   Node.js 20 or later: without one it is left out with a warning and its tests skip).
 # Idempotent: a second run checks and returns in about a second.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,16 +32,21 @@ SYSTEM_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint
 )
 
+# Debian packages only the tests need (bootstrap.sh --tests)
+TEST_SYSTEM_PACKAGES=(
+  calibre                  # ebook-convert: book-images.epub to AZW3 (Kindle) in the tests
+)
+
 missing_system_packages() {
   local p
-  for p in "${SYSTEM_PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
   done
 }
 
 install_system() {
   local missing
-  missing=$(missing_system_packages | tr '\n' ' ')
+  missing=$(missing_system_packages "$@" | tr '\n' ' ')
   [ -z "${missing// /}" ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "postbook: installing Debian packages: $missing" >&2
@@ -64,8 +74,40 @@ install_python() {
   touch "$stamp"
 }
 
+# DAISY Ace, the EPUB accessibility checker, from the npm registry at the versions the lock file
+# pins; ELECTRON_/PUPPETEER_SKIP_* and --ignore-scripts: no browser download (it drives chromium).
+# Ace needs Node.js 20 or later, which Debian 12 does not carry (its nodejs is 18): without it
+# Ace is left out with a warning and its tests skip saying why (the other tests still run).
+install_ace() {
+  local stamp=tools/ace/node_modules/.postbook-installed major
+  if ! command -v npm >/dev/null; then
+    install_system nodejs npm || true  # npm also vendors MathJax (make vendor)
+  fi
+  if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+    echo "postbook: warning: npm not found: DAISY Ace not installed, its tests skip" \
+         "(install Node.js 20 or later with npm)" >&2
+    return 0
+  fi
+  major=$(node --version | sed -n 's/^v\([0-9]*\)\..*/\1/p')
+  if [ "${major:-0}" -lt 20 ]; then
+    echo "postbook: warning: DAISY Ace needs Node.js 20 or later (this is $(node --version)):" \
+         "left out, its tests skip" >&2
+    return 0
+  fi
+  if [ -f "$stamp" ] && [ "$stamp" -nt tools/ace/package-lock.json ]; then return 0; fi
+  echo "postbook: installing DAISY Ace into tools/ace/node_modules" >&2
+  if ! ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 \
+       npm ci --prefix tools/ace --ignore-scripts --no-audit --no-fund --silent; then
+    echo "postbook: warning: npm ci failed: DAISY Ace not installed, its tests skip" >&2
+    return 0
+  fi
+  touch "$stamp"
+}
+
 case "${1:-}" in
-  --system-only) install_system ;;
+  --system-only) install_system "${SYSTEM_PACKAGES[@]}" ;;
   --python-only) install_python ;;
-  *) install_system; install_python ;;
+  --tests) install_system "${SYSTEM_PACKAGES[@]}" "${TEST_SYSTEM_PACKAGES[@]}"; install_python
+           install_ace ;;
+  *) install_system "${SYSTEM_PACKAGES[@]}"; install_python ;;
 esac

@@ -90,7 +90,7 @@ def _place_downloads(outdir: Path) -> None:
     """Put stand-ins for the other editions where `make all` copies them."""
     downloads = outdir / "_downloads"
     downloads.mkdir(parents=True, exist_ok=True)
-    for name in ("book.pdf", "book.epub", "book-web.pdf"):
+    for name in ("book.pdf", "book.epub", "book-images.epub", "book-web.pdf"):
         (downloads / name).write_bytes(b"stand-in for the test")
 
 
@@ -112,6 +112,12 @@ def latex_edition(edition_cache: EditionCache, book_dir: Path) -> Edition:
 def epub_edition(edition_cache: EditionCache, book_dir: Path) -> Edition:
     """The EPUB3 edition."""
     return edition_cache.get(book_dir, "epub")
+
+
+@pytest.fixture(scope="module")
+def epub_images_edition(edition_cache: EditionCache, book_dir: Path) -> Edition:
+    """The EPUB3 whose formulas are PNG images (make epub-images)."""
+    return edition_cache.get(book_dir, "epubimages")
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ TOOLS = {
     "html": [],
     "latex": ["xelatex", "latexmk"],
     "epub": ["xelatex", "dvisvgm"],
+    "epubimages": ["xelatex", "dvisvgm", "rsvg-convert"],
     "webpdf": ["xelatex", "dvisvgm"],
 }
 

@@ -151,7 +151,7 @@ def test_search_index_keeps_title_words_whole(html_edition):
 
 def test_sidebar_links_to_the_other_editions(html_edition):
     index = (html_edition.outdir / "index.html").read_text(encoding="utf-8")
-    for name in ("book.pdf", "book.epub", "book-web.pdf"):
+    for name in ("book.pdf", "book.epub", "book-images.epub", "book-web.pdf"):
         assert f'_downloads/{name}"' in index
 
 

@@ -37,13 +37,14 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 
 @pytest.fixture(scope="module")
 def build(tmp_path_factory: pytest.TempPathFactory) -> BuildLayout:
-    """The posts converted and built in the four editions, as `make` does."""
+    """The posts converted and built in the five editions, as `make` does."""
     missing = [t for t in TOOLS if shutil.which(t) is None]
     if missing or chromium_path() is None:
         pytest.skip(f"system tool(s) not installed: {missing or 'chromium'} (tools/bootstrap.sh)")
     base = tmp_path_factory.mktemp("title-math")
     layout = BuildLayout(build=base / "build", book=base / "book")
-    made = subprocess.run(["make", "--no-print-directory", "html", "latexpdf", "epub", "pdf",
+    made = subprocess.run(["make", "--no-print-directory", "html", "latexpdf", "epub",
+                           "epub-images", "pdf",
                            f"POSTS={POSTS}", f"BOOK={layout.book}", f"BUILD={layout.build}"],
                           cwd=ROOT, capture_output=True, text=True, errors="replace")
     assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]
@@ -113,8 +114,9 @@ def test_html_search_results_read_as_text(build: BuildLayout) -> None:
 # ---- EPUB ---------------------------------------------------------------------------------------
 
 
-def test_epub_nav_ncx_and_page_titles_read_as_text(build: BuildLayout) -> None:
-    with zipfile.ZipFile(build.epub_file) as epub:
+@pytest.mark.parametrize("which", ["epub_file", "epub_images_file"])
+def test_epub_nav_ncx_and_page_titles_read_as_text(build: BuildLayout, which: str) -> None:
+    with zipfile.ZipFile(getattr(build, which)) as epub:
         nav = ElementTree.fromstring(epub.read("nav.xhtml"))
         ncx = epub.read("toc.ncx").decode("utf-8")
         page = ElementTree.fromstring(epub.read(build.epub_chapter(
@@ -126,10 +128,11 @@ def test_epub_nav_ncx_and_page_titles_read_as_text(build: BuildLayout) -> None:
     assert page.find(f"{XHTML}head/{XHTML}title").text == TITLE
 
 
-def test_epubcheck_is_clean(build: BuildLayout) -> None:
+@pytest.mark.parametrize("which", ["epub_file", "epub_images_file"])
+def test_epubcheck_is_clean(build: BuildLayout, which: str) -> None:
     if not EPUBCHECK_JAR.is_file():
         pytest.skip(f"{EPUBCHECK_JAR} not installed (Debian package epubcheck)")
-    result = subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), str(build.epub_file)],
+    result = subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), str(getattr(build, which))],
                             capture_output=True, text=True)
     report = result.stdout + result.stderr
     assert "0 fatals / 0 errors / 0 warnings" in report or "No errors or warnings" in report, report
@@ -179,6 +182,6 @@ def test_postbook_check_passes(build: BuildLayout) -> None:
     result = run_check(CheckOptions(POSTS, build, config), lambda _m: None)
     assert not result.failing, [f"{p.code} {p.message}" for p in result.failing]
     for post in result.posts:
-        for edition in ("html", "epub", "latex", "webpdf"):
+        for edition in ("html", "epub", "epub-images", "latex", "webpdf"):
             cell = result.cells[(post.id, edition)]
             assert cell.coverage == 100.0 and cell.equations == post.equations, (post.id, edition)

@@ -68,6 +68,15 @@ class BookWords:
     guide_cover: str  # ...and for the cover
     latex_cjk: str  # the LaTeX package that sets CJK text (fonts: latex_style)
     latex_page_ref: str  # a page reference in the LaTeX PDF (%s: the label)
+    epub_images: str  # the link text of the EPUB whose formulas are images (HTML)
+    # the EPUBs' accessibility summary (schema:accessibilitySummary), sentence by sentence
+    a11y_navigation: str  # contents, headings, reading order
+    a11y_mathml: str  # formulas as MathML with their TeX as alttext
+    a11y_mathml_images: str  # ...those MathML cannot express as images with their TeX as alt
+    a11y_math_images: str  # every formula an image with its TeX as alt (the image EPUB)
+    a11y_images_described: str  # every image has alt text of its own
+    a11y_images_generic: str  # some images only have the generic word
+    a11y_animation: str  # an animated image of unknown hazard
     preface: str  # the title of the config's preface (LaTeX PDFs)
     colophon_license: str  # on the colophon page: {license}
     colophon_blog: str  # ...the blog's address: {url}
@@ -126,6 +135,15 @@ CHINESE = BookWords(
     guide_cover="封面",
     latex_cjk=r"\usepackage[scheme=chinese,fontset=none,heading=true]{ctex}",  # 第一章, 目录, 图
     latex_page_ref=r"第~\pageref*{%s}~页",
+    epub_images="EPUB\uff08公式为图片\uff0c适用于 Kindle 等\uff09",
+    a11y_navigation="本书有目录\uff0c各章各节有层级分明的标题\uff0c阅读顺序即正文顺序。",
+    a11y_mathml="公式以 MathML 表示\uff0c每个公式都以其 TeX 源码作为替代文本。",
+    a11y_mathml_images="MathML 无法表达的少数公式是图片\uff0c替代文本同样是其 TeX 源码。",
+    a11y_math_images="本版供不支持 MathML 的阅读器使用\uff1a所有公式都是图片\uff0c每幅图片的替代文本是"
+                     "公式的 TeX 源码。",
+    a11y_images_described="所有插图都有替代文本。",
+    a11y_images_generic="部分插图在原文中没有说明\uff0c替代文本只是\u201c图片\u201d。",
+    a11y_animation="书中有动态图片\uff0c是否闪烁未经检查。",
     preface="前言",
     colophon_license="许可\uff1a{license}",
     colophon_blog="博客\uff1a{url}",
@@ -172,6 +190,18 @@ ENGLISH = BookWords(
     guide_cover="Cover",
     latex_cjk=r"\usepackage{xeCJK}",  # CJK characters in the text, LaTeX's English names
     latex_page_ref=r"page~\pageref*{%s}",
+    epub_images="EPUB (formulas as images, for Kindle and others)",
+    a11y_navigation="The book has a table of contents, chapters and sections with headings "
+                    "that skip no level, and its reading order is the order of the text.",
+    a11y_mathml="Formulas are MathML, each with its TeX source as alternative text.",
+    a11y_mathml_images="The few formulas MathML cannot express are images, with their TeX "
+                       "source as alternative text.",
+    a11y_math_images="This edition is for reading systems without MathML: every formula is an "
+                     "image whose alternative text is the formula's TeX source.",
+    a11y_images_described="Every image has alternative text.",
+    a11y_images_generic="Some images are not described in the posts: their alternative text is "
+                        "only the word Image.",
+    a11y_animation="The book has animated images whose flashing was not checked.",
     preface="Preface",
     colophon_license="Licence: {license}",
     colophon_blog="Blog: {url}",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from .config import BookConfig
 from .diagnostics import Reporter
+from .layout import IMAGE_CACHE, in_book
 from .model import Book, SourceRef
 from .press.settings import print_settings
 from .readers import (MAX_DEPTH, input_files, read_file, saved_page_folders, site_prefix,
@@ -73,7 +74,6 @@ def read_all(options: ConvertOptions, report: Reporter, show: Callable[[str], No
     return book
 
 
-IMAGE_CACHE = ("_postbook", "images")  # the posts' images, downloaded and converted, kept
 
 
 def image_cache(out: Path) -> Path | None:
@@ -81,7 +81,7 @@ def image_cache(out: Path) -> Path | None:
     of the book: nothing is ever written outside --out)."""
     try:
         root = out.resolve()
-        folder = root.joinpath(*IMAGE_CACHE)
+        folder = in_book(root, IMAGE_CACHE)
         if any(part.is_symlink() for part in (folder.parent, folder)):
             return None
         return folder

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..layout import BOOK_JSON, in_book
 from ..writers.myst import CITED_BY_CLASS
 from .results import Problem
 
@@ -50,7 +51,7 @@ def read_chapter(text: str, known: set[str], own: str) -> ChapterLinks:
 
 def book_chapters(book: Path) -> list[tuple[str, str]]:
     """(id, file relative to the book) of every chapter, in book order (book.json)."""
-    data = json.loads((book / "_postbook" / "book.json").read_text(encoding="utf-8"))
+    data = json.loads(in_book(book, BOOK_JSON).read_text(encoding="utf-8"))
     return [(c["id"], c["file"]) for part in data.get("parts", []) for c in part.get("chapters", [])]
 
 

@@ -1,11 +1,14 @@
-"""The EPUB edition: each chapter's XHTML read from inside the zip (MathML, or SVG images; its
-figures: the <img> whose file the package's manifest lists as a core media type)."""
+"""The EPUB editions: each chapter's XHTML read from inside the zip. book.epub: formulas as MathML
+(with their TeX as alttext), or SVG images; book-images.epub (edition `epub-images`): every
+formula a PNG image with its TeX as alt text. Figures: the <img> whose file the package's
+manifest lists as a core media type."""
 
 from __future__ import annotations
 
 import copy
 import posixpath
 import zipfile
+from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
@@ -20,6 +23,7 @@ from .page_nodes import IMAGES, figure_key, page_elements, read_nodes
 from .results import ChapterText, EditionText, Problem
 
 EDITION = "epub"
+IMAGES_EDITION = "epub-images"  # book-images.epub: formulas as images, for readers without MathML
 OTHER_PAGES = ("index.xhtml", "references.xhtml", "nav.xhtml")  # links checked, not compared
 CONTAINER = "META-INF/container.xml"  # names the package document (content.opf)
 # The image types every reading system shows (EPUB 3.3 core media types); others need a fallback
@@ -32,8 +36,37 @@ def chapter_body(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 
 def formula_nodes(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """The rendered formulas: MathML, and SVG images where MathML could not express them."""
-    return [*body.iter("math"), *find_by_class(body, "img", "math-svg")]
+    """The rendered formulas: MathML, SVG images where MathML could not express them, and the
+    image EPUB's PNG images."""
+    return [*body.iter("math"), *find_by_class(body, "img", "math-svg"),
+            *find_by_class(body, "img", "math-png")]
+
+
+def formula_problems(body: lxml.html.HtmlElement, name: str, post_id: str, edition: str,
+                     images: set[str]) -> list[Problem]:
+    """A formula without its TeX for readers who cannot see it (MathML without alttext, an
+    image without alt text), an image the package does not carry, and in the image EPUB a
+    formula that is no image (MathML, SVG: what its readers cannot show)."""
+    problems = []
+    for node in formula_nodes(body):
+        alt = node.get("alttext") if node.tag == "math" else node.get("alt")
+        shown = " ".join((alt or node.text_content() or "").split())[:80]
+        if not (alt or "").strip():
+            problems.append(Problem("math.no-alt", f"formula without its TeX as alternative text "
+                                    f"({node.tag}): `{shown}`", name, post_id, edition))
+        if node.tag == "img" and _image_path(name, node.get("src") or "") not in images:
+            problems.append(Problem("math.image-missing", f"formula image `{node.get('src')}` "
+                                    "is not in the EPUB's manifest", name, post_id, edition))
+        if edition == IMAGES_EDITION and "math-png" not in (node.get("class") or "").split():
+            problems.append(Problem("math.not-image", f"formula that is no PNG image in the "
+                                    f"image EPUB: `{shown}`", name, post_id, edition))
+    return problems
+
+
+def _image_path(page: str, src: str) -> str:
+    """The zip member an <img src> of a page names."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page),
+                                             unquote(urlsplit(src).path)))
 
 
 def visible_text(body: lxml.html.HtmlElement) -> str:
@@ -62,60 +95,72 @@ def manifest_images(archive: zipfile.ZipFile) -> set[str]:
 
 
 def chapter_figures(body: lxml.html.HtmlElement, name: str, post_id: str,
-                    images: set[str]) -> tuple[list[str], list[Problem]]:
+                    images: set[str], edition: str = EDITION) -> tuple[list[str], list[Problem]]:
     """The keys of the chapter's images that the EPUB carries; the others are problems."""
     found, problems = [], []
     for img in body.xpath(IMAGES):
         src = img.get("src") or ""
-        path = posixpath.normpath(posixpath.join(posixpath.dirname(name),
-                                                 unquote(urlsplit(src).path)))
-        if path in images:
+        if _image_path(name, src) in images:
             found.append(figure_key(src))
         else:
             problems.append(Problem("figures.broken", f"image `{src}` is not in the EPUB's "
                                     "manifest as a core media type (PNG, JPEG, GIF, SVG, WebP)",
-                                    name, post_id, EDITION))
+                                    name, post_id, edition))
     return found, problems
 
 
 def read_chapter(store: PageStore, post_id: str, name: str, post_ids: set[str],
-                 images: set[str]) -> tuple[ChapterText, list[Problem]]:
-    """One chapter's text, formula count and elements; TeX left as code, broken links and
-    images the EPUB does not carry are problems."""
+                 images: set[str], edition: str = EDITION) -> tuple[ChapterText, list[Problem]]:
+    """One chapter's text, formula count and elements; TeX left as code, formulas without
+    their TeX, broken links and images the EPUB does not carry are problems."""
     body = chapter_body(parse_page(store.read(name)))
     problems = [Problem("math.unrendered", f"formula shown as TeX: {code.text_content()!r}",
-                        name, post_id, EDITION)
+                        name, post_id, edition)
                 for code in find_by_class(body, "code", "math-error")]
-    problems += [Problem("links.broken", f"broken link {b}", name, post_id, EDITION)
+    problems += formula_problems(body, name, post_id, edition, images)
+    problems += [Problem("links.broken", f"broken link {b}", name, post_id, edition)
                  for b in broken_links(store, name, body)]
     nodes = page_elements(read_nodes([body]), post_id, post_ids, name)
-    nodes["figures"], broken = chapter_figures(body, name, post_id, images)
+    nodes["figures"], broken = chapter_figures(body, name, post_id, images, edition)
     return ChapterText(visible_text(body), len(formula_nodes(body)), nodes), problems + broken
 
 
 def extract(layout: BuildLayout, post_ids: list[str],
             progress: Callable[[str], None]) -> EditionText:
     """Every chapter of book.epub: text, formulas, elements, broken links inside the zip."""
-    edition = EditionText(EDITION)
-    if not layout.epub_file.is_file():
-        edition.problems.append(Problem("edition.missing", f"{layout.epub_file} not found "
-                                        "(make epub)", edition=EDITION))
+    return read_epub(layout.epub_file, EDITION, "make epub", post_ids, progress)
+
+
+def extract_images(layout: BuildLayout, post_ids: list[str],
+                   progress: Callable[[str], None]) -> EditionText:
+    """Every chapter of book-images.epub, as book.epub's (its formulas must be images)."""
+    return read_epub(layout.epub_images_file, IMAGES_EDITION, "make epub-images", post_ids,
+                     progress)
+
+
+def read_epub(path: Path, name: str, make: str, post_ids: list[str],
+              progress: Callable[[str], None]) -> EditionText:
+    """Every chapter of one EPUB: text, formulas, elements, broken links inside the zip."""
+    edition = EditionText(name)
+    if not path.is_file():
+        edition.problems.append(Problem("edition.missing", f"{path} not found ({make})",
+                                        edition=name))
         return edition
-    with zipfile.ZipFile(layout.epub_file) as archive:
+    with zipfile.ZipFile(path) as archive:
         store = PageStore(archive=archive)
         edition.node_sources = {kind: PAGE for kind in KINDS}
         images = manifest_images(archive)
         for n, post_id in enumerate(post_ids, 1):
-            progress(f"[{n}/{len(post_ids)}] epub: checking chapter {post_id}")
-            name = layout.epub_chapter(post_id)
-            if store.exists(name):
-                edition.chapters[post_id], problems = read_chapter(store, post_id, name,
-                                                                   set(post_ids), images)
+            progress(f"[{n}/{len(post_ids)}] {name}: checking chapter {post_id}")
+            page = BuildLayout.epub_chapter(post_id)
+            if store.exists(page):
+                edition.chapters[post_id], problems = read_chapter(store, post_id, page,
+                                                                   set(post_ids), images, name)
                 edition.problems += problems
-        for name in OTHER_PAGES:
-            if store.exists(name):
-                page = parse_page(store.read(name))
-                edition.problems += [Problem("links.broken", f"broken link {b}", name,
-                                             edition=EDITION)
-                                     for b in broken_links(store, name, page)]
+        for page in OTHER_PAGES:
+            if store.exists(page):
+                tree = parse_page(store.read(page))
+                edition.problems += [Problem("links.broken", f"broken link {b}", page,
+                                             edition=name)
+                                     for b in broken_links(store, page, tree)]
     return edition

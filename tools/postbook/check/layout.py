@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..layout import BOOK_JSON, REPORT_JSON, in_book
+
 
 @dataclass(frozen=True)
 class BuildLayout:
@@ -23,6 +25,11 @@ class BuildLayout:
     @property
     def epub_file(self) -> Path:
         return self.build / "epub" / "book.epub"
+
+    @property
+    def epub_images_file(self) -> Path:
+        """The EPUB whose formulas are images (make epub-images)."""
+        return self.build / "epub-images" / "book-images.epub"
 
     @staticmethod
     def epub_chapter(post_id: str) -> str:
@@ -64,12 +71,12 @@ class BuildLayout:
 
     @property
     def book_json(self) -> Path:
-        return self.book / "_postbook" / "book.json"
+        return in_book(self.book, BOOK_JSON)
 
     @property
     def report_json(self) -> Path:
         """The converter's report (its warnings, as it printed them)."""
-        return self.book / "_postbook" / "report.json"
+        return in_book(self.book, REPORT_JSON)
 
     @property
     def check_json(self) -> Path:

@@ -34,12 +34,14 @@ SELECTORS = {
     "headings": ".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]",
     "quotes": ".//blockquote",
 }
+# a formula's image (SVG in the editions, PNG in the image EPUB): no figure, no text
+FORMULA_IMAGE = f"{has_class('math-svg')} or {has_class('math-png')}"
 # what an element's text leaves out (it names the element in a message; formulas show no text)
 NOT_TEXT = (".//*[local-name()='mjx-container' or local-name()='math' or local-name()='script'"
-            f" or local-name()='style'] | .//img[{has_class('math-svg')}]"
+            f" or local-name()='style'] | .//img[{FORMULA_IMAGE}]"
             f" | .//a[{has_class('footnote-reference')} or {has_class('headerlink')}]"
             f" | .//span[{has_class('label')}]")
-IMAGES = f".//img[not({has_class('math-svg')})]"  # the figures' and inline images' <img>
+IMAGES = f".//img[not({FORMULA_IMAGE})]"  # the figures' and inline images' <img>
 NOT_ITEM_TEXT = NOT_TEXT + " | .//ul | .//ol"  # a list item's own text: not its nested lists
 BIBLIOGRAPHY = re.compile(r"(?:^|/)references\.x?html$|^document-references$|^references--")
 EQUATION = re.compile(r"(?:^|--)equation-")

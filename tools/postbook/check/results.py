@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .node_compare import NodeResult
 
-EDITIONS = ("html", "epub", "latex", "webpdf")  # the table's columns, in this order
-EDITION_LABELS = {"html": "HTML", "epub": "EPUB", "latex": "LaTeX PDF", "webpdf": "Web PDF"}
+EDITIONS = ("html", "epub", "epub-images", "latex", "webpdf")  # the table's columns, in order
+EDITION_LABELS = {"html": "HTML", "epub": "EPUB", "epub-images": "EPUB images",
+                  "latex": "LaTeX PDF", "webpdf": "Web PDF"}
 VALIDATORS = ("epubcheck", "latex-log", "mathjax", "formulas")
 
 

@@ -25,6 +25,7 @@ Extractor = Callable[[BuildLayout, list[str], Callable[[str], None]], EditionTex
 EXTRACTORS: dict[str, Extractor] = {
     "html": html_edition.extract,
     "epub": epub_edition.extract,
+    "epub-images": epub_edition.extract_images,
     "latex": latex_edition.extract,
     "webpdf": webpdf_edition.extract,
 }
@@ -129,8 +130,9 @@ def run_validator(name: str, options: CheckOptions, expected: ExpectedBook,
     """One validator, by name."""
     layout = options.layout
     progress(f"validator: {name}")
-    if name == "epubcheck":
-        return validators.epubcheck(layout.epub_file)
+    if name == "epubcheck":  # both EPUBs, those built
+        return validators.epubcheck_all({"epub": layout.epub_file,
+                                         "epub-images": layout.epub_images_file})
     if name == "latex-log":
         tex = layout.latex_tex
         chapters = latex_edition.tex_chapters(tex) if tex.is_file() else []

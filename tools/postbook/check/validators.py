@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -33,13 +34,29 @@ def clip(tex: str) -> str:
 # ---- epubcheck ------------------------------------------------------------------------------
 
 
-def epubcheck(epub: Path, jar: Path = EPUBCHECK_JAR) -> Validation:
+def epubcheck_all(epubs: dict[str, Path], jar: Path = EPUBCHECK_JAR) -> Validation:
+    """epubcheck on each edition's EPUB that was built (by edition name), two at a time (a JVM
+    each: the machine's two cores), counts added up; each problem names its edition."""
+    built = {name: path for name, path in epubs.items() if path.is_file()}
+    if not built:
+        return Validation("epubcheck", ran=False)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda item: epubcheck(item[1], jar, item[0]), built.items()))
+    merged = Validation("epubcheck", ran=all(r.ran for r in results))
+    for result in results:
+        for key, count in result.counts.items():
+            merged.counts[key] = merged.counts.get(key, 0) + count
+        merged.problems += result.problems
+    return merged
+
+
+def epubcheck(epub: Path, jar: Path = EPUBCHECK_JAR, edition: str = "epub") -> Validation:
     """Run epubcheck on the EPUB; fatal errors, errors and warnings all fail."""
     if not epub.is_file():
         return Validation("epubcheck", ran=False)
     if shutil.which("java") is None or not jar.is_file():
         return Validation("epubcheck", ran=False, problems=[Problem(
-            "tool.missing", f"epubcheck not run: java or {jar} missing", edition="epub")])
+            "tool.missing", f"epubcheck not run: java or {jar} missing", edition=edition)])
     with tempfile.TemporaryDirectory(prefix="postbook-epubcheck-") as tmp:
         out = Path(tmp) / "epubcheck.json"
         try:
@@ -50,21 +67,21 @@ def epubcheck(epub: Path, jar: Path = EPUBCHECK_JAR) -> Validation:
         data = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else None
     if data is None:
         return Validation("epubcheck", problems=[
-            Problem("epubcheck.crashed", "epubcheck wrote no report", edition="epub")])
-    return epubcheck_validation(data)
+            Problem("epubcheck.crashed", "epubcheck wrote no report", edition=edition)])
+    return epubcheck_validation(data, edition)
 
 
-def epubcheck_validation(data: dict) -> Validation:
+def epubcheck_validation(data: dict, edition: str = "epub") -> Validation:
     """Counts and problems from epubcheck's JSON report."""
     checker = data.get("checker", {})
     counts = {"fatal": checker.get("nFatal", 0), "errors": checker.get("nError", 0),
               "warnings": checker.get("nWarning", 0)}
-    problems = [epubcheck_problem(m) for m in data.get("messages", [])
+    problems = [epubcheck_problem(m, edition) for m in data.get("messages", [])
                 if m.get("severity") in FAILING_SEVERITIES]
     return Validation("epubcheck", counts, problems)
 
 
-def epubcheck_problem(message: dict) -> Problem:
+def epubcheck_problem(message: dict, edition: str = "epub") -> Problem:
     """One epubcheck message, placed in its chapter when it names a chapter file."""
     location = (message.get("locations") or [{}])[0]
     path = location.get("path", "")
@@ -72,7 +89,7 @@ def epubcheck_problem(message: dict) -> Problem:
     where = f"{path}:{location.get('line', 0)}" if path else ""
     return Problem(f"epubcheck.{message.get('ID', '?')}",
                    f"{message.get('severity', '').lower()}: {message.get('message', '')}",
-                   where, chapter, "epub")
+                   where, chapter, edition)
 
 
 # ---- the LaTeX log --------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from pathlib import Path
 from sphinx.util import texescape
 
 from ..language import is_chinese, words_for
+from ..layout import BOOK_JSON, in_book
 from .settings import PrintSettings
 
 BACKGROUND = (36, 52, 71)  # the generated design's colours (and the EPUB's fallback drawing)
@@ -59,7 +60,7 @@ class CoverBook:
     @classmethod
     def read(cls, book: Path) -> CoverBook:
         """From the book folder's _postbook/book.json."""
-        path = book / "_postbook" / "book.json"
+        path = in_book(book, BOOK_JSON)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

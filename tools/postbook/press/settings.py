@@ -9,10 +9,10 @@ from typing import Any
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
+from ..layout import COVER_IMAGE
 from ..model import SourceRef
 from .sizes import DEFAULT_PAGE_SIZE, PageSize, page_size
 
-COVER_IMAGE = "_postbook/cover"  # + .png or .jpg: the config's image, inside the book
 MAX_COVER_BYTES = 50 * 1024 * 1024
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg"}
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ..diagnostics import Reporter
+from ..layout import MANIFEST, in_book
 from ..model import FileRecord, Post, SourceRef
 from . import decoding, feed, html_page, listing_a, listing_b, markdown, single_post, wxr
 
@@ -26,7 +27,6 @@ INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xml", 
                   ".atom")  # (read by content)
 NOT_POSTS = ("readme", "license", "changelog")  # documentation beside the dumps, by file stem
 MAX_FILE_BYTES = 64 * 1024 * 1024
-BOOK_MARKER = ("_postbook", "manifest.json")  # in a book the converter wrote (writers.output)
 # a reader's warning that it refused the whole file (said instead of reader.no-posts) -> why
 REFUSALS = {"reader.xml-malformed": "not well-formed XML", "reader.xml-entities": "XML entities",
             "reader.draft": "a draft", "reader.site-page": "a page of the site"}
@@ -143,7 +143,7 @@ class Walk:
     """What is under a posts folder: its visible entries, and the folders not read."""
 
     entries: list[Path] = field(default_factory=list)  # files, folders and links, not hidden
-    books: list[Path] = field(default_factory=list)  # a book postbook wrote (BOOK_MARKER)
+    books: list[Path] = field(default_factory=list)  # a book postbook wrote (its MANIFEST)
     builds: list[Path] = field(default_factory=list)  # a Sphinx build (BUILD_MARKER)
     too_deep: list[Path] = field(default_factory=list)  # MAX_DEPTH levels down: not entered
 
@@ -157,7 +157,7 @@ def walk(posts_dir: Path) -> Walk:
     stack: list[tuple[Path, int]] = [(posts_dir, 0)]
     while stack:
         folder, depth = stack.pop()
-        marker = folder / BOOK_MARKER[0] / BOOK_MARKER[1]
+        marker = in_book(folder, MANIFEST)
         if marker.is_file() and not marker.is_symlink():
             found.books.append(folder)
             continue

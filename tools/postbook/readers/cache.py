@@ -24,11 +24,11 @@ from pathlib import Path
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Reporter
+from ..layout import CACHE, in_book
 from ..model import FileRecord, Post
 from ..tex.prepare import formula_keys, prepared_formulas
 from . import read_bytes, read_data
 
-CACHE_DIR = ("_postbook", "cache")
 FORMAT = "postbook-read-cache-2"
 SUFFIX = ".pickle"
 TEMP_PREFIX = ".postbook-"  # as writers.output names its temporary files (removed if left)
@@ -153,7 +153,7 @@ def _cache_folder(out: Path) -> Path | None:
     of the book)."""
     try:
         root = out.resolve()
-        folder = root.joinpath(*CACHE_DIR)
+        folder = in_book(root, CACHE)
         for part in (folder.parent, folder):
             if part.is_symlink():
                 return None

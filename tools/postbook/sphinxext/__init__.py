@@ -6,11 +6,11 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import (bib_cache, bib_filter, book_map, bookinfo, epub_builder, equation_numbers,
-               figure_numbers, html_downloads, html_math, html_titles, image_files, latex_parts, latex_style,
-               latex_translator, markup, offline_mathjax, pdf_builder, search_words, search_zh,
-               shared_nav, small_builds, source_guard, stale_outputs, template_cache, title_text,
-               toctree_parents)
+from . import (bib_cache, bib_filter, book_map, bookinfo, epub_builder, epub_translator,
+               equation_numbers, figure_numbers, html_downloads, html_math, html_titles,
+               image_files, latex_parts, latex_style, latex_translator, markup, offline_mathjax,
+               pdf_builder, search_words, search_zh, shared_nav, small_builds, source_guard,
+               stale_outputs, template_cache, title_text, toctree_parents)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -98,6 +98,16 @@ def setup(app: Sphinx) -> dict[str, Any]:
                                (html_math.visit_mathml_block, None))
     app.add_config_value("epub_math_renderer", "postbook_mathml", "env", types=frozenset({str}))
     app.add_builder(epub_builder.PostbookEpubBuilder, override=True)
+    # EPUB3 for reading systems without MathML (sphinx-build -b epubimages): every formula a PNG
+    # image with its TeX as alt text; both EPUBs with the ARIA accessibility checkers ask for
+    app.add_html_math_renderer("postbook_png",
+                               (html_math.visit_png_inline, None),
+                               (html_math.visit_png_block, None))
+    app.add_config_value("epubimages_math_renderer", "postbook_png", "env",
+                         types=frozenset({str}))
+    app.add_builder(epub_builder.PostbookImageEpubBuilder)
+    for name in ("epub", "epubimages"):
+        app.set_translator(name, epub_translator.PostbookEpubTranslator, override=True)
 
     # TeX-free PDF: one plain page, SVG math, WeasyPrint (sphinx-build -b webpdf)
     app.add_html_theme("postbook_print", str(pdf_builder.THEME_DIR))

@@ -28,8 +28,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..language import words_for
+from ..layout import BOOK_JSON, in_book
 from ..writers.index import MAP_CHAPTERS_MAX
-from .bookinfo import BOOK_JSON
 from .title_text import caption_text
 
 logger = logging.getLogger(__name__)
@@ -226,7 +226,7 @@ class BookMapDirective(SphinxDirective):
     optional_arguments = 1
 
     def run(self) -> list[nodes.Node]:
-        path = Path(self.env.srcdir) / BOOK_JSON
+        path = in_book(self.env.srcdir, BOOK_JSON)
         self.env.note_dependency(str(path))
         parts = read_map(path)
         if self.arguments:

@@ -14,9 +14,9 @@ from sphinx.search import languages as search_languages
 from sphinx.util import texescape
 
 from ..language import words_for
+from ..layout import BOOK_JSON, in_book
 from ..press.settings import PrintSettings
 
-BOOK_JSON = Path("_postbook") / "book.json"
 DEFAULT_TITLE = "Postbook"
 
 
@@ -53,7 +53,7 @@ def bcp47_language(tag: str) -> str:
 
 def read_book_info(srcdir: Path) -> BookInfo:
     """Load srcdir/_postbook/book.json; defaults when the file is absent."""
-    path = Path(srcdir) / BOOK_JSON
+    path = in_book(srcdir, BOOK_JSON)
     if not path.is_file():
         return BookInfo()
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -1,9 +1,14 @@
-"""EPUB3 builder: parts in the navigation, MathML/SVG manifest properties, a cover, a reproducible zip."""
+"""EPUB3 builders: parts in the navigation, MathML/SVG manifest properties, a cover, accessibility
+metadata, a reproducible zip. Two EPUBs: book.epub with MathML (SVG images where MathML cannot
+express a formula), and book-images.epub with every formula a PNG image, for reading systems
+without MathML (Kindle, Kobo, Adobe's RMSDK)."""
 
 from __future__ import annotations
 
 import html
 import os
+import re
+import uuid
 from pathlib import Path
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
@@ -15,9 +20,10 @@ from sphinx.util import logging
 from sphinx.util.fileutil import copy_asset_file
 
 from ..language import words_for
-from .epub_cover import epub_cover_book, write_cover
 from .cache import cache_dir
-from .html_math import prerender_svg
+from .epub_accessibility import accessibility_metadata, has_animation, read_pages
+from .epub_cover import epub_cover_book, write_cover
+from .html_math import prerender_png, prerender_svg
 from .parts import Part, book_parts, chapter_title
 from .stale_outputs import delete_stale_outputs
 
@@ -26,6 +32,12 @@ TEMPLATES = Path(__file__).parent / "templates" / "epub3"
 COVER_IMAGE = "_static/postbook-cover.png"
 NAV_PAGE = "nav.xhtml"  # written after content.opf, by build_navigation_doc
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # every zip entry gets this time: same input, same bytes
+COVER_PAGE = "epub-cover.xhtml"
+# characters XML 1.0 forbids (U+FFFE, U+FFFF, lone surrogates...: a post may hold them, HTML shows
+# them, an XML reader stops at them and epubcheck is fatal): U+FFFD in the zip's XML files
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+XML_FILES = (".xhtml", ".ncx", ".opf")
+IMAGE_EPUB_BASENAME = "book-images"  # BUILD/epub-images/book-images.epub
 
 
 class PostbookEpubBuilder(Epub3Builder):
@@ -49,9 +61,13 @@ class PostbookEpubBuilder(Epub3Builder):
 
     # -- pages ---------------------------------------------------------------------------
     def write_doc(self, docname: str, doctree: Any) -> None:
-        """Render the formulas MathML cannot express to SVG (one TeX run per page), then write."""
-        prerender_svg(self, doctree, only_without_mathml=True)
+        """Render the page's formula images (one TeX run per page), then write it."""
+        self.prerender_math(doctree)
         super().write_doc(docname, doctree)
+
+    def prerender_math(self, doctree: Any) -> None:
+        """The formulas MathML cannot express, as SVG."""
+        prerender_svg(self, doctree, only_without_mathml=True)
 
     def copy_static_files(self) -> None:
         """Copy the theme's files, then draw the cover for this book."""
@@ -118,6 +134,7 @@ class PostbookEpubBuilder(Epub3Builder):
         """Sphinx's metadata plus manifest properties and a reproducible date."""
         metadata = super().content_metadata()
         metadata["item_properties"] = self.manifest_properties()
+        metadata["accessibility"] = self.accessibility()
         if self.config.today and not os.getenv("SOURCE_DATE_EPOCH"):
             metadata["date"] = html.escape(self.config.today + "T00:00:00Z")
         return metadata
@@ -132,6 +149,15 @@ class PostbookEpubBuilder(Epub3Builder):
                 properties[page.relative_to(self.outdir).as_posix()] = " ".join(found)
         return properties
 
+    def accessibility(self) -> list[tuple[str, str]]:
+        """EPUB Accessibility 1.1 metadata, from what the written pages hold."""
+        outdir = Path(self.outdir)
+        words = words_for(self.config.language)
+        pages = sorted(p.relative_to(outdir).as_posix() for p in outdir.rglob("*" + self.out_suffix)
+                       if not p.relative_to(outdir).as_posix().startswith("_"))
+        facts = read_pages(outdir, pages, words.image_alt, cover_page=COVER_PAGE)
+        return accessibility_metadata(facts, has_animation(outdir, facts.image_files), words)
+
     # -- the zip ---------------------------------------------------------------------------
     def build_epub(self) -> None:
         """Zip with mimetype first and stored, fixed timestamps, files in manifest order."""
@@ -145,9 +171,47 @@ class PostbookEpubBuilder(Epub3Builder):
 
 
 def _add(epub: ZipFile, path: Path, name: str, compression: int) -> None:
-    """Add one file with a fixed timestamp and mode."""
+    """Add one file with a fixed timestamp and mode (an XML file as XML may hold it)."""
     info = ZipInfo(name, date_time=ZIP_EPOCH)
     info.compress_type = compression
     info.external_attr = 0o644 << 16
-    epub.writestr(info, path.read_bytes())
+    data = path.read_bytes()
+    epub.writestr(info, xml_characters(data, name) if name.endswith(XML_FILES) else data)
 
+
+def xml_characters(data: bytes, name: str) -> bytes:
+    """The file with each character XML forbids replaced by U+FFFD (a note names the file)."""
+    text = data.decode("utf-8", errors="replace")
+    cleaned, count = NOT_XML.subn("\ufffd", text)
+    if not count:
+        return data
+    logger.info("postbook: %s: %d character(s) XML forbids (such as U+FFFF) shown as U+FFFD",
+                name, count, color="darkred")
+    return cleaned.encode("utf-8")
+
+
+
+class PostbookImageEpubBuilder(PostbookEpubBuilder):
+    """The EPUB for reading systems without MathML: every formula a PNG image (sized in em, on
+    the text's baseline) whose alt text is its TeX; everything else as in book.epub."""
+
+    name = "epubimages"
+    epilog = __("The ePub file with formulas as images is in %(outdir)s.")
+
+    def init(self) -> None:
+        """book-images.epub, a publication of its own (its own identifier), then as book.epub."""
+        self.config.epub_basename = IMAGE_EPUB_BASENAME
+        self.config.epub_identifier = "urn:uuid:%s" % uuid.uuid5(
+            uuid.NAMESPACE_URL, f"{self.config.epub_identifier}#{IMAGE_EPUB_BASENAME}")
+        super().init()
+
+    def get_builder_config(self, option: str, default: str) -> Any:
+        """An epubimages_* option (its math renderer), else book.epub's (epub_css_files...)."""
+        for prefix in (self.name, "epub", default):
+            if hasattr(self.config, f"{prefix}_{option}"):
+                return getattr(self.config, f"{prefix}_{option}")
+        return super().get_builder_config(option, default)
+
+    def prerender_math(self, doctree: Any) -> None:
+        """Every formula as SVG (one TeX run per page), then as PNG."""
+        prerender_png(self, doctree)

@@ -148,7 +148,8 @@ def gate_formulas(builder: Any, tree: nodes.Node) -> int:
     return replaced
 
 
-EDITIONS = {"latex": "the LaTeX PDF", "epub": "the EPUB", "webpdf": "the web PDF"}
+EDITIONS = {"latex": "the LaTeX PDF", "epub": "the EPUB", "epubimages": "the image EPUB",
+            "webpdf": "the web PDF"}
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,6 @@
-"""Links from the HTML edition to the PDF and EPUB editions that `make all` puts in _downloads/."""
+"""Links from the HTML edition to the PDF and EPUB editions that `make all` puts in _downloads/: the
+EPUB with MathML, and the one whose formulas are images (Kindle, Kobo and other reading systems
+without MathML)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ def editions(words: BookWords) -> tuple[Download, ...]:
     """The editions offered, labelled in the book's language."""
     return (Download(f"{DOWNLOADS_DIR}/book.pdf", "PDF"),
             Download(f"{DOWNLOADS_DIR}/book.epub", "EPUB"),
+            Download(f"{DOWNLOADS_DIR}/book-images.epub", words.epub_images),
             Download(f"{DOWNLOADS_DIR}/book-web.pdf", words.web_pdf))
 
 

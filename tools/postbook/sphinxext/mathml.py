@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .texmath import normalise
+from .texmath import normalise, strip_labels
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 SCHEMA = Path(__file__).resolve().parent.parent / "data" / "mathml3" / "postbook-math.rng"
@@ -23,6 +23,12 @@ _TABLE_FORMS = [
     (re.compile(r"\\end\{gathered\}"), r"\\end{array}"),
 ]
 _BARE_AMPERSAND = re.compile(r"&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z]+;)")
+
+
+def alt_text(tex: str) -> str:
+    """The formula's TeX as a reader (or a screen reader without MathML) is shown it: as
+    written, without the book's \\label and \\tag, on one line."""
+    return " ".join(strip_labels(tex).split())
 
 
 def latex2mathml_input(tex: str) -> str:
@@ -58,6 +64,7 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
     operator_attributes_on_operators(root)
     if display:
         limits_below(root)
+    root.set("alttext", alt_text(tex))
     markup = _serialise(root)
     return markup if is_valid_mathml(markup) else None
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from .cache import write_atomically
 from .mathml import tex_to_mathml
 
-CACHE_VERSION = "6"  # bump when mathml.py changes what it makes of a formula
+CACHE_VERSION = "7"  # bump when mathml.py changes what it makes of a formula
 NO_MATHML = "\x00none\n"  # stored for formulas latex2mathml cannot do (they become SVG)
 
 

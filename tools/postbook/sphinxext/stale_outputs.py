@@ -12,7 +12,8 @@ longer produces is deleted, only where Sphinx writes for documents:
   document's page nor a page this build wrote (genindex, search, the EPUB cover), and the
   _sources copy of a document that is gone;
 - figures: a file in _images (in the LaTeX folder, an image file) that no document includes;
-- formulas: an SVG in _images/math that no page shows (the pages are read).
+- formulas: an SVG (or the image EPUB's PNG) in _images/math that no page shows (the pages
+  are read).
 It is found by looking at the folder, not from what Sphinx says was removed: after a failed
 build Sphinx forgets its environment, and the next build then knows of no removal.
 """
@@ -32,7 +33,7 @@ from .html_math import MATH_IMAGES
 
 logger = logging.getLogger(__name__)
 WRITTEN = "_postbook_written_pages"  # builder attribute: pages written in this process this build
-_MATH_REFERENCE = re.compile(r"_images/math/([0-9a-f]+\.svg)")
+_MATH_REFERENCE = re.compile(r"_images/math/([0-9a-f]+(?:-\d+-\d+)?\.(?:svg|png))")
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
 
 
@@ -105,7 +106,7 @@ def _stale_figures(folder: Path, names: set[str], only_images: bool) -> list[Pat
 
 
 def _stale_formula_images(outdir: Path, suffix: str) -> list[Path]:
-    """SVGs in _images/math that no page of the output folder shows."""
+    """Formula images in _images/math that no page of the output folder shows."""
     shown: set[str] = set()
     for name in _page_names(outdir, suffix):
         text = (outdir / name).read_text(encoding="utf-8", errors="replace")

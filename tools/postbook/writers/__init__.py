@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..diagnostics import Reporter
 from ..language import BookWords, words_for
+from ..layout import BOOK_JSON, REPORT_JSON, REPORT_MD
 from ..model import Book, Post
 from ..press.settings import PrintSettings
 from .bibtex import render_bib
@@ -44,10 +45,10 @@ def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
         tree.add("references.md", render_references(words))
     for relpath, data in sorted((print_files or {}).items()):
         tree.add(relpath, data)
-    tree.add("_postbook/book.json", render_book_json(book, printing or PrintSettings()))
+    tree.add(BOOK_JSON, render_book_json(book, printing or PrintSettings()))
     data = report_data(book, report)
-    tree.add("_postbook/report.json", render_report_json(data))
-    tree.add("_postbook/report.md", render_report_md(data))
+    tree.add(REPORT_JSON, render_report_json(data))
+    tree.add(REPORT_MD, render_report_md(data))
     tree.add("index.md", render_index(book))
     return tree.commit(last=("index.md",))
 

@@ -24,10 +24,10 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from ..diagnostics import Reporter
+from ..layout import MANIFEST
 from ..model import SourceRef
 from .jsonfile import readable_json
 
-MANIFEST = "_postbook/manifest.json"
 TEMP_PREFIX = ".postbook-"
 BESIDE_SUFFIX = ".new"  # the converter's version of a hand-edited file is written beside it
 # Test hook: seconds to sleep after each file written, so a test can kill a run mid-write.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..layout import META
 from .bibtex import merge_bib
 
 ORPHAN = b"orphan: true\n"
@@ -19,7 +20,7 @@ TITLE = re.compile(rb"^(?:\([^()\n]+\)=\n)?# [^\n]*\n", re.M)  # "(label)=" then
 
 def is_document(relpath: str) -> bool:
     """A page of the book (Sphinx reads it); _postbook/ is excluded by conf.py."""
-    return relpath.endswith(".md") and not relpath.startswith("_postbook/")
+    return relpath.endswith(".md") and not relpath.startswith(META + "/")
 
 
 def mark_orphan(data: bytes) -> bytes:
