@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-TOCTREE_ENTRY = re.compile(r"^(chapters/[a-z0-9-]+|references)$", re.M)
+TOCTREE_ENTRY = re.compile(r"^(chapters/[a-z0-9-]+|parts/part-[0-9]+|map|references)$", re.M)
 LINK = re.compile(r"\]\(([a-z0-9-]+)\.md\)")
 CITE = re.compile(r"\{cite:p\}`([^`]+)`")
 BIB_KEY = re.compile(r"^@\w+\{([^,\n]+),", re.M)

@@ -97,9 +97,9 @@ def texts(nodes: ExpectedNodes, kind: str) -> list[str]:
 
 def test_every_kind_is_counted_as_the_chapter_is_written(posts) -> None:
     nodes = posts["所有节点"].nodes
-    assert nodes.counts() == {"code": 1, "tables": 1, "rows": 3, "items": 8, "links": 4,
+    assert nodes.counts() == {"code": 1, "tables": 1, "rows": 3, "items": 9, "links": 5,
                               "notes": 2, "headings": 4, "quotes": 1, "figures": 0}
-    # (list items deeper than the writer nests them are paragraphs; a footnote referred to twice
+    # (one item and one link are the cited-by list: 另一篇 links to it; list items deeper than the writer nests them are paragraphs; a footnote referred to twice
     # is one; a heading in a quote or a note counts, the chapter's title does not)
     assert "五级:写成段落" not in texts(nodes, "items")
     assert texts(nodes, "headings") == ["第一节", "引用里的标题", "第二节", "脚注里的标题"]
@@ -110,8 +110,10 @@ def test_links_are_keyed_by_url_or_chapter(posts) -> None:
     a, b = posts["所有节点"], posts["另一篇"]
     assert texts(a.nodes, "links") == [
         "url:https://example.org/a?b=1&c=2", f"chapter:{b.id}", f"chapter:{a.id}",
-        "url:https://example.org/n"]
-    assert texts(b.nodes, "links") == [f"chapter:{a.id}"]
+        f"chapter:{b.id}", "url:https://example.org/n"]  # (the 4th: cited by 另一篇, before
+    # the footnotes)
+    assert texts(b.nodes, "links") == [f"chapter:{a.id}", f"chapter:{a.id}"]  # (its own, and
+    # its cited-by list: 所有节点 links to it)
 
 
 def test_a_link_inside_a_link_is_text_and_so_is_a_title_in_it() -> None:

@@ -83,7 +83,8 @@ INLINE_TOKENS = {"text", "softbreak", "hardbreak", "math_inline", "myst_role", "
                  "link_close", "em_open", "em_close", "strong_open", "strong_close", "code_inline",
                  "footnote_ref"}
 FENCES = {"{figure} ../_assets/lost-figure.png", "{admonition} 摘录", "{toctree}", "{only} not latex",
-          "{bibliography}", "{pb-rule}", "{list-table}"}
+          "{bibliography}", "{pb-rule}", "{list-table}", "{rubric} 引用本章的文章",
+          "{pb-book-map}"}
 FENCE_FORMS = re.compile(r"[a-z0-9_+#.-]+|\{pb-heading\} [1-6]|\{figure\} \.\./_assets/images/[0-9a-f]+\.\*")
 ROLES = {"eq", "cite:p", "math", "pb-code", "pb-em", "pb-strong", "pb-del", "pb-sup", "pb-sub"}
 EXTERNAL = re.compile(r"(?:https?|mailto):")
@@ -140,7 +141,7 @@ def test_written_files_are_the_books_own(hostile) -> None:
     book = snapshot(hostile[0].book)
     assert all(kind != "link" for _, _, kind in book.values())
     for rel in (k for k, (_, _, kind) in book.items() if kind == "file"):
-        assert re.fullmatch(r"(chapters/[a-z0-9-]+\.md|index\.md|references\.(bib|md)|"
+        assert re.fullmatch(r"(chapters/[a-z0-9-]+\.md|parts/part-[0-9]+\.md|map\.md|index\.md|references\.(bib|md)|"
                             r"_assets/lost-figure\.png|_postbook/(book|report|manifest)\.json|"
                             r"_postbook/report\.md)", rel), rel
 
@@ -187,6 +188,8 @@ def test_chapters_hold_only_the_converters_markup(hostile) -> None:
                     assert child.meta["name"] in ROLES, (path.name, child.meta)
                 if child.type == "link_open":  # a chapter (or a heading of one), or the web
                     target = str(child.attrs["href"]).split("#")[0]
+                    if path.parent.name == "parts":  # (a part's opening page links its chapters)
+                        target = target.removeprefix("../chapters/")
                     assert (target.endswith(".md") and target[:-3] in chapters) or (
                         not target and child.attrs["href"] != "#") or EXTERNAL.match(target), \
                         child.attrs["href"]

@@ -27,6 +27,7 @@ SYSTEM_PACKAGES=(
   epubcheck default-jre-headless  # validates the EPUB
   poppler-utils            # pdftotext / pdffonts in the tests and the check
   librsvg2-bin             # rsvg-convert: a post's SVG images as vector PDFs for the LaTeX PDF
+  graphviz                 # dot: the map of the book (sphinxext.book_map)
   chromium                 # headless browser for the HTML tests
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint
 )

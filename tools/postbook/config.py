@@ -44,6 +44,16 @@ class PostOverride:
     exclude: bool = field(default=False, metadata={"help": "leave the post out of the book"})
     series: str | None = field(default=None, metadata={"help": "the series the post belongs to"})
     series_index: float | None = field(default=None, metadata={"help": "its number in that series"})
+    summary: str | None = field(default=None, metadata={
+        "help": "its line on its part's opening page (default: the post's first sentence)"})
+
+
+@dataclass
+class PartSettings:
+    """parts.<part title>: what the config says about one part of the book."""
+
+    intro: str | None = field(default=None, metadata={
+        "help": "an introduction on the part's opening page (a blank line between paragraphs)"})
 
 
 @dataclass
@@ -101,6 +111,9 @@ class BookConfig:
     posts: dict[str, PostOverride] = field(default_factory=dict, metadata={
         "help": "per-post changes, keyed by the post's title"})
     exclude: list[str] = field(default_factory=list, metadata={"help": "titles left out"})
+    parts: dict[str, PartSettings] = field(default_factory=dict, metadata={
+        "help": "per-part settings (an introduction), keyed by the part's title as the book "
+                "shows it (a series' name, a year)"})
     min_series_posts: int = field(default=2, metadata={
         "help": "a detected series needs this many posts in the book to become a part"})
     excerpt_note: str | None = field(default=None, metadata={
@@ -563,6 +576,13 @@ def _posts(check: _Checker, value: Any, path: KeyPath) -> dict[str, PostOverride
             for title, entry in value.items()}
 
 
+def _parts(check: _Checker, value: Any, path: KeyPath) -> dict[str, PartSettings] | None:
+    if check.typed(value, path, (dict,), "a mapping of part titles") is None:
+        return None
+    return {str(title): PartSettings(**_fields(check, entry, path + (str(title),), PART_FIELDS))
+            for title, entry in value.items()}
+
+
 def _series(check: _Checker, value: Any, path: KeyPath) -> list[SeriesRule] | None:
     if check.typed(value, path, (list,), "a list of series") is None:
         return None
@@ -592,14 +612,15 @@ TOP_LEVEL: dict[str, Field] = {
     "min_series_posts": _min_posts, "excerpt_note": _text, "site_url": _site_url,
     "fetch_images": _flag, "image_max_size": _image_size, "parts_by": _parts_by,
     "post_url": _post_url, "page_size": _page_size, "license": _text, "preface": _text,
-    "cover": _cover, "cjk_punctuation": _flag,
+    "cover": _cover, "cjk_punctuation": _flag, "parts": _parts,
 }
 COVER_FIELDS: dict[str, Field] = {"image": _text, "blurb": _text,
                                   "paper_thickness": _millimetres(0.02, 1.0),
                                   "bleed": _millimetres(0.0, 10.0)}
 SERIES_FIELDS: dict[str, Field] = {"name": _text, "match": _text, "posts": _texts, "rename": _text}
 POST_FIELDS: dict[str, Field] = {"title": _text, "date": _date, "exclude": _flag,
-                                 "series": _text, "series_index": _number}
+                                 "series": _text, "series_index": _number, "summary": _text}
+PART_FIELDS: dict[str, Field] = {"intro": _text}
 
 
 def _build(where: _Located, data: Any, path: Path, report: Reporter) -> BookConfig:

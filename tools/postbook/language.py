@@ -49,6 +49,17 @@ class BookWords:
     untitled: str  # before the first words of a post that has no title
     untitled_empty: str  # the title of a post with neither title nor text
     references: str  # the bibliography's title
+    cited_by: str  # the heading of the list, at a chapter's end, of the chapters that cite it
+    part_span: str  # a part's dates on its opening page: {first}, {last}
+    part_size: str  # ...and its number of chapters: {n}
+    part_size_one: str  # ...when it has one
+    part_facts: str  # the two together: {span}, {size}
+    summary_after: str  # between a chapter's title and its line on the opening page (MyST
+    # as it is: no markup in it)
+    part_opener: str  # the opening page's entry in the HTML sidebar
+    map_title: str  # the title of the map of the book
+    map_note: str  # how to read it (chapters as boxes)
+    map_parts_note: str  # ...when it draws the parts only (a large book)
     contents: str  # the table of contents' title (web PDF), the sidebar's label (HTML)
     all_chapters: str  # the sidebar's link to the root page when scripts are off (HTML)
     downloads: str  # the label of the download links (HTML)
@@ -106,6 +117,16 @@ CHINESE = BookWords(
     untitled="无题\uff1a",
     untitled_empty="无题\uff1a\uff08空\uff09",
     references="参考文献",
+    cited_by="引用本章的文章",
+    part_span="{first}至{last}",
+    part_size="共{n}篇",
+    part_size_one="共1篇",
+    part_facts="{span}\uff0c{size}",
+    summary_after="\uff1a",
+    part_opener="本部分导读",
+    map_title="全书地图",
+    map_note="每个方框是一章\uff0c按部分分组\uff1b箭头从一章指向它引用的那一章。",
+    map_parts_note="每个方框是一个部分\uff08括号里是章数\uff09\uff1b箭头上的数字是一部分引用另一部分的次数\uff08连线多时只画出次数最多的\uff09。",
     contents="目录",
     all_chapters="全书目录",
     downloads="下载",
@@ -148,6 +169,19 @@ ENGLISH = BookWords(
     untitled="Untitled: ",
     untitled_empty="Untitled (empty)",
     references="References",
+    cited_by="Cited by",
+    part_span="{first} to {last}",
+    part_size="{n} chapters",
+    part_size_one="1 chapter",
+    part_facts="{span}; {size}",
+    summary_after=": ",
+    part_opener="About this part",
+    map_title="Map of the book",
+    map_note="Each box is a chapter, grouped by part; an arrow goes from a chapter to a chapter "
+             "it refers to.",
+    map_parts_note="Each box is a part (its number of chapters in brackets); the number on an "
+                   "arrow is how often one part refers to the other (when there are many, only the "
+                   "strongest are drawn).",
     contents="Contents",
     all_chapters="All chapters",
     downloads="Downloads",

@@ -452,6 +452,11 @@ class Part:
     title: str
     kind: str  # "series" | "year" | "undated"
     post_ids: list[str]
+    intro: str = ""  # the config's introduction (parts.<title>.intro), shown on its opening page
+    summaries: dict[str, list[Inline]] = field(default_factory=dict)  # post id -> its line on
+    # that page: the config's summary, else the post's first sentence (transforms.part_openers)
+    title_inlines: list[Inline] = field(default_factory=list)  # the title with its formulas
+    # typeset, when it has one (a series named after titles with formulas); else plain text
 
 
 @dataclass
@@ -501,6 +506,8 @@ class Book:
     cache: str = ""  # where downloads and converted images are kept between runs ("": none)
     fetch_images: bool = True  # remote images may be downloaded (else only the cache is used)
     assets: dict[str, str] = field(default_factory=dict)  # book path -> file to copy there
+    cited_by: dict[str, list[str]] = field(default_factory=dict)  # post id -> the ids of the
+    # posts that refer to it, in book order (transforms.cited_by); no key when none does
 
     def post_by_id(self) -> dict[str, Post]:
         return {p.id: p for p in self.posts}

@@ -94,13 +94,15 @@ def link_titles(post: Post) -> list[str]:
     return [i.title for i in all_inlines(post.blocks) if isinstance(i, (PostRef, Cite))]
 
 
-def expected_post(post: Post) -> ExpectedPost:
-    """The expectations for one transformed post."""
+def expected_post(post: Post, citing: list[Post] | None = None) -> ExpectedPost:
+    """The expectations for one transformed post (citing: the posts that refer to it)."""
     texts = [title_text(post)] + [block_text(b) for b in walk_blocks(post.blocks)]
     inline, display = count_math(post)
+    # (its cited-by list links each citing chapter by its title, formulas typeset)
+    inline += sum(type(i) is InlineMath for other in citing or [] for i in other.title_inlines)
     return ExpectedPost(post.id, post.title or "", str(post.source),
                         "\n".join(t for t in texts if t), inline, display, link_titles(post),
-                        expected_nodes(post))
+                        expected_nodes(post, citing))
 
 
 def transform_keeping_raw(book: Book, config: BookConfig,
@@ -124,7 +126,10 @@ def read_expected(posts: Path, config: BookConfig, book_dir: Path | None = None)
     if not Path(book.cache).is_dir():  # (no book: its figures are not there to be checked)
         book.cache = ""
     book, raw = transform_keeping_raw(book, config, report)
-    return ExpectedBook([expected_post(p) for p in book_order(book)], raw, len(report.warnings))
+    posts = book.post_by_id()
+    citing = {target: [posts[i] for i in ids] for target, ids in book.cited_by.items()}
+    return ExpectedBook([expected_post(p, citing.get(p.id)) for p in book_order(book)], raw,
+                        len(report.warnings))
 
 
 def book_order(book: Book) -> list[Post]:

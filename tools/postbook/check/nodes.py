@@ -5,7 +5,8 @@ It follows writers.myst: lists and quotes nested deeper than MAX_LIST_DEPTH are 
 item, no quote), a heading that says nothing is not written, a table without columns neither,
 a footnote is written once however often it is referred to, a link inside a link is text, and
 only paragraphs, headings and a shown figure's caption carry inlines (a table's caption is not
-written). Footnotes come after the chapter's text, in the order they are first referred to.
+written). Footnotes come after the chapter's text, in the order they are first referred to;
+between the two, the list of the chapters that cite it (an item and a link each: book.cited_by).
 A figure or image is counted when the converter has its files (`asset`, transforms.images); one
 it could not have is a placeholder figure (or, inside a line, its alt text): listed, not counted.
 """
@@ -96,8 +97,9 @@ def shown_text(inlines: list[Inline], in_link: bool = False) -> str:
 class NodeWalker:
     """Walks one post as writers.myst writes it, collecting the elements."""
 
-    def __init__(self, post: Post) -> None:
+    def __init__(self, post: Post, citing: list[Post] | None = None) -> None:
         self.post = post
+        self.citing = citing or []
         self.found = ExpectedNodes()
         self.notes: dict[str, Note] = {}  # label (or identity) -> note, in order of first use
         self.tables = 0
@@ -107,6 +109,10 @@ class NodeWalker:
 
     def walk(self) -> ExpectedNodes:
         self.blocks(self.post.blocks, 0)
+        for other in self.citing:  # (writers.myst.render_cited_by: a link to each, by its title)
+            title = other.title_inlines or [Text(other.title or other.id)]
+            self.add("items", shown_text([Link(title, "", target=other.id)]))
+            self.add("links", CHAPTER + other.id)
         done = 0
         notes = list(self.notes.values())
         while done < len(notes):  # (a note may refer to more notes)
@@ -253,6 +259,7 @@ def row_text(row: list[TableCell]) -> str:
     return CELL.join(text_of(cell.blocks) for cell in row)
 
 
-def expected_nodes(post: Post) -> ExpectedNodes:
-    """The elements of a transformed post, as its chapter must show them."""
-    return NodeWalker(post).walk()
+def expected_nodes(post: Post, citing: list[Post] | None = None) -> ExpectedNodes:
+    """The elements of a transformed post, as its chapter must show them; citing: the posts
+    that refer to it, in book order."""
+    return NodeWalker(post, citing).walk()

@@ -12,6 +12,7 @@ from typing import Callable
 
 from ..config import BookConfig
 from . import epub_edition, html_edition, latex_edition, validators, webpdf_edition
+from .cited_by import cited_by_problems
 from .compare import Coverage, coverage, missing_titles, stray_tex
 from .expected import ExpectedBook, ExpectedPost, read_expected
 from .layout import BuildLayout
@@ -148,7 +149,7 @@ def book_problems(layout: BuildLayout, ids: list[str]) -> list[Problem]:
     data = json.loads(layout.book_json.read_text(encoding="utf-8"))
     built = [c["id"] for part in data.get("parts", []) for c in part.get("chapters", [])]
     if sorted(built) == sorted(ids):
-        return []
+        return cited_by_problems(layout.book)
     gone, new = sorted(set(built) - set(ids)), sorted(set(ids) - set(built))
     return [Problem("book.stale", f"{layout.book_json} does not match the posts: chapters not in "
                     f"the posts {gone[:5]}, posts not in the book {new[:5]} (make convert)")]

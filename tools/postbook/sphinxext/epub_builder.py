@@ -86,10 +86,11 @@ class PostbookEpubBuilder(Epub3Builder):
     def _part_nav(self, part: Part) -> NavPoint:
         """A part's entry; a lone chapter of the part's name (参考文献) stands alone."""
         chapters = [NavPoint(html.escape(chapter_title(self.env, d)), self.get_target_uri(d), [])
-                    for d in part.docnames]
+                    for d in part.chapters]
         if part.is_standalone(self.env) and chapters:
             return chapters[0]
-        return NavPoint(html.escape(part.caption), "", chapters)
+        opener = self.get_target_uri(part.opener) if part.opener else ""
+        return NavPoint(html.escape(part.caption), opener, chapters)
 
     def build_navigation_doc(self) -> None:
         """Write nav.xhtml from the parts, not from Sphinx's flat list."""

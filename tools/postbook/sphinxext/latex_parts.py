@@ -7,8 +7,9 @@ from sphinx import addnodes
 from sphinx.builders.latex import LaTeXBuilder
 from sphinx.util.texescape import escape
 
+from ..writers.index import MAP_DOC
 from .formula_gate import gate_formulas
-from .parts import Part, book_parts
+from .parts import Part, book_parts, unwrap_openers
 
 
 def top_level_wrappers(tree: nodes.document) -> list[nodes.compound]:
@@ -45,6 +46,22 @@ def drop_empty_chapters(wrapper: nodes.compound) -> None:
             chapter.parent.remove(chapter)
 
 
+def unnumbered_chapter(tree: nodes.document, docname: str, engine: str) -> None:
+    """The document's chapter without a number (the map of the book, before the first part),
+    listed in the contents all the same."""
+    for start in list(tree.findall(addnodes.start_of_file)):
+        if start.get("docname") != docname:
+            continue
+        for section in [n for n in start.children if isinstance(n, nodes.section)]:
+            title = escape(section[0].astext(), engine)
+            heading = nodes.raw("", "\\chapter*{%s}\\addcontentsline{toc}{chapter}{%s}"
+                                "\\markboth{%s}{%s}\n" % ((title,) * 4), format="latex")
+            body = list(section.children[1:])
+            if body and isinstance(body[0], nodes.Element):
+                body[0]["ids"] = list(section["ids"]) + list(body[0]["ids"])
+            section.replace_self([heading, *body])
+
+
 class PartsLaTeXBuilder(LaTeXBuilder):
     """The latex builder, with one \\part per captioned toctree of the root document."""
 
@@ -58,6 +75,8 @@ class PartsLaTeXBuilder(LaTeXBuilder):
         parts = book_parts(self.env, indexfile)
         for wrapper, part in zip(top_level_wrappers(tree), parts):
             self._mark_part(wrapper, part)
+        unwrap_openers(tree)
+        unnumbered_chapter(tree, MAP_DOC, self.config.latex_engine)
         gate_formulas(self, tree)
         return tree
 

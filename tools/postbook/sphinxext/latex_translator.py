@@ -7,6 +7,7 @@ from sphinx.util import logging
 from sphinx.writers.latex import LaTeXTranslator
 
 from ..language import words_for
+from ..writers.myst import CITED_BY_CLASS
 from .formula_gate import WRITTEN
 from .latex_glyphs import cover_glyphs
 from .texmath import star_environments
@@ -50,6 +51,15 @@ class PostbookLaTeXTranslator(LaTeXTranslator):
         tex = node.astext()
         text = formula_text(node.get(WRITTEN, tex))  # (a formula TeX rejects: as written)
         self.body.append(r"\texorpdfstring{\protect\(%s\protect\)}{%s}" % (tex, self.encode(text)))
+        raise nodes.SkipNode
+
+    def visit_rubric(self, node: nodes.rubric) -> None:
+        """The heading of a chapter's cited-by list: a bold line, no section (Sphinx's
+        \\subsubsection* would be one more heading of the post; postbook check counts them)."""
+        if CITED_BY_CLASS not in node["classes"]:
+            return super().visit_rubric(node)
+        self.body.append("\n\\par\\bigskip\\noindent{\\bfseries %s}\\par\\nobreak\n"
+                         % self.encode(node.astext()))
         raise nodes.SkipNode
 
     def visit_math_block(self, node: nodes.math_block) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from docutils import nodes
 from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
 
 from .title_text import node_text
+
+OPENER_PREFIX = "parts/"  # a part's opening page (writers.index.PART_DIR), first in its toctree
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,17 @@ class Part:
 
     caption: str  # plain text ('' when the toctree has no caption)
     docnames: tuple[str, ...]  # chapters in reading order
+
+    @property
+    def opener(self) -> str | None:
+        """The docname of the part's opening page, when it has one."""
+        first = self.docnames[0] if self.docnames else ""
+        return first if first.startswith(OPENER_PREFIX) else None
+
+    @property
+    def chapters(self) -> tuple[str, ...]:
+        """The part's chapters, its opening page left out."""
+        return self.docnames[1:] if self.opener else self.docnames
 
     def is_standalone(self, env: BuildEnvironment) -> bool:
         """True for a part that is just one chapter of the same name (参考文献): no part level."""
@@ -38,3 +52,21 @@ def book_parts(env: BuildEnvironment, root_doc: str) -> list[Part]:
         Part(caption=t.get("caption") or "", docnames=tuple(ref for _title, ref in t["entries"]))
         for t in doctree.findall(addnodes.toctree)
     ]
+
+
+def is_opener(docname: str) -> bool:
+    return docname.startswith(OPENER_PREFIX)
+
+
+def unwrap_openers(tree: nodes.Node) -> None:
+    """In a book assembled into one document (LaTeX, the web PDF), each opening page's text
+    stands right after its part's heading: its section (a chapter, else) is replaced by what it
+    holds, its title left out (the part's heading says it), its ids kept on the first node."""
+    for start in list(tree.findall(addnodes.start_of_file)):
+        if not is_opener(start.get("docname", "")):
+            continue
+        for section in [n for n in start.children if isinstance(n, nodes.section)]:
+            body = [n for n in section.children if not isinstance(n, nodes.title)]
+            if body and isinstance(body[0], nodes.Element):
+                body[0]["ids"] = list(section["ids"]) + list(body[0]["ids"])
+            section.replace_self(body or [nodes.paragraph()])

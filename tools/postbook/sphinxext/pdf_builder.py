@@ -13,7 +13,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from .html_math import prerender_svg
 from .latex_parts import top_level_wrappers
-from .parts import book_parts
+from .parts import book_parts, unwrap_openers
 from .print_contents import contents
 from .single_page_ids import chapter_prefix, make_ids_unique
 from .title_text import has_math, node_text
@@ -62,6 +62,7 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         for wrapper, part in zip(wrappers, parts):
             if not part.is_standalone(self.env):
                 wrapper.insert(0, nodes.rubric(part.caption, part.caption, classes=["postbook-part"]))
+        unwrap_openers(tree)
         make_ids_unique(tree)  # Sphinx leaves chapter ids clashing and links as dead #doc#id
         return tree
 

@@ -20,7 +20,7 @@ def part_entry(env: BuildEnvironment, part: Part) -> nodes.list_item:
     """A part's line with its chapters nested (a lone 参考文献 chapter stands alone)."""
     if part.is_standalone(env):
         return chapter_entry(env, part.docnames[0])
-    chapters = nodes.bullet_list("", *(chapter_entry(env, d) for d in part.docnames))
+    chapters = nodes.bullet_list("", *(chapter_entry(env, d) for d in part.chapters))
     label = nodes.paragraph(part.caption, part.caption, classes=["postbook-toc-part"])
     return nodes.list_item("", label, chapters)
 

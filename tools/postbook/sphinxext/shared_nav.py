@@ -27,9 +27,11 @@ def nav_data(app: Sphinx) -> dict[str, Any]:
     """The book's navigation: root page, then parts with their chapters (links from the root)."""
     env, builder = app.env, app.builder
     root = app.config.root_doc
+    words = words_for(app.config.language)
     parts = []
     for part in book_parts(env, root):
-        chapters = [[builder.get_target_uri(d), chapter_title(env, d)] for d in part.docnames]
+        chapters = [[builder.get_target_uri(d), words.part_opener if d == part.opener
+                     else chapter_title(env, d)] for d in part.docnames]
         parts.append({"caption": part.caption, "standalone": part.is_standalone(env),
                       "chapters": chapters})
     return {"root": [builder.get_target_uri(root), chapter_title(env, root)], "parts": parts}

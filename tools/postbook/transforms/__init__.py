@@ -7,8 +7,8 @@ from typing import Callable
 from ..config import BookConfig
 from ..diagnostics import Reporter
 from ..model import Book
-from . import (citations, cjk_punctuation, dates, duplicates, figures, identify, images, long_text,
-               math, parts, same_titles, series, structure, xrefs)
+from . import (cited_by, citations, cjk_punctuation, dates, duplicates, figures, identify,
+               images, long_text, math, part_openers, parts, same_titles, series, structure, xrefs)
 
 Transform = Callable[[Book, BookConfig, Reporter], Book]
 
@@ -26,9 +26,12 @@ PIPELINE: list[tuple[str, Transform]] = [
     ("long text", long_text.split_long_text),
     ("build parts", parts.build_parts),
     ("cross-references", xrefs.resolve_cross_references),
+    ("cited by", cited_by.collect_cited_by),
     ("citations", citations.collect_citations),
-    # last: titles are matched (config, series, 《references》) as the blog writes them
+    # after the steps that match titles (config, series, 《references》) as the blog writes them
     ("cjk punctuation", cjk_punctuation.set_cjk_punctuation),
+    # after it: the lines of each part's opening page are the text as the book prints it
+    ("part openers", part_openers.fill_part_openers),
 ]
 
 

@@ -11,7 +11,8 @@ from ..layout import BOOK_JSON, REPORT_JSON, REPORT_MD
 from ..model import Book, Post
 from ..press.settings import PrintSettings
 from .bibtex import render_bib
-from .index import render_book_json, render_index, render_references
+from .index import (MAP_CHAPTERS_MAX, MAP_DOC, opener_name, render_book_json, render_index, render_map,
+                    render_part_opener, render_references)
 from .myst import chapter_path, render_chapter
 from .output import OutputTree, WriteStats
 from .report import render_report_json, render_report_md, report_data
@@ -26,8 +27,15 @@ def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
     print_files (the cover image) written beside it."""
     tree = OutputTree(out, report, force=force, staging=BookStaging())
     words = words_for(book.language)
-    for post, chapter in zip(book.posts, render_chapters(book.posts, excerpt_note, words)):
+    chapters = render_chapters(book.posts, excerpt_note, words, citing_posts(book))
+    for post, chapter in zip(book.posts, chapters):
         tree.add(chapter_path(post), chapter)
+    posts = book.post_by_id()
+    if book.parts:
+        tree.add(f"{MAP_DOC}.md", render_map(words))
+    for n, part in enumerate(book.parts, 1):
+        part_map = opener_name(n) if len(book.posts) > MAP_CHAPTERS_MAX else ""
+        tree.add(f"{opener_name(n)}.md", render_part_opener(part, posts, words, part_map))
     tree.add("_assets/lost-figure.png",
              resources.files("postbook").joinpath("data/lost-figure.png").read_bytes())
     for relpath, source in sorted(book.assets.items()):  # the posts' images (transforms.images)
@@ -45,9 +53,18 @@ def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
     return tree.commit(last=("index.md",))
 
 
-def render_chapters(posts: list[Post], excerpt_note: str | None, words: BookWords) -> list[bytes]:
+def citing_posts(book: Book) -> dict[str, list[Post]]:
+    """Post id -> the posts that refer to it, in book order (book.cited_by)."""
+    posts = book.post_by_id()
+    return {target: [posts[i] for i in ids if i in posts] for target, ids in book.cited_by.items()}
+
+
+def render_chapters(posts: list[Post], excerpt_note: str | None, words: BookWords,
+                    citing: dict[str, list[Post]] | None = None) -> list[bytes]:
     """Every chapter's bytes, in the order of posts (rendered on every core for a large book)."""
+    citing = citing or {}
+
     def render(start: int, stop: int) -> list[bytes]:
-        return [render_chapter(post, excerpt_note, words).encode("utf-8")
+        return [render_chapter(post, excerpt_note, words, citing.get(post.id)).encode("utf-8")
                 for post in posts[start:stop]]
     return fork_map(render, len(posts))

@@ -550,7 +550,21 @@ def render_title(post: Post, chapter: Chapter) -> str:
     return escape_myst_line(post.title or "")
 
 
-def render_chapter(post: Post, note: str | None = None, words: BookWords = CHINESE) -> str:
+CITED_BY_CLASS = "pb-cited-by"  # the rubric's class: postbook check and the tests find the list by it
+
+
+def render_cited_by(citing: list[Post], words: BookWords) -> str:
+    """The chapters that refer to this one, in book order: a rubric (no entry in the contents)
+    and a list of links to them, each by its title."""
+    items = [f"- [{render_title(other, Chapter(other, words)) or other.id}]({other.id}.md)"
+             for other in citing]
+    return (f"```{{rubric}} {escape_myst_line(words.cited_by)}\n:class: {CITED_BY_CLASS}\n```\n\n"
+            + "\n".join(items))
+
+
+def render_chapter(post: Post, note: str | None = None, words: BookWords = CHINESE,
+                   citing: list[Post] | None = None) -> str:
+    """The chapter; citing: the posts that refer to it, in book order (book.cited_by)."""
     chapter = Chapter(post, words)
     parts = [front_matter(post), f"({post.id})=\n# {render_title(post, chapter)}"]
     date = dateline(post, words)
@@ -561,6 +575,8 @@ def render_chapter(post: Post, note: str | None = None, words: BookWords = CHINE
         parts.append(body)
     if post.excerpt:
         parts.append(excerpt_note(note, title_only=not post.blocks, words=words))
+    if citing:
+        parts.append(render_cited_by(citing, words))
     for number, text in enumerate(chapter.note_texts, 1):
         # (the definition's first line is read at column 5, four for the note and the space
         # after the colon: its later lines are set under it, or a list or quote that opens the
