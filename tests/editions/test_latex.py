@@ -96,3 +96,12 @@ def test_make_latexpdf_sets_characters_its_text_fonts_lack(tmp_path):
     assert any("Symbola" in line for line in pdffonts(pdf))
     said = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", result.stdout + result.stderr)
     assert "1 set in Symbola regular (\U0001F600)" in said and "(U+FFFF)" in said
+
+def test_a_quote_holding_only_a_list_is_a_quote(latex_edition, book_dir):
+    """Sphinx writes a block quote whose one child is a list as that list (a real blog's quoted
+    list of definitions was no quote in the PDF: make check counted it missing)."""
+    if not any("> - 前向过程只加噪" in p.read_text(encoding="utf-8")
+               for p in (book_dir / "chapters").glob("*.md")):
+        pytest.skip("only the mini book holds the quoted list")
+    tex = (latex_edition.outdir / "book.tex").read_text(encoding="utf-8")
+    assert re.search(r"\\begin\{quote\}\s*\\begin\{itemize\}.*?前向过程只加噪", tex, re.S)

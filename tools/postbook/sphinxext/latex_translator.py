@@ -53,6 +53,14 @@ class PostbookLaTeXTranslator(LaTeXTranslator):
         self.body.append(r"\texorpdfstring{\protect\(%s\protect\)}{%s}" % (tex, self.encode(text)))
         raise nodes.SkipNode
 
+    def visit_block_quote(self, node: nodes.Element) -> None:
+        """Every block quote is a quote (Sphinx writes a quote holding only a list as the list,
+        indented: the post's quote was gone from the PDF, and postbook check said so)."""
+        self.body.append("\\begin{quote}\n")
+
+    def depart_block_quote(self, node: nodes.Element) -> None:
+        self.body.append("\\end{quote}\n")
+
     def visit_rubric(self, node: nodes.rubric) -> None:
         """The heading of a chapter's cited-by list: a bold line, no section (Sphinx's
         \\subsubsection* would be one more heading of the post; postbook check counts them)."""
