@@ -4,6 +4,7 @@ reload script, and only to pages as served."""
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -157,9 +158,13 @@ def test_live_command_rebuilds_on_save_and_restarts_on_config_change(tmp_path: P
         config.write_text(config.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         wait_for(log, "restarting", proc)
         wait_for(log, "watching", proc, count=2)
+        proc.send_signal(signal.SIGINT)  # Ctrl-C stops it (it did not while it watched)
+        assert proc.wait(timeout=30) == 0
+        assert log.read_text(encoding="utf-8").rstrip().endswith("stopped")
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=30)
     assert "Traceback" not in log.read_text(encoding="utf-8")
 
 

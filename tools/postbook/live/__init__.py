@@ -10,7 +10,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -51,12 +53,17 @@ def run_live(posts: Path, book: Path, build: Path, config: BookConfig, config_fi
     watched = [posts, *([config_file] if config_file else []), *CODE]
     ignore = [p.resolve() for p in (book, build) if p.exists()]
     announced = False
+    # Ctrl-C ends the watch through an event: watchfiles answering every 200 ms (below) lets a
+    # SIGINT pass unnoticed, and the process did not stop
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda _signal, _frame: stop.set())
     try:
         # the first (empty) answer comes once the folders are watched: only then is "watching"
         # true (said before it, an edit made at once was missed: a benchmark waited forever)
         for changes in watchfiles.watch(*[p for p in watched if p.exists()], step=50,
                                         watch_filter=lambda _c, path: wanted(path, ignore),
-                                        rust_timeout=200, yield_on_timeout=True):
+                                        rust_timeout=200, yield_on_timeout=True,
+                                        stop_event=stop):
             if not announced:
                 say(f"watching {posts} for changes; Ctrl-C stops")
                 announced = True
@@ -73,9 +80,11 @@ def run_live(posts: Path, book: Path, build: Path, config: BookConfig, config_fi
             say(times.summary())
             counter.bump()
             session.settle()
+        say("stopped")
     except KeyboardInterrupt:
         say("stopped")
     finally:
+        signal.signal(signal.SIGINT, previous)
         session.close()
     return 0
 
