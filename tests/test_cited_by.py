@@ -110,7 +110,7 @@ def test_in_the_seed_book_diffusion_13_lists_the_chapters_citing_it(
     convert(ConvertOptions(posts=seeds_dir, out=out), BookConfig(),
             Reporter(stream=io.StringIO(), quiet=True))
     chapter = next(p for p in (out / "chapters").glob("*.md")
-                   if "title: 生成扩散模型漫谈(十三)" in p.read_text(encoding="utf-8"))
+                   if "title: 生成扩散模型漫谈（十三）" in p.read_text(encoding="utf-8"))
     entries = listed(out)[chapter.name]
     assert entries, "生成扩散模型漫谈(十三) is cited in the seeds"
     for pid in entries:

@@ -100,13 +100,14 @@ def book_of(text: str, language: str = "zh-CN") -> Book:
     return Book(title="书", author="", language=language, posts=[post])
 
 
-def test_on_only_when_the_config_asks_for_a_chinese_book() -> None:
-    """Off by default (the chapters of a book stay as before); on with cjk_punctuation: true;
-    an English book is never changed."""
+def test_on_by_default_for_a_chinese_book_off_when_the_config_says_false() -> None:
+    """On by default in a Chinese book (with one info counting the marks); off with
+    cjk_punctuation: false; an English book is never changed, even when asked."""
     report = Reporter(stream=io.StringIO())
-    book = set_cjk_punctuation(book_of("中文,中文"), BookConfig(), report)
+    book = set_cjk_punctuation(book_of("中文,中文"), BookConfig(cjk_punctuation=False), report)
     assert book.posts[0].blocks[0].inlines[0].text == "中文,中文"
-    book = set_cjk_punctuation(book_of("中文,中文"), BookConfig(cjk_punctuation=True), report)
+    assert report.diagnostics == []
+    book = set_cjk_punctuation(book_of("中文,中文"), BookConfig(), report)
     assert book.posts[0].title == "标题（一）：开始"
     assert book.posts[0].blocks[0].inlines[0].text == "中文，中文"
     assert [d.code for d in report.diagnostics] == ["text.cjk-punctuation"]

@@ -15,6 +15,7 @@ import pytest
 from postbook.diagnostics import Reporter
 from postbook.model import Figure, Paragraph, plain_text, walk_blocks
 from postbook.readers import read_data, read_file
+from postbook.transforms.text_keys import normalise_title
 
 from .hostile.convert import convert
 from .html_blog.make_blog import (BIBTEX_MARK, COMMENT_MARK, DONATION_MARK, FOOTER_MARK,
@@ -161,7 +162,9 @@ def test_blog_every_page_is_one_chapter(blog) -> None:
     assert run.diagnostics() == []  # not one warning for 30 ordinary pages
     chapters = sorted((run.book / "chapters").glob("*.md"))
     assert len(chapters) == len(specs()) == 30
-    assert {c["title"] for c in book_chapters(run.book)} == {spec.title for spec in specs()}
+    # (the book sets 漫谈(一): full-width, 漫谈（一）：, so titles compare as a reader reads them)
+    assert {normalise_title(c["title"]) for c in book_chapters(run.book)} \
+        == {normalise_title(spec.title) for spec in specs()}
 
 
 def test_blog_no_footer_comment_or_sidebar_text_in_any_chapter(blog) -> None:

@@ -126,10 +126,11 @@ def _convert(tmp_path: Path, name: str, extra: str) -> Path:
 
 def test_print_settings_leave_the_chapters_as_they_were(tmp_path: Path) -> None:
     """The default book has no "print" in book.json; print settings add it and change no
-    chapter; cjk_punctuation: true changes the text of every edition."""
+    chapter; the CJK punctuation rule (on by default in a Chinese book) changes the text of
+    every edition, and cjk_punctuation: false keeps it as written."""
     plain = _convert(tmp_path, "plain", "")
     printed = _convert(tmp_path, "printed", "page_size: a5\nlicense: CC BY 4.0\n")
-    punctuated = _convert(tmp_path, "punctuated", "cjk_punctuation: true\n")
+    punctuated = _convert(tmp_path, "unpunctuated", "cjk_punctuation: false\n")
     assert '"print"' not in (plain / "_postbook" / "book.json").read_text(encoding="utf-8")
     assert '"page_size": "a5"' in (printed / "_postbook" / "book.json").read_text(encoding="utf-8")
     chapters = sorted(p.name for p in (plain / "chapters").glob("*.md"))
@@ -138,7 +139,8 @@ def test_print_settings_leave_the_chapters_as_they_were(tmp_path: Path) -> None:
         assert (plain / "chapters" / name).read_bytes() == (printed / "chapters" / name).read_bytes()
     changed = [n for n in chapters if (plain / "chapters" / n).read_bytes()
                != (punctuated / "chapters" / n).read_bytes()]
-    assert changed  # the sample writes 漫步(二):期望
+    assert changed  # the sample writes 漫步(二):期望, the default book 漫步（二）：期望
+    assert any("（" in (plain / "chapters" / n).read_text(encoding="utf-8") for n in changed)
 
 
 def test_epub_cover_is_drawn_when_tex_is_missing(tmp_path: Path, monkeypatch) -> None:

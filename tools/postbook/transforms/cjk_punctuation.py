@@ -4,8 +4,8 @@ Blogs typed on a Latin keyboard write `概率漫步(二):期望` where a Chinese
 `概率漫步（二）：期望`. This step changes the post's text, titles, headings and captions (the
 model's Text inlines only: never a formula, code, a URL or a link whose text is its URL), so
 every edition prints the same, and `postbook check` (which reads the posts through these
-transforms) expects what the editions show. For a Chinese book whose config says
-`cjk_punctuation: true` (off by default).
+transforms) expects what the editions show. On for every Chinese book; `cjk_punctuation: false`
+in the config keeps the marks as the blog wrote them.
 
 The rule (README, "Chinese print typography"). A neighbour is the nearest character on that
 side, spaces and other ASCII marks skipped; it is CJK (ideographs, kana, hangul, CJK and
@@ -261,9 +261,9 @@ def _write_back(flat: Flat, changes: dict[int, str]) -> None:
 
 
 def applies(book: Book, config: BookConfig) -> bool:
-    """On when the config says `cjk_punctuation: true` and the book is Chinese (off by default:
-    a book converted without it keeps its chapters byte for byte as before)."""
-    return bool(getattr(config, "cjk_punctuation", None)) and is_chinese(book.language)
+    """On for a Chinese book unless the config says `cjk_punctuation: false` (a Chinese editor
+    sets these marks full-width; a book in another language is never touched)."""
+    return getattr(config, "cjk_punctuation", None) is not False and is_chinese(book.language)
 
 
 def set_cjk_punctuation(book: Book, config: BookConfig, report: Reporter) -> Book:
@@ -319,6 +319,7 @@ def summary(counts: Counter) -> str:
     """The info's message: how many marks of each kind were set full-width."""
     parts = ", ".join(f"{MARKS.get(c) or PARENS[c]} {n}" for c, n in sorted(counts.items()))
     total = sum(counts.values())
-    return (f"{total} ASCII punctuation marks between CJK characters set full-width ({parts}) "
+    marks = "mark" if total == 1 else "marks"
+    return (f"{total} ASCII punctuation {marks} between CJK characters set full-width ({parts}) "
             "in the posts' text, titles, headings and captions (`cjk_punctuation: false` in "
             "the config keeps them as written)")
