@@ -145,8 +145,9 @@ class BookConfig:
     cover: CoverConfig = field(default_factory=CoverConfig, metadata={
         "help": "the cover: image, blurb, paper_thickness, bleed"})
     cjk_punctuation: bool | None = field(default=None, metadata={
-        "help": "true: in a Chinese book, set ASCII , : ; ? ! ( ) between CJK characters "
-                "full-width (，：；？！（）) in every edition (default: off)"})
+        "help": "in a Chinese book, set ASCII , : ; ? ! ( ) between CJK characters "
+                "full-width (，：；？！（）) in every edition (default: on for a Chinese book; "
+                "false keeps the marks as written)"})
     path: str | None = field(default=None, metadata={"help": "the file this was read from"})
     locations: dict[KeyPath, SourceRef] = field(default_factory=dict, repr=False, compare=False)
 
