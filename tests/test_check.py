@@ -201,7 +201,8 @@ def test_tex_left_in_the_html_text_is_stray(sample_build: BuildLayout, tmp_path:
 
 # ---- the post's elements: code, tables, lists, links, footnotes, headings, quotes -------------
 
-PYTHON_1, PYTHON_2 = "写给自己的Python笔记(一)", "写给自己的Python笔记(二)"
+# (the sample writes 笔记(一); a Chinese book sets the marks full-width)
+PYTHON_1, PYTHON_2 = "写给自己的Python笔记（一）", "写给自己的Python笔记（二）"
 
 
 def post_titled(result: CheckResult, start: str) -> str:

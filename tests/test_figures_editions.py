@@ -33,7 +33,8 @@ TOOLS = ("xelatex", "latexmk", "dvisvgm", "pdftotext", "pdfinfo", "pdfimages", "
 REMOTE = "http://127.0.0.1:8765/remote-figure.png"  # as sample-posts/notes/python-notes-2.md has it
 WIDE = (3000, 160)  # the served image: wider than any page (scaled to 2400 px by the converter)
 SVG_WORDS = ("读取文件", "逐块处理", "写出结果")  # the text inside sample-posts' pipeline.svg
-PYTHON_1, PYTHON_2 = "写给自己的Python笔记(一)", "写给自己的Python笔记(二)"
+# (the sample writes 笔记(一); a Chinese book sets the marks full-width)
+PYTHON_1, PYTHON_2 = "写给自己的Python笔记（一）", "写给自己的Python笔记（二）"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--no-first-run", "--disable-sync"]
 
