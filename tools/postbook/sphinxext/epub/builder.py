@@ -21,11 +21,11 @@ from sphinx.util.fileutil import copy_asset_file
 
 from ...language import words_for
 from ..common.cache_folder import cache_dir
-from .accessibility import accessibility_metadata, has_animation, read_pages
-from .cover import epub_cover_book, write_cover
 from ..common.math_renderers import prerender_png, prerender_svg
 from ..common.parts import Part, book_parts, chapter_title
 from ..common.stale_outputs import delete_stale_outputs
+from .accessibility import accessibility_metadata, has_animation, read_pages
+from .cover import epub_cover_book, write_cover
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"

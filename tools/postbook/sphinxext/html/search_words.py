@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from . import jieba_tokenizers
 from ..common.bookinfo import BookInfo
 from ..common.cache_folder import cache_dir
+from . import jieba_tokenizers
 
 if TYPE_CHECKING:
     import jieba

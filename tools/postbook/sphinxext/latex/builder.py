@@ -8,8 +8,8 @@ from sphinx.builders.latex import LaTeXBuilder
 from sphinx.util.texescape import escape
 
 from ...writers.index import MAP_DOC
-from .formula_gate import gate_formulas
 from ..common.parts import Part, book_parts, top_level_wrappers, unwrap_openers
+from .formula_gate import gate_formulas
 
 
 def part_command(caption: str, engine: str) -> nodes.raw:

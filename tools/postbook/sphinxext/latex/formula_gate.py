@@ -23,10 +23,10 @@ from sphinx.util import texescape
 from sphinx.util.texescape import escape
 
 from ...tex.compile import PREAMBLE, compile_formulas, xelatex_available
-from . import glyphs
 from ..common.cache_folder import cache_dir, write_atomically
 from ..common.formula_report import report_as_source
 from ..common.texmath import star_environments
+from . import glyphs
 
 logger = logging.getLogger(__name__)
 GATE_VERSION = "1"  # bump to compile every formula again

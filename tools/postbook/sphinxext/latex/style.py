@@ -9,8 +9,8 @@ from sphinx.errors import ConfigError
 
 from ...tex.setup import FONTSPEC_NO_MATH
 from ...language import BookWords, words_for
-from . import glyphs, print_layout
 from ..common.bookinfo import BookInfo
+from . import glyphs, print_layout
 from .print_layout import print_elements
 
 PRINT_TEX = "book-print.tex"  # the print PDF's LaTeX file (book-print.pdf)

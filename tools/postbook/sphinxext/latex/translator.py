@@ -8,10 +8,10 @@ from sphinx.writers.latex import LaTeXTranslator
 
 from ...language import words_for
 from ...writers.myst import CITED_BY_CLASS
-from .formula_gate import WRITTEN
-from .glyphs import cover_glyphs
 from ..common.texmath import star_environments
 from ..common.title_text import formula_text
+from .formula_gate import WRITTEN
+from .glyphs import cover_glyphs
 
 logger = logging.getLogger(__name__)
 

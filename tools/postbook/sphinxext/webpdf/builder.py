@@ -13,9 +13,9 @@ from sphinx.writers.html5 import HTML5Translator
 
 from ..common.math_renderers import prerender_svg
 from ..common.parts import book_parts, top_level_wrappers, unwrap_openers
+from ..common.title_text import has_math, node_text
 from .contents import contents
 from .single_page_ids import chapter_prefix, make_ids_unique
-from ..common.title_text import has_math, node_text
 from .pieces import write_pdf_in_pieces
 
 logger = logging.getLogger(__name__)
