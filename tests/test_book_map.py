@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from postbook.sphinxext.common.book_map import (MAX_CHAPTERS, MapChapter, MapPart, chapter_map_dot,
-                                         dot_string, inline_svg, map_dot, read_map, run_dot)
+from postbook.sphinxext.common.book_map import (MAX_CHAPTERS, MapChapter, MapPart,
+                                                chapter_map_dot, dot_string, inline_svg, map_dot,
+                                                read_map, run_dot)
 
 HOSTILE = ['a"] ; evil [shape=none', "back\\slash \\N \\G \\l", "<b>html</b>",
            "<<table><tr><td>x</td></tr></table>>", "line\nbreak\x00nul", "}", "-> n0"]
@@ -141,3 +142,23 @@ def test_a_map_of_many_parts_draws_only_the_strongest_arrows() -> None:
     from postbook.sphinxext.common.book_map import strongest
     counts = Counter({(0, 1): 1, (1, 2): 5, (2, 0): 3, (0, 2): 3})
     assert strongest(counts, 2) == [((1, 2), 5), ((0, 2), 3)]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) not installed")
+def test_the_drawn_maps_belong_to_one_sphinx_application(monkeypatch) -> None:
+    """A map dot drew is remembered by the application that asked (a live session keeps its one
+    application between builds), not by the process: another application draws it again."""
+    from types import SimpleNamespace
+    from postbook.sphinxext.common import book_map
+    first, second = SimpleNamespace(), SimpleNamespace()
+    assert book_map.drawn_maps(first) is book_map.drawn_maps(first)
+    source = chapter_map_dot(small_book(), link)
+    svg = run_dot(source, "svg", book_map.drawn_maps(first))
+    assert list(book_map.drawn_maps(first).values()) == [svg]
+    assert book_map.drawn_maps(second) == {}
+    monkeypatch.setattr(book_map.shutil, "which", lambda _name: None)  # no dot from here on
+    assert run_dot(source, "svg", book_map.drawn_maps(first)) == svg  # remembered
+    with pytest.raises(OSError, match="graphviz"):  # nothing kept for the process
+        run_dot(source, "svg", book_map.drawn_maps(second))
+    with pytest.raises(OSError, match="graphviz"):
+        run_dot(source, "svg")

@@ -168,22 +168,31 @@ def map_dot(parts: list[MapPart], link: Callable[[str], str], whole: bool = True
     return chapter_map_dot(parts, link)
 
 
-_RENDERED: dict[tuple[str, str], bytes] = {}
+def drawn_maps(app: Sphinx) -> dict[tuple[str, str], bytes]:
+    """The maps dot drew for this Sphinx application, by (source digest, format): owned by the
+    application, so a live session (one application for all its builds) draws an unchanged map
+    once, and nothing outlives the application."""
+    drawn = getattr(app, "postbook_drawn_maps", None)
+    if drawn is None:
+        drawn = app.postbook_drawn_maps = {}  # type: ignore[attr-defined]
+    return drawn
 
 
-def run_dot(source: str, fmt: str) -> bytes:
-    """dot -T<fmt> on source (remembered in this process: each builder draws the map once)."""
+def run_dot(source: str, fmt: str, drawn: dict[tuple[str, str], bytes] | None = None) -> bytes:
+    """dot -T<fmt> on source (remembered in drawn, an application's drawn_maps, when given)."""
     key = (hashlib.sha256(source.encode("utf-8")).hexdigest(), fmt)
-    if key not in _RENDERED:
-        dot = shutil.which("dot")
-        if dot is None:
-            raise OSError("Graphviz's dot is not installed (Debian package graphviz)")
-        done = subprocess.run([dot, f"-T{fmt}"], input=source.encode("utf-8"),
-                              capture_output=True, timeout=DOT_SECONDS, check=False)
-        if done.returncode != 0:
-            raise OSError(f"dot failed: {done.stderr.decode('utf-8', 'replace')[:300]}")
-        _RENDERED[key] = done.stdout
-    return _RENDERED[key]
+    if drawn is not None and key in drawn:
+        return drawn[key]
+    dot = shutil.which("dot")
+    if dot is None:
+        raise OSError("Graphviz's dot is not installed (Debian package graphviz)")
+    done = subprocess.run([dot, f"-T{fmt}"], input=source.encode("utf-8"),
+                          capture_output=True, timeout=DOT_SECONDS, check=False)
+    if done.returncode != 0:
+        raise OSError(f"dot failed: {done.stderr.decode('utf-8', 'replace')[:300]}")
+    if drawn is not None:
+        drawn[key] = done.stdout
+    return done.stdout
 
 
 PDF_DATE = re.compile(rb"/CreationDate \(D:(\d{14})")
@@ -248,7 +257,8 @@ def visit_html(self, node: book_map) -> None:
     def link(docname: str) -> str:
         return builder.get_relative_uri(here, docname)
     try:
-        svg = inline_svg(run_dot(map_dot(node["parts"], link, node.get("whole", True)), "svg"))
+        source = map_dot(node["parts"], link, node.get("whole", True))
+        svg = inline_svg(run_dot(source, "svg", drawn_maps(builder.app)))
     except (OSError, subprocess.SubprocessError) as exc:
         logger.warning("postbook: the map of the book is not drawn: %s", exc,
                        location=node, type="postbook", subtype="book-map")
@@ -262,7 +272,7 @@ def visit_latex(self, node: book_map) -> None:
     as the text and at most a page high."""
     try:
         source = map_dot(node["parts"], lambda _doc: "", node.get("whole", True))
-        pdf = fixed_date(run_dot(source, "pdf"))
+        pdf = fixed_date(run_dot(source, "pdf", drawn_maps(self.builder.app)))
     except (OSError, subprocess.SubprocessError) as exc:
         logger.warning("postbook: the map of the book is not drawn: %s", exc,
                        location=node, type="postbook", subtype="book-map")
