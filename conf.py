@@ -1,7 +1,7 @@
 """Sphinx configuration shared by every edition; run as `sphinx-build -c <repo> <book> <out>`.
 
 Book-specific values (title, author, language, bibliography) are read from the source
-folder at build time by postbook.sphinxext.bookinfo, so this file works for any book dir.
+folder at build time by postbook.sphinxext.common.bookinfo, so this file works for any book dir.
 """
 
 import sys
@@ -43,7 +43,7 @@ math_number_all = False  # only labelled displays get a number
 
 # -- Bibliography (bookinfo sets bibtex_bibfiles to <srcdir>/references.bib) -------------
 bibtex_bibfiles = []
-bibtex_default_style = "postbook_unsrt"  # pybtex's unsrt (numbered in citation order), each entry formatted once (postbook.sphinxext.bib_cache)
+bibtex_default_style = "postbook_unsrt"  # pybtex's unsrt (numbered in citation order), each entry formatted once (postbook.sphinxext.common.bib_formatted_entries)
 bibtex_reference_style = "label"  # [1]: most cited papers have only a title
 
 # -- HTML -------------------------------------------------------------------------------
@@ -74,11 +74,11 @@ html_theme_options = {
 # ("Got invalid theme mode") before it falls back to the same
 html_context = {"default_mode": "auto"}
 # The whole book's navigation (every part and chapter) is rendered once into a shared script
-# (postbook-nav.html, postbook.sphinxext.shared_nav) instead of the theme's sbt-sidebar-nav.html,
+# (postbook-nav.html, postbook.sphinxext.html.shared_nav) instead of the theme's sbt-sidebar-nav.html,
 # which renders the global toctree into every page: quadratic in the number of chapters.
 html_sidebars = {"**": ["navbar-logo.html", "postbook-downloads.html", "postbook-nav.html"]}
 
-# -- LaTeX (postbook.sphinxext.latex_style fills latex_elements) ---------------------------
+# -- LaTeX (postbook.sphinxext.latex.style fills latex_elements) -------------------------
 latex_engine = "xelatex"
 latex_use_xindy = False
 latex_show_pagerefs = True

@@ -108,7 +108,7 @@ def sphinx(tree: Tree, builder: str, name: str, jobs: str, confdir: Path = REPO,
 PLAIN_CONF = '''"""The editions' floor: the book's conf.py without Postbook's extensions."""
 import runpy
 globals().update({{k: v for k, v in runpy.run_path({conf!r}).items() if not k.startswith("__")}})
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "postbook.sphinxext.markup"]
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "postbook.sphinxext.common.markup"]
 html_theme = "basic"
 html_theme_options = {{}}
 html_sidebars = {{"**": []}}
@@ -116,7 +116,7 @@ html_css_files = []
 epub_css_files = []
 epub_cover = ()
 latex_documents = [(root_doc, "book.tex", "Floor", "Floor", "manual")]
-from postbook.sphinxext.latex_style import MATH_PACKAGES, TEXT_MARKUP  # (the macros the pb-
+from postbook.sphinxext.latex.style import MATH_PACKAGES, TEXT_MARKUP  # (the macros the pb-
 latex_elements = {{"preamble": MATH_PACKAGES + TEXT_MARKUP}}  # roles and formulas print)
 bibtex_default_style = "unsrt"
 bibtex_bibfiles = [{bib!r}]

@@ -33,7 +33,7 @@ from myst_parser.parsers.mdit import create_md_parser
 
 from postbook import model as m
 from postbook.language import CHINESE, ENGLISH
-from postbook.sphinxext import markup
+from postbook.sphinxext.common import markup
 from postbook.writers.escape import clean_text
 from postbook.writers.myst import MAX_LIST_DEPTH
 

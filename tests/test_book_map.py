@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from postbook.sphinxext.book_map import (MAX_CHAPTERS, MapChapter, MapPart, chapter_map_dot,
-                                         dot_string, inline_svg, map_dot, read_map, run_dot)
+from postbook.sphinxext.common.book_map import (MAX_CHAPTERS, MapChapter, MapPart,
+                                                chapter_map_dot, dot_string, inline_svg, map_dot,
+                                                read_map, run_dot)
 
 HOSTILE = ['a"] ; evil [shape=none', "back\\slash \\N \\G \\l", "<b>html</b>",
            "<<table><tr><td>x</td></tr></table>>", "line\nbreak\x00nul", "}", "-> n0"]
@@ -90,7 +91,7 @@ def test_read_map_takes_parts_chapters_and_references_from_book_json(tmp_path: P
 
 
 def test_without_dot_drawing_is_an_error_the_edition_reports(monkeypatch) -> None:
-    from postbook.sphinxext import book_map
+    from postbook.sphinxext.common import book_map
     monkeypatch.setattr(book_map.shutil, "which", lambda _name: None)
     with pytest.raises(OSError, match="graphviz"):
         run_dot("digraph { never_drawn_before }", "svg")
@@ -98,7 +99,7 @@ def test_without_dot_drawing_is_an_error_the_edition_reports(monkeypatch) -> Non
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) not installed")
 def test_the_pdf_of_a_map_is_the_same_bytes_in_every_build() -> None:
-    from postbook.sphinxext.book_map import fixed_date
+    from postbook.sphinxext.common.book_map import fixed_date
     pdf = fixed_date(run_dot(chapter_map_dot(small_book(), link), "pdf"))
     assert b"/CreationDate (D:19700101000000" in pdf
     assert fixed_date(b"/CreationDate (D:20261207012025Z)") == b"/CreationDate (D:19700101000000Z)"
@@ -113,7 +114,7 @@ def test_a_title_with_a_formula_reads_as_text_in_the_map(tmp_path: Path) -> None
 
 
 def test_in_a_large_book_each_parts_page_has_the_map_of_its_chapters() -> None:
-    from postbook.sphinxext.book_map import part_to_draw
+    from postbook.sphinxext.common.book_map import part_to_draw
     per = MAX_CHAPTERS // 2 + 1
     parts = [MapPart(name, f"parts/part-0{n}", tuple(MapChapter(f"{name}{i}", f"T{i}", ())
                                                       for i in range(per)))
@@ -138,6 +139,26 @@ def test_the_part_page_asks_for_its_map_only_when_told() -> None:
 
 def test_a_map_of_many_parts_draws_only_the_strongest_arrows() -> None:
     from collections import Counter
-    from postbook.sphinxext.book_map import strongest
+    from postbook.sphinxext.common.book_map import strongest
     counts = Counter({(0, 1): 1, (1, 2): 5, (2, 0): 3, (0, 2): 3})
     assert strongest(counts, 2) == [((1, 2), 5), ((0, 2), 3)]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) not installed")
+def test_the_drawn_maps_belong_to_one_sphinx_application(monkeypatch) -> None:
+    """A map dot drew is remembered by the application that asked (a live session keeps its one
+    application between builds), not by the process: another application draws it again."""
+    from types import SimpleNamespace
+    from postbook.sphinxext.common import book_map
+    first, second = SimpleNamespace(), SimpleNamespace()
+    assert book_map.drawn_maps(first) is book_map.drawn_maps(first)
+    source = chapter_map_dot(small_book(), link)
+    svg = run_dot(source, "svg", book_map.drawn_maps(first))
+    assert list(book_map.drawn_maps(first).values()) == [svg]
+    assert book_map.drawn_maps(second) == {}
+    monkeypatch.setattr(book_map.shutil, "which", lambda _name: None)  # no dot from here on
+    assert run_dot(source, "svg", book_map.drawn_maps(first)) == svg  # remembered
+    with pytest.raises(OSError, match="graphviz"):  # nothing kept for the process
+        run_dot(source, "svg", book_map.drawn_maps(second))
+    with pytest.raises(OSError, match="graphviz"):
+        run_dot(source, "svg")

@@ -11,10 +11,10 @@ from PIL import Image
 
 from postbook.check.ace import Violation, missing, violations
 from postbook.language import CHINESE, ENGLISH
-from postbook.sphinxext.epub_accessibility import PageFacts, accessibility_metadata, read_pages
-from postbook.sphinxext.epub_builder import xml_characters
-from postbook.sphinxext.mathml import alt_text, tex_to_mathml
-from postbook.sphinxext.pngmath import smallest_png
+from postbook.sphinxext.epub.accessibility import PageFacts, accessibility_metadata, read_pages
+from postbook.sphinxext.epub.builder import xml_characters
+from postbook.sphinxext.common.mathml import alt_text, tex_to_mathml
+from postbook.sphinxext.common.pngmath import smallest_png
 
 PAGE = """<?xml version="1.0" encoding="utf-8"?>
 <html xmlns="http://www.w3.org/1999/xhtml" lang="en"><body>

@@ -1,7 +1,10 @@
 """The house's floors, read from the code's own imports: nothing in tex/ (or the other ground
 modules) imports upward; the converter (readers, transforms, writers, pipeline) never imports
 the editions' extension or the checker; the extension never imports the checker. A new arrow the
-wrong way fails here, naming the file and the import."""
+wrong way fails here, naming the file and the import.
+
+Inside the extension, each edition (sphinxext/html, latex, epub, webpdf) imports only itself and
+sphinxext/common, and common imports no edition: no arrow between editions."""
 
 from __future__ import annotations
 
@@ -32,8 +35,8 @@ def part_of(path: Path) -> str:
     return rel.parts[0].removesuffix(".py")
 
 
-def imported_parts(path: Path) -> list[tuple[int, str]]:
-    """(line, first name below postbook) of each import of the package in the file."""
+def imported_modules(path: Path) -> list[tuple[int, list[str]]]:
+    """(line, dotted name split) of each import of the package in the file."""
     module = path.relative_to(PACKAGE.parent).with_suffix("").parts
     package = module[:-1]
     found = []
@@ -47,13 +50,18 @@ def imported_parts(path: Path) -> list[tuple[int, str]]:
                 names = [(node.module or "").split(".")]
             for name in names:
                 if name[:1] == ["postbook"] and len(name) > 1:
-                    found.append((node.lineno, name[1]))
+                    found.append((node.lineno, name))
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 name = alias.name.split(".")
                 if name[:1] == ["postbook"] and len(name) > 1:
-                    found.append((node.lineno, name[1]))
+                    found.append((node.lineno, name))
     return found
+
+
+def imported_parts(path: Path) -> list[tuple[int, str]]:
+    """(line, first name below postbook) of each import of the package in the file."""
+    return [(line, name[1]) for line, name in imported_modules(path)]
 
 
 def wrong_arrows() -> list[str]:
@@ -75,3 +83,47 @@ def test_the_imports_are_read() -> None:
 
 def test_no_import_runs_the_wrong_way() -> None:
     assert wrong_arrows() == []
+
+
+EXTENSION = PACKAGE / "sphinxext"
+EDITIONS = ("common", "html", "latex", "epub", "webpdf")
+
+
+def edition_of(path: Path) -> str | None:
+    """The edition a module of the extension belongs to (None: the top __init__.py)."""
+    rel = path.relative_to(EXTENSION).parts
+    return rel[0] if len(rel) > 1 else None
+
+
+def arrows_between_editions() -> list[str]:
+    """Each import from one edition's module into another edition (common may be imported by
+    all, and imports none)."""
+    wrong = []
+    for path in sorted(EXTENSION.rglob("*.py")):
+        edition = edition_of(path)
+        if edition is None:
+            continue
+        for line, name in imported_modules(path):
+            target = name[2] if name[:2] == ["postbook", "sphinxext"] and len(name) > 2 else None
+            if target in EDITIONS and target not in (edition, "common"):
+                wrong.append(f"{path.relative_to(PACKAGE)}:{line} ({edition}) imports "
+                             f"{'.'.join(name[1:])}")
+    return wrong
+
+
+def test_every_extension_module_belongs_to_an_edition() -> None:
+    loose = [p.name for p in EXTENSION.glob("*.py") if p.name != "__init__.py"]
+    assert loose == []
+    assert sorted(p.name for p in EXTENSION.iterdir() if p.is_dir() and p.name != "__pycache__") \
+        == sorted(EDITIONS)
+    for edition in EDITIONS:
+        assert (EXTENSION / edition / "__init__.py").is_file()
+
+
+def test_the_editions_imports_are_read() -> None:
+    targets = {".".join(name[1:3]) for _, name in imported_modules(EXTENSION / "epub" / "builder.py")}
+    assert "sphinxext.common" in targets
+
+
+def test_no_edition_imports_another() -> None:
+    assert arrows_between_editions() == []

@@ -12,7 +12,8 @@ from postbook.diagnostics import Reporter
 from postbook.language import CHINESE, ENGLISH, count_scripts, words_for
 from postbook.model import Book, Paragraph, Post, SourceRef, Text
 from postbook.pipeline import ConvertOptions, convert
-from postbook.sphinxext import bookinfo, latex_style
+from postbook.sphinxext.common import bookinfo
+from postbook.sphinxext.latex import style as latex_style
 from postbook.transforms.identify import title_for_untitled
 from postbook.transforms.structure import apply_config
 

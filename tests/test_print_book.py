@@ -18,9 +18,9 @@ from postbook.press.cover import CoverBook, cover_tex, layout_for, spine_width
 from postbook.press.proof import cover_width_mm
 from postbook.press.settings import PrintSettings
 from postbook.press.sizes import PAGE_SIZES, page_size_name
-from postbook.sphinxext.bookinfo import BookInfo
-from postbook.sphinxext.latex_print import PRINT, SCREEN
-from postbook.sphinxext.latex_style import latex_elements
+from postbook.sphinxext.common.bookinfo import BookInfo
+from postbook.sphinxext.latex.print_layout import PRINT, SCREEN
+from postbook.sphinxext.latex.style import latex_elements
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample-posts"
@@ -145,7 +145,7 @@ def test_print_settings_leave_the_chapters_as_they_were(tmp_path: Path) -> None:
 
 def test_epub_cover_is_drawn_when_tex_is_missing(tmp_path: Path, monkeypatch) -> None:
     """Without pdftoppm (or XeLaTeX) the EPUB's cover is drawn by Pillow in the same colours."""
-    from postbook.sphinxext import epub_cover
+    from postbook.sphinxext.epub import cover as epub_cover
 
     monkeypatch.setattr(epub_cover.shutil, "which", lambda name: None)
     path = tmp_path / "cover.png"

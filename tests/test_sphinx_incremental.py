@@ -1,9 +1,10 @@
 """Incremental HTML builds write the same bytes as a clean build, and the build caches change nothing.
 
-Covers postbook.sphinxext.{toctree_parents, bib_cache, jieba_tokenizers, template_cache}: an edit
-that keeps a chapter's title rewrites only that chapter and still matches a clean build of the
-edited book; a title edit rewrites the index; the memoised bibliography style formats exactly
-as pybtex's own; the private jieba tokenizer cuts exactly as jieba's global one.
+Covers postbook.sphinxext.{html.toctree_parents, common.bib_formatted_entries,
+html.jieba_tokenizers, html.compiled_templates}: an edit that keeps a chapter's title rewrites
+only that chapter and still matches a clean build of the edited book; a title edit rewrites the
+index; the memoised bibliography style formats exactly as pybtex's own; the private jieba
+tokenizer cuts exactly as jieba's global one.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def test_memoised_bibliography_style_formats_as_pybtex(book: Path, tmp_path: Pat
 def test_memoised_style_uses_the_cache_for_the_same_entry() -> None:
     from pybtex.database import Entry, Person
 
-    from postbook.sphinxext import bib_cache
+    from postbook.sphinxext.common import bib_formatted_entries as bib_cache
 
     style = bib_cache.memoised_style("postbook_unsrt")()
     entry = Entry("article", fields={"title": "A", "journal": "J", "year": "2020"},
@@ -132,7 +133,7 @@ def test_indexed_bibliography_filter_lists_what_sphinxcontrib_bibtex_lists(
     from sphinx.util.docutils import docutils_namespace, patch_docutils
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
-    from postbook.sphinxext.bib_filter import IndexedBibtexDomain
+    from postbook.sphinxext.common.bib_filter import IndexedBibtexDomain
 
     with (book / "references.bib").open("a", encoding="utf-8") as bib:
         bib.write(MORE_ENTRIES)
@@ -161,7 +162,7 @@ def test_indexed_bibliography_filter_lists_what_sphinxcontrib_bibtex_lists(
 def test_private_tokenizer_cuts_as_jieba(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import jieba
 
-    from postbook.sphinxext import jieba_tokenizers
+    from postbook.sphinxext.html import jieba_tokenizers
 
     monkeypatch.setattr(jieba_tokenizers, "_main", {})  # as in a fresh process
     monkeypatch.setattr(jieba_tokenizers, "_tokenizers", {})

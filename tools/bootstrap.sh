@@ -19,7 +19,7 @@ SYSTEM_PACKAGES=(
   texlive-plain-generic    # Sphinx's LaTeX uses some generic macros
   fonts-freefont-otf       # FreeSerif: Sphinx's xelatex default font
   fonts-noto-cjk           # Chinese glyphs in every edition
-  fonts-symbola            # emoji and symbols the LaTeX text fonts lack (latex_glyphs)
+  fonts-symbola            # emoji and symbols the LaTeX text fonts lack (sphinxext.latex.glyphs)
   latexmk                  # drives xelatex
   dvisvgm                  # SVG math for the TeX-free PDF and the EPUB fallback
   preview-latex-style      # preview.sty: tight boxes (and baselines) for the SVG formulas
@@ -27,7 +27,7 @@ SYSTEM_PACKAGES=(
   epubcheck default-jre-headless  # validates the EPUB
   poppler-utils            # pdftotext / pdffonts in the tests and the check
   librsvg2-bin             # rsvg-convert: a post's SVG images as vector PDFs for the LaTeX PDF
-  graphviz                 # dot: the map of the book (sphinxext.book_map)
+  graphviz                 # dot: the map of the book (sphinxext.common.book_map)
   chromium                 # headless browser for the HTML tests
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # WeasyPrint
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from postbook.sphinxext.search_words import title_words
+from postbook.sphinxext.html.search_words import title_words
 
 from .support import CHROMIUM, book_json, chapters
 

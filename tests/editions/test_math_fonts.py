@@ -24,7 +24,7 @@ STYLED_GREEK = [r"\mathbf{\Sigma}", r"\mathbf{\Phi}", r"\boldsymbol{\Sigma}^{-1}
 def test_styled_greek_compiles_alone_in_the_gate_and_the_check() -> None:
     """The gate printed every one as its TeX source ("Missing character: There is no ^^F")."""
     from postbook.tex.compile import PREAMBLE, compile_formulas
-    from postbook.sphinxext.formula_gate import gate_preamble
+    from postbook.sphinxext.latex.formula_gate import gate_preamble
 
     require_tools("xelatex")
     forms = [f"\\({tex}\\)" for tex in STYLED_GREEK] + [f"\\[{tex}\\]" for tex in STYLED_GREEK]
@@ -37,7 +37,7 @@ def test_styled_greek_compiles_alone_in_the_gate_and_the_check() -> None:
                                            (r"\mathsf{\Delta}", r"\Delta")])
 def test_styled_greek_is_drawn_in_the_svg_images(tmp_path, styled: str, plain: str) -> None:
     """The EPUB's and the web PDF's images of \\mathbf{\\Sigma} were empty: no glyph, no width."""
-    from postbook.sphinxext.svgmath import SvgMathRenderer, tools_available
+    from postbook.sphinxext.common.svgmath import SvgMathRenderer, tools_available
 
     if not tools_available():
         pytest.skip("xelatex or dvisvgm not installed")

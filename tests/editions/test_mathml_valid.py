@@ -25,7 +25,7 @@ from postbook.config import find_config, load_config
 from postbook.diagnostics import Reporter
 from postbook.model import DisplayMath, InlineMath, Paragraph
 from postbook.pipeline import ConvertOptions, read_all
-from postbook.sphinxext import mathml
+from postbook.sphinxext.common import mathml
 from postbook.transforms import PIPELINE
 
 from ..conftest import SEEDS

@@ -112,7 +112,7 @@ def test_the_epub_cover_is_the_printed_front() -> None:
 
     from postbook.press.cover import CoverBook
     from postbook.press.settings import PrintSettings
-    from postbook.sphinxext.epub_cover import WIDTH, front_png
+    from postbook.sphinxext.epub.cover import WIDTH, front_png
 
     data = front_png(CoverBook("书名", "作者", "zh-CN", PrintSettings(page_size="a5"), None), None)
     with Image.open(io.BytesIO(data)) as image:

@@ -5,7 +5,7 @@ are built; then a post is added, one renamed and two removed (the chapter with t
 image and the one with the SVG formula), converted into the same book folder and built again into
 the same output folder, as `make` does; then the changed book is built into a fresh folder.
 The two must hold the same files with the same bytes (LaTeX: the same book.tex and PDF text;
-TeX's own files differ in timestamps). Covers postbook.sphinxext.stale_outputs: Sphinx never
+TeX's own files differ in timestamps). Covers postbook.sphinxext.common.stale_outputs: Sphinx never
 deletes what an earlier build wrote, and the EPUB builder packs whatever its folder holds
 (issue 14: a removed chapter stayed in the EPUB, epubcheck RSC-005).
 """

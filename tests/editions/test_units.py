@@ -11,12 +11,12 @@ import pytest
 from docutils import nodes
 
 from postbook.tex import log as latex_log
-from postbook.sphinxext.bookinfo import bcp47_language, sphinx_language
-from postbook.sphinxext.mathml import tex_to_mathml
-from postbook.sphinxext.search_words import title_words
-from postbook.sphinxext.shared_nav import nav_script, rewrite_changed_neighbours
-from postbook.sphinxext.single_page_ids import target_of
-from postbook.sphinxext.texmath import normalise
+from postbook.sphinxext.common.bookinfo import bcp47_language, sphinx_language
+from postbook.sphinxext.common.mathml import tex_to_mathml
+from postbook.sphinxext.html.search_words import title_words
+from postbook.sphinxext.html.shared_nav import nav_script, rewrite_changed_neighbours
+from postbook.sphinxext.webpdf.single_page_ids import target_of
+from postbook.sphinxext.common.texmath import normalise
 
 
 def test_normalise_drops_labels_and_numbered_environments():
@@ -107,7 +107,7 @@ def test_no_token_element_holds_elements(tex):
 ])
 def test_xcolor_colours_become_css_hex(colour, css):
     """MathML's mathcolor takes #rrggbb (or 16 names): epubcheck refused orange, red!50..."""
-    from postbook.sphinxext.mathml import css_colour
+    from postbook.sphinxext.common.mathml import css_colour
     assert css_colour(colour) == css
 
 
@@ -116,7 +116,7 @@ def test_svg_chinese_in_a_formula_sits_inside_its_box(tmp_path):
     """dvisvgm (before 3.1) set Noto CJK glyphs a third of an em low from XeTeX's XDV: the web
     PDF showed the top half of every Chinese character in a formula. The drawing's bounding box
     (measured by Chromium, unclipped) must lie inside the image's box."""
-    from postbook.sphinxext.svgmath import SvgMathRenderer, tools_available
+    from postbook.sphinxext.common.svgmath import SvgMathRenderer, tools_available
 
     from .support import CHROMIUM
     if not tools_available() or not CHROMIUM.is_file():
@@ -138,7 +138,7 @@ def test_svg_chinese_in_a_formula_sits_inside_its_box(tmp_path):
 @pytest.mark.editions
 def test_svg_renderer_leaves_out_a_formula_that_loops(tmp_path, monkeypatch):
     """A formula TeX loops on (nested column repeats) ran 10 minutes, then a traceback."""
-    from postbook.sphinxext import svgmath
+    from postbook.sphinxext.common import svgmath
 
     if not svgmath.tools_available():
         pytest.skip("xelatex or dvisvgm not installed")
@@ -151,7 +151,7 @@ def test_svg_renderer_leaves_out_a_formula_that_loops(tmp_path, monkeypatch):
 
 @pytest.mark.editions
 def test_svg_renderer_survives_a_bad_formula_and_caches(tmp_path):
-    from postbook.sphinxext.svgmath import SvgMathRenderer, tools_available
+    from postbook.sphinxext.common.svgmath import SvgMathRenderer, tools_available
 
     if not tools_available():
         pytest.skip("xelatex or dvisvgm not installed")
@@ -197,7 +197,7 @@ def test_navigation_script_holds_titles_as_data():
 
 
 def test_mathml_is_converted_once_and_kept_for_the_next_build(tmp_path):
-    from postbook.sphinxext.mathml_cache import MathMLCache
+    from postbook.sphinxext.common.mathml_cache import MathMLCache
 
     first = MathMLCache(tmp_path)
     formulas = [(r"\frac{a}{b}", True), (r"x_t", False), (r"\unknowncommand{x}", False)]
@@ -233,7 +233,7 @@ def test_figure_numbers_from_summaries_are_sphinx_numbers(tmp_path):
 
 def test_book_title_and_author_reach_the_theme_escaped():
     """The config's title and author are text: every theme slot gets them escaped, once."""
-    from postbook.sphinxext.html_titles import escape_theme_titles
+    from postbook.sphinxext.html.titles import escape_theme_titles
     context = {"docstitle": "C++ & <script>x</script>", "author": "<img src=x onerror=y>",
                "theme_logo": {"text": "</title><b>"}}
     escape_theme_titles(None, "index", "page.html", context, None)
@@ -245,13 +245,13 @@ def test_book_title_and_author_reach_the_theme_escaped():
 
 
 def test_book_title_is_escaped_for_latex():
-    from postbook.sphinxext.bookinfo import tex_text
+    from postbook.sphinxext.common.bookinfo import tex_text
     assert tex_text("C++ & 100% \\input{x}", "xelatex") == \
         "C++ \\& 100\\% \\textbackslash{}input\\{x\\}"
 
 
 def test_a_rejected_formula_becomes_text_nothing_in_it_runs():
-    from postbook.sphinxext.formula_gate import source_tex
+    from postbook.sphinxext.latex.formula_gate import source_tex
     tex = source_tex("\\input{/etc/passwd} x^1^2 \\def\\a{}  %\n#&_")
     assert tex.startswith("\\postbooktexsource{") and tex.endswith("}")
     inner = tex[len("\\postbooktexsource{"):-1]
@@ -261,14 +261,14 @@ def test_a_rejected_formula_becomes_text_nothing_in_it_runs():
 
 def test_a_long_rejected_formula_is_cut():
     """3,200 characters of source in one box: "Dimension too large", and no PDF."""
-    from postbook.sphinxext.formula_gate import SOURCE_SHOWN, source_tex
+    from postbook.sphinxext.latex.formula_gate import SOURCE_SHOWN, source_tex
     tex = source_tex("x^1^2 + a_{1} " * 250)
     assert len(tex) < SOURCE_SHOWN * 5 and "3259 more characters" in tex
 
 
 def test_characters_the_text_fonts_lack_get_a_fallback():
     """(The fonts of this machine are asked: skipped where FreeFont is not installed.)"""
-    from postbook.sphinxext import latex_glyphs
+    from postbook.sphinxext.latex import glyphs as latex_glyphs
     if not latex_glyphs.text_coverage():
         pytest.skip("FreeSerif/FreeSans/FreeMono not installed (fonts-freefont-otf)")
     tex, report = latex_glyphs.cover_glyphs("中文 abc é \u2066x\u2069 \uffff \U0001F600")
@@ -299,7 +299,7 @@ def _builder(outdir: Path, fmt: str, suffix: str, imagedir: str, written: set[st
 def test_stale_outputs_go_even_when_sphinx_does_not_know_what_was_removed(tmp_path):
     """Found in the folder: after a failed build Sphinx starts a new environment, knowing of no
     removed chapter. What the builder owns beside the pages (_static, nav, written pages) stays."""
-    from postbook.sphinxext.stale_outputs import delete_stale_outputs
+    from postbook.sphinxext.common.stale_outputs import delete_stale_outputs
     _output(tmp_path, {
         "index.xhtml": "", "chapters/a.xhtml": '<img src="../_images/math/0a1.svg"/>',
         "chapters/gone.xhtml": '<img src="../_images/math/0b2.svg"/>', "old/b.xhtml": "",
@@ -317,7 +317,7 @@ def test_stale_outputs_go_even_when_sphinx_does_not_know_what_was_removed(tmp_pa
 
 
 def test_stale_figures_in_the_latex_folder_are_only_image_files(tmp_path):
-    from postbook.sphinxext.stale_outputs import delete_stale_outputs
+    from postbook.sphinxext.common.stale_outputs import delete_stale_outputs
     _output(tmp_path, {"book.tex": "", "book.pdf": "", "sphinx.sty": "", "fig.png": "",
                        "old.png": "", "old.JPG": "", "book.log": ""})
     delete_stale_outputs(_builder(tmp_path, "latex", "", "", set()))
@@ -338,18 +338,18 @@ def test_stale_figures_in_the_latex_folder_are_only_image_files(tmp_path):
     (r"\text{中文}x", "中文x"), (r"\int_0^1 f(x)\,dx", "∫₀¹ f(x) dx"), (r"10^{-3}", "10⁻³"),
 ])
 def test_a_formula_reads_as_unicode_text(tex, text):
-    from postbook.sphinxext.title_text import formula_text
+    from postbook.sphinxext.common.title_text import formula_text
     assert formula_text(tex) == text
 
 
 @pytest.mark.parametrize("tex", [r"\unknowncommand{x}", r"\frac", "x^{", r"\input{/etc/passwd}"])
 def test_a_formula_it_cannot_read_stays_its_source(tex):
-    from postbook.sphinxext.title_text import formula_text
+    from postbook.sphinxext.common.title_text import formula_text
     assert formula_text(tex) == tex
 
 
 def test_a_title_node_and_a_caption_read_as_text():
-    from postbook.sphinxext.title_text import caption_text, has_math, node_text
+    from postbook.sphinxext.common.title_text import caption_text, has_math, node_text
     title = nodes.title("", "", nodes.math("", r"\epsilon"), nodes.Text("-贪心算法"))
     assert has_math(title) and node_text(title) == "ε-贪心算法"
     assert not has_math(nodes.title("", "贪心"))
@@ -361,8 +361,8 @@ def test_a_heading_formula_has_a_text_form_for_the_pdf_bookmarks():
     """\\texorpdfstring: typeset in the heading, text in the bookmark; a formula TeX rejects
     (printed as its source) is its TeX as written there, not the command that prints it."""
     from sphinx.util.texescape import escape
-    from postbook.sphinxext.formula_gate import replace_tex, source_tex
-    from postbook.sphinxext.latex_translator import PostbookLaTeXTranslator
+    from postbook.sphinxext.latex.formula_gate import replace_tex, source_tex
+    from postbook.sphinxext.latex.translator import PostbookLaTeXTranslator
     heading = SimpleNamespace(in_title=1, body=[], encode=lambda text: escape(text, "xelatex"))
     with pytest.raises(nodes.SkipNode):
         PostbookLaTeXTranslator.visit_math(heading, nodes.math("", r"\epsilon"))

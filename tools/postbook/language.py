@@ -66,7 +66,7 @@ class BookWords:
     web_pdf: str  # the link text of the TeX-free PDF (HTML)
     guide_toc: str  # the EPUB guide's name for the contents page
     guide_cover: str  # ...and for the cover
-    latex_cjk: str  # the LaTeX package that sets CJK text (fonts: latex_style)
+    latex_cjk: str  # the LaTeX package that sets CJK text (fonts: sphinxext.latex.style)
     latex_page_ref: str  # a page reference in the LaTeX PDF (%s: the label)
     epub_images: str  # the link text of the EPUB whose formulas are images (HTML)
     # the EPUBs' accessibility summary (schema:accessibilitySummary), sentence by sentence

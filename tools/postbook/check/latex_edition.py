@@ -29,7 +29,7 @@ AUX_ANCHOR = re.compile(r"^\\newlabel\{chapters/([^:{}]+)::doc\}"
 SECTIONING_DEST = re.compile(r"^(?:part|chapter)\*?\.")  # where a chapter's pages end
 # The elements LaTeX sets where the PDF's text does not show them as such, counted in book.tex:
 # list items, footnotes (at the page's foot: numbers without a mark in the text), headings
-# (sections, and the {pb-heading} of a list, quote or note: sphinxext.markup's bold line), quotes.
+# (sections, and the {pb-heading} of a list, quote or note: sphinxext.common.markup's bold line), quotes.
 TEX_NODES = {
     "items": re.compile(r"\\item\b"),
     "notes": re.compile(r"\\begin\{footnote(?:text)?\}"),

@@ -206,7 +206,7 @@ def book_settings(book: Path) -> tuple:
     """What Sphinx takes from the converted book once, when it is configured (bookinfo.py):
     the title, author, language, parts and chapter titles (also the search dictionary), and
     whether there is a bibliography. A change needs a new Sphinx application."""
-    from ..sphinxext.bookinfo import read_book_info
+    from ..sphinxext.common.bookinfo import read_book_info
 
     try:
         info = read_book_info(book)

@@ -1,6 +1,6 @@
 """What every XeLaTeX run of the book shares: the book itself, the formula gate, the SVG renderer
 of the EPUB and the web PDF, and `postbook check`'s formula compiler. The book's preamble
-(sphinxext.latex_style) is Sphinx's, with the same packages; the formulas compiled alone (by the
+(sphinxext.latex.style) is Sphinx's, with the same packages; the formulas compiled alone (by the
 gate, the checker and the SVG renderer) share MATH_SETUP."""
 
 from __future__ import annotations
