@@ -6,7 +6,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import (bib_cache, bib_filter, book_map, bookinfo, epub_builder, epub_translator,
+from . import (bib_cache, bib_filter, book_index, book_map, bookinfo, epub_builder, epub_translator,
                equation_numbers, figure_numbers, html_downloads, html_math, html_titles,
                image_files, latex_parts, latex_style, latex_translator, markup, offline_mathjax,
                pdf_builder, search_words, search_zh, shared_nav, small_builds, source_guard,
@@ -35,6 +35,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     markup.setup(app)
     # every edition: the map of the book ({pb-book-map}), drawn by Graphviz
     book_map.setup(app)
+    # every edition: the index's marks ({pb-index}); the LaTeX PDF's index made by makeindex
+    book_index.setup(app)
     # every edition: the image file it shows best (an animated GIF stays one on the web)
     app.connect("builder-inited", image_files.prefer_gif)
     # every edition: post text stays text (raw HTML/TeX in a source is reported)

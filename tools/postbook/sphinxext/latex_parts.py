@@ -7,6 +7,7 @@ from sphinx import addnodes
 from sphinx.builders.latex import LaTeXBuilder
 from sphinx.util.texescape import escape
 
+from ..writers.book_index import INDEX_DOC
 from ..writers.index import MAP_DOC
 from .formula_gate import gate_formulas
 from .parts import Part, book_parts, unwrap_openers
@@ -46,6 +47,13 @@ def drop_empty_chapters(wrapper: nodes.compound) -> None:
             chapter.parent.remove(chapter)
 
 
+def drop_document(tree: nodes.document, docname: str) -> None:
+    """Leave the document out of the LaTeX book (the index's page: LaTeX prints its own)."""
+    for start in list(tree.findall(addnodes.start_of_file)):
+        if start.get("docname") == docname:
+            start.parent.remove(start)
+
+
 def unnumbered_chapter(tree: nodes.document, docname: str, engine: str) -> None:
     """The document's chapter without a number (the map of the book, before the first part),
     listed in the contents all the same."""
@@ -77,6 +85,7 @@ class PartsLaTeXBuilder(LaTeXBuilder):
             self._mark_part(wrapper, part)
         unwrap_openers(tree)
         unnumbered_chapter(tree, MAP_DOC, self.config.latex_engine)
+        drop_document(tree, INDEX_DOC)  # (makeindex prints the index: sphinxext.book_index)
         gate_formulas(self, tree)
         return tree
 
