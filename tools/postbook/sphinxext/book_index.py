@@ -88,11 +88,19 @@ def has_index(srcdir: str | Path) -> bool:
     return (Path(srcdir) / f"{INDEX_DOC}.md").is_file()
 
 
-PRINT_INDEX = r"""
-\if@openright\cleardoublepage\else\clearpage\fi
-\phantomsection\addcontentsline{toc}{part}{\indexname}
+# the index on a page of its own (a right-hand one, in print), listed in the contents at the top
+# level as the bibliography is; entries in the text's font (Sphinx sets them as code)
+PRINT_INDEX = r"""\makeatletter
+\renewenvironment{sphinxtheindex}{%
+  \if@openright\cleardoublepage\else\clearpage\fi
+  \begin{theindex}\addcontentsline{toc}{part}{\indexname}}{\end{theindex}}
+\makeatother
+\renewcommand\sphinxstyleindexentry[1]{#1}
 \printindex
 """
+# makeindex -r: each page listed (no 8--11: the text fonts print -- as two hyphens, and a
+# range would name pages where the entry is not)
+MAKEINDEX = "$makeindex = 'makeindex -s python.ist -r %O -o %D %S';\n"
 
 
 def latex_index_elements(app: Sphinx, config: Config) -> None:
@@ -104,7 +112,17 @@ def latex_index_elements(app: Sphinx, config: Config) -> None:
     if not config.latex_elements.get("makeindex"):
         config.latex_elements["makeindex"] = "\\makeindex"
     if not config.latex_elements.get("printindex"):
-        config.latex_elements["printindex"] = "\\makeatletter" + PRINT_INDEX + "\\makeatother\n"
+        config.latex_elements["printindex"] = PRINT_INDEX
+
+
+def makeindex_without_ranges(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished (LaTeX): latexmk's makeindex called with -r (the last setting wins)."""
+    if exception is not None or app.builder.format != "latex" or not has_index(app.srcdir):
+        return
+    rc = Path(app.builder.outdir) / "latexmkrc"
+    if rc.is_file() and MAKEINDEX not in rc.read_text(encoding="utf-8"):
+        with rc.open("a", encoding="utf-8") as out:
+            out.write("\n" + MAKEINDEX)
 
 
 def setup(app: Sphinx) -> None:
@@ -112,3 +130,4 @@ def setup(app: Sphinx) -> None:
                  text=(skip, None), man=(skip, None), texinfo=(skip, None))
     app.add_role("pb-index", index_role)
     app.connect("config-inited", latex_index_elements, priority=130)
+    app.connect("build-finished", makeindex_without_ranges)

@@ -143,7 +143,7 @@ class IndexBuilder:
             if isinstance(inline, Cite):
                 self._once(out, seen, "cite", self.papers.get(inline.key, inline.title))
             elif isinstance(inline, Strong) and self.bold:
-                text = " ".join(plain_text(inline.children).split())
+                text = _without_end_marks(" ".join(plain_text(inline.children).split()))
                 if 0 < len(text) <= MAX_BOLD and \
                         not any(isinstance(i, (InlineMath, Code, Note, Link))
                                 for i in inline.children):
@@ -181,6 +181,16 @@ class IndexBuilder:
             self._once(out, seen, "term", term)
         out.append(Text(inline.text[start:]))
         return out
+
+
+def _without_end_marks(text: str) -> str:
+    """A bold phrase without the punctuation at its ends (**注意：** is the term 注意)."""
+    start, end = 0, len(text)
+    while start < end and unicodedata.category(text[start])[0] in "PZ":
+        start += 1
+    while end > start and unicodedata.category(text[end - 1])[0] in "PZ":
+        end -= 1
+    return text[start:end]
 
 
 def _paragraphs(blocks: list[Block], notes: set[int] | None = None) -> list[Paragraph]:
