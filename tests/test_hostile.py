@@ -145,7 +145,8 @@ def test_written_files_are_the_books_own(hostile) -> None:
     assert all(kind != "link" for _, _, kind in book.values())
     for rel in (k for k, (_, _, kind) in book.items() if kind == "file"):
         assert re.fullmatch(r"(chapters/[a-z0-9-]+\.md|parts/part-[0-9]+\.md|map\.md|index\.md|references\.(bib|md)|"
-                            r"_assets/lost-figure\.png|_postbook/(book|report|manifest)\.json|"
+                            r"book-index\.md|"
+                            r"_assets/lost-figure\.png|_postbook/(book|report|manifest|index)\.json|"
                             r"_postbook/report\.md)", rel), rel
 
 
