@@ -137,3 +137,21 @@ def test_the_epub_has_the_index_page_its_links_resolve_and_epubcheck_accepts_it(
     report = result.stdout + result.stderr
     assert "No errors or warnings" in report or "0 fatals / 0 errors / 0 warnings" in report, \
         report
+
+
+def test_the_web_pdf_index_gives_the_page_of_each_place(small_book) -> None:
+    out = build(small_book, "webpdf")
+    pdf = next(out.glob("*.pdf"))
+    count = len(pikepdf.Pdf.open(pdf).pages)
+    first = next(n for n in range(count, 0, -1)
+                 if page_text(pdf, n).strip().splitlines()[:1] == ["索引"])
+    lines = [line for n in range(first, count + 1) for line in page_text(pdf, n).splitlines()]
+    found = {}
+    for text in ORDER:
+        line = next(x for x in lines if x.startswith(text + "："))
+        found[text] = [int(p) for p in re.findall(r"\s(\d+)(?=，|$)", line)]
+    assert len(found["索引测试"]) == 2 and all(found.values()), found
+    for text, pages in found.items():  # (WeasyPrint numbers the pages from the first: 1, 2...)
+        for number in pages:
+            assert number < first and squeeze(text) in squeeze(page_text(pdf, number)), \
+                (text, number)
