@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
@@ -81,6 +82,7 @@ def group_of(key: str) -> str:
 # ---- finding the entries ------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)  # (asked for every term in every text: a dict lookup, not sha256)
 def entry_id(kind: str, text: str) -> str:
     return "ix" + hashlib.sha256(f"{kind}\0{text}".encode("utf-8")).hexdigest()[:10]
 
