@@ -141,3 +141,17 @@ def test_the_latex_index_command_quotes_what_makeindex_and_tex_would_read() -> N
         depth += {"{": 1, "}": -1}.get(piece, 0)
         assert depth >= 0
     assert depth == 0
+
+
+def test_a_term_no_paragraph_writes_is_a_note_at_its_config_line(tmp_path: Path) -> None:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "postbook.yaml").write_text("index:\n  terms:\n    - 熵\n    - 不存在的词\n",
+                                         encoding="utf-8")
+    (posts / "a.md").write_text("---\ntitle: 一篇\n---\n\n熵在这里。\n", encoding="utf-8")
+    report = Reporter(stream=io.StringIO(), quiet=True)
+    convert(ConvertOptions(posts=posts, out=tmp_path / "book"),
+            load_config(posts / "postbook.yaml", report), report)
+    notes = [d.format() for d in report.diagnostics if d.code == "index.term-unused"]
+    assert notes == [f"{posts / 'postbook.yaml'}:4: info: the index term '不存在的词' is in no paragraph of "
+                     "the book: not in the index [index.term-unused]"]

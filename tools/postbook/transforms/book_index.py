@@ -131,7 +131,7 @@ class IndexBuilder:
         """Marks into each paragraph of the post (tables and headings aside: LaTeX sets those
         more than once, or moves them), the series' at the start of the first."""
         self.post, self.count = post, 0
-        paragraphs = [b for b in _paragraphs(post.blocks)]
+        paragraphs = _paragraphs(post.blocks)
         for paragraph in paragraphs:
             self.mark_inlines(paragraph.inlines, set())
         if series and paragraphs:
@@ -225,5 +225,10 @@ def build_index(book: Book, config: BookConfig, report: Reporter) -> Book:
     for post in book.posts:
         builder.mark_post(post, series.get(post.id))
     book.index = sorted((e for e in builder.entries.values() if e.places), key=entry_order)
+    found = {e.text for e in book.index if e.kind == "term"}
+    for n, term in enumerate(config.index.terms):
+        if " ".join(term.split()) not in found:
+            report.info("index.term-unused", f"the index term '{term}' is in no paragraph of "
+                        "the book: not in the index", config.where("index", "terms", n))
     return book
 
