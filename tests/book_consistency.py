@@ -1,7 +1,7 @@
 """What Sphinx needs of a book/ tree to build it with -n -W, checked without Sphinx (fast).
 
 Every page the index lists exists; every other page is `orphan: true`; every link between
-chapters and every citation key resolves. Used on books caught halfway through a run.
+chapters, every link of the book's index to a place in a chapter and every citation key resolves. Used on books caught halfway through a run.
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-TOCTREE_ENTRY = re.compile(r"^(chapters/[a-z0-9-]+|parts/part-[0-9]+|map|references)$", re.M)
+TOCTREE_ENTRY = re.compile(r"^(chapters/[a-z0-9-]+|parts/part-[0-9]+|map|references|book-index)$",
+                           re.M)
 LINK = re.compile(r"\]\(([a-z0-9-]+)\.md\)")
+MARK_LINK = re.compile(r"\]\((chapters/[a-z0-9-]+)\.md#(ix[a-z0-9-]+)\)")  # the index's links
 CITE = re.compile(r"\{cite:p\}`([^`]+)`")
 BIB_KEY = re.compile(r"^@\w+\{([^,\n]+),", re.M)
 ORPHAN = "---\norphan: true\n"
@@ -37,4 +39,6 @@ def problems(book: Path) -> list[str]:
         found += [f"{name} links to missing {t}" for t in LINK.findall(text)
                   if f"chapters/{t}" not in docs]
         found += [f"{name} cites missing {k}" for k in CITE.findall(text) if k not in keys]
+        found += [f"{name} links to missing {doc}#{label}" for doc, label in MARK_LINK.findall(text)
+                  if f"{{pb-index}}`{label}`" not in docs.get(doc, "")]
     return found

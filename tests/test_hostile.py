@@ -84,9 +84,12 @@ INLINE_TOKENS = {"text", "softbreak", "hardbreak", "math_inline", "myst_role", "
                  "footnote_ref"}
 FENCES = {"{figure} ../_assets/lost-figure.png", "{admonition} 摘录", "{toctree}", "{only} not latex",
           "{bibliography}", "{pb-rule}", "{list-table}", "{rubric} 引用本章的文章",
-          "{pb-book-map}"}
-FENCE_FORMS = re.compile(r"[a-z0-9_+#.-]+|\{pb-heading\} [1-6]|\{figure\} \.\./_assets/images/[0-9a-f]+\.\*")
-ROLES = {"eq", "cite:p", "math", "pb-code", "pb-em", "pb-strong", "pb-del", "pb-sup", "pb-sub"}
+          "{pb-book-map}", "{container} pb-index"}
+FENCE_FORMS = re.compile(r"[a-z0-9_+#.-]+|\{pb-heading\} [1-6]|\{figure\} \.\./_assets/images/[0-9a-f]+\.\*"
+                         r"|\{rubric\} (?:[A-Z]|符号与数字)")  # (the index's groups)
+ROLES = {"eq", "cite:p", "math", "pb-code", "pb-em", "pb-strong", "pb-del", "pb-sup", "pb-sub",
+         "pb-index"}
+INDEX_MARK = re.compile(r"ix[0-9a-f]{10}-[a-z0-9-]+")  # {pb-index}: a label, never post text
 EXTERNAL = re.compile(r"(?:https?|mailto):")
 PWNED = Path("/tmp/postbook-pwned")  # what md-yaml-python.md's !!python/object would create
 
@@ -142,7 +145,8 @@ def test_written_files_are_the_books_own(hostile) -> None:
     assert all(kind != "link" for _, _, kind in book.values())
     for rel in (k for k, (_, _, kind) in book.items() if kind == "file"):
         assert re.fullmatch(r"(chapters/[a-z0-9-]+\.md|parts/part-[0-9]+\.md|map\.md|index\.md|references\.(bib|md)|"
-                            r"_assets/lost-figure\.png|_postbook/(book|report|manifest)\.json|"
+                            r"book-index\.md|"
+                            r"_assets/lost-figure\.png|_postbook/(book|report|manifest|index)\.json|"
                             r"_postbook/report\.md)", rel), rel
 
 
@@ -186,10 +190,14 @@ def test_chapters_hold_only_the_converters_markup(hostile) -> None:
                 assert child.type in INLINE_TOKENS, (path.name, child.type, child.content)
                 if child.type == "myst_role":
                     assert child.meta["name"] in ROLES, (path.name, child.meta)
+                    assert child.meta["name"] != "pb-index" or INDEX_MARK.fullmatch(
+                        child.content), (path.name, child.content)
                 if child.type == "link_open":  # a chapter (or a heading of one), or the web
                     target = str(child.attrs["href"]).split("#")[0]
                     if path.parent.name == "parts":  # (a part's opening page links its chapters)
                         target = target.removeprefix("../chapters/")
+                    if path.name == "book-index.md":  # (the index links its entries' places)
+                        target = target.removeprefix("chapters/")
                     assert (target.endswith(".md") and target[:-3] in chapters) or (
                         not target and child.attrs["href"] != "#") or EXTERNAL.match(target), \
                         child.attrs["href"]

@@ -20,9 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from postbook.writers.bibtex import merge_bib
 from postbook.writers.output import MANIFEST, SLOW_WRITE_ENV, TEMP_PREFIX, parse_manifest
-from postbook.writers.staging import is_document, mark_orphan, stub_page
+from postbook.writers.staging import BookStaging, is_document, mark_orphan, stub_page
 
 from .book_consistency import problems
 from .editions.support import ROOT, run_sphinx
@@ -124,9 +123,9 @@ def allowed_versions(relpath: str, old: dict[str, bytes], new: dict[str, bytes])
     if relpath in new and relpath not in old and is_document(relpath):
         found.append(stub_page(new[relpath]))
     if relpath in old and relpath not in new and is_document(relpath):
-        found.append(mark_orphan(old[relpath]))
-    if relpath == "references.bib" and relpath in old and relpath in new:
-        found.append(merge_bib(new[relpath].decode(), old[relpath].decode()).encode())
+        found.append(BookStaging().leaving(relpath, old[relpath]) or mark_orphan(old[relpath]))
+    if relpath in old and relpath in new:  # (references.bib, the index's page and entries)
+        found.append(BookStaging().interim(relpath, old[relpath], new[relpath]) or new[relpath])
     return found
 
 

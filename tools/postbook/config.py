@@ -96,6 +96,17 @@ class CoverConfig:
 
 
 @dataclass
+class IndexConfig:
+    """index: what the index at the back of the book lists besides cited papers and series."""
+
+    terms: list[str] = field(default_factory=list, metadata={
+        "help": "terms to index wherever a post writes them (Latin ones as whole words, "
+                "any case)"})
+    bold: bool = field(default=False, metadata={
+        "help": "true: every short bold phrase of the posts is a term of the index too"})
+
+
+@dataclass
 class BookConfig:
     """Everything the user can set about the book; BookConfig() is the defaults (no file)."""
 
@@ -148,6 +159,9 @@ class BookConfig:
         "help": "in a Chinese book, set ASCII , : ; ? ! ( ) between CJK characters "
                 "full-width (，：；？！（）) in every edition (default: on for a Chinese book; "
                 "false keeps the marks as written)"})
+    index: IndexConfig = field(default_factory=IndexConfig, metadata={
+        "help": "the index at the back of the book: terms (a list), bold (true/false); cited "
+                "papers and series are always in it"})
     path: str | None = field(default=None, metadata={"help": "the file this was read from"})
     locations: dict[KeyPath, SourceRef] = field(default_factory=dict, repr=False, compare=False)
 
@@ -529,6 +543,12 @@ def _cover(check: _Checker, value: Any, path: KeyPath) -> CoverConfig | None:
     return CoverConfig(**_fields(check, value, path, COVER_FIELDS))
 
 
+def _index(check: _Checker, value: Any, path: KeyPath) -> IndexConfig | None:
+    if check.typed(value, path, (dict,), "a mapping (terms, bold)") is None:
+        return None
+    return IndexConfig(**_fields(check, value, path, INDEX_FIELDS))
+
+
 def _image_size(check: _Checker, value: Any, path: KeyPath) -> int | None:
     number = check.typed(value, path, (int,), "an integer")
     if number is not None and not 100 <= number <= 20000:
@@ -613,8 +633,9 @@ TOP_LEVEL: dict[str, Field] = {
     "min_series_posts": _min_posts, "excerpt_note": _text, "site_url": _site_url,
     "fetch_images": _flag, "image_max_size": _image_size, "parts_by": _parts_by,
     "post_url": _post_url, "page_size": _page_size, "license": _text, "preface": _text,
-    "cover": _cover, "cjk_punctuation": _flag, "parts": _parts,
+    "cover": _cover, "cjk_punctuation": _flag, "parts": _parts, "index": _index,
 }
+INDEX_FIELDS: dict[str, Field] = {"terms": _texts, "bold": _flag}
 COVER_FIELDS: dict[str, Field] = {"image": _text, "blurb": _text,
                                   "paper_thickness": _millimetres(0.02, 1.0),
                                   "bleed": _millimetres(0.0, 10.0)}

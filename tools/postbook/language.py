@@ -58,6 +58,9 @@ class BookWords:
     # as it is: no markup in it)
     part_opener: str  # the opening page's entry in the HTML sidebar
     map_title: str  # the title of the map of the book
+    index_title: str  # the title of the index at the back of the book
+    index_symbols: str  # the index's group of entries that start with no letter
+    index_separator: str  # between the chapters an entry of the index links to
     map_note: str  # how to read it (chapters as boxes)
     map_parts_note: str  # ...when it draws the parts only (a large book)
     contents: str  # the table of contents' title (web PDF), the sidebar's label (HTML)
@@ -125,6 +128,9 @@ CHINESE = BookWords(
     summary_after="\uff1a",
     part_opener="本部分导读",
     map_title="全书地图",
+    index_title="索引",
+    index_symbols="符号与数字",
+    index_separator="\uff0c",
     map_note="每个方框是一章\uff0c按部分分组\uff1b箭头从一章指向它引用的那一章。",
     map_parts_note="每个方框是一个部分\uff08括号里是章数\uff09\uff1b箭头上的数字是一部分引用另一部分的次数\uff08连线多时只画出次数最多的\uff09。",
     contents="目录",
@@ -177,6 +183,9 @@ ENGLISH = BookWords(
     summary_after=": ",
     part_opener="About this part",
     map_title="Map of the book",
+    index_title="Index",
+    index_symbols="Symbols and numbers",
+    index_separator=", ",
     map_note="Each box is a chapter, grouped by part; an arrow goes from a chapter to a chapter "
              "it refers to.",
     map_parts_note="Each box is a part (its number of chapters in brackets); the number on an "

@@ -8,6 +8,7 @@ from pathlib import Path
 
 META = "_postbook"  # the converter's own files: Sphinx reads none of them (conf.py)
 BOOK_JSON = f"{META}/book.json"  # the book's parts, chapters and settings (writers -> the rest)
+INDEX_JSON = f"{META}/index.json"  # the index's entries: text, sort key (transforms.book_index)
 REPORT_JSON = f"{META}/report.json"  # the converter's warnings, as it printed them
 REPORT_MD = f"{META}/report.md"  # the same, for a person
 MANIFEST = f"{META}/manifest.json"  # every file written, with its digest (writers.output)

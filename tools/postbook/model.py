@@ -154,8 +154,16 @@ class Cite:
     key: str
 
 
+@dataclass
+class IndexMark:
+    """Where an entry of the book's index occurs (transforms.book_index); it shows nothing."""
+
+    entry: str  # IndexEntry.id
+    label: str  # the book-unique anchor the index page links to
+
+
 Inline = Union[Text, Emph, Strong, Strikeout, Superscript, Subscript, Code, LineBreak, Link, Image,
-               Note, InlineMath, EqRef, PostRef, Cite]
+               Note, InlineMath, EqRef, PostRef, Cite, IndexMark]
 CONTAINERS = (Emph, Strong, Strikeout, Superscript, Subscript, Link)  # inlines holding inlines
 
 
@@ -470,6 +478,17 @@ class Citation:
 
 
 @dataclass
+class IndexEntry:
+    """One entry of the index at the back of the book: a cited paper, a series or a term."""
+
+    id: str  # "ix" and a digest of kind and text: the same entry keeps its id from run to run
+    text: str  # as the index prints it
+    kind: str  # "cite" | "series" | "term"
+    sort: str  # the sort key: pinyin with tones for CJK, lower-case ASCII for the rest
+    places: list[tuple[str, str]] = field(default_factory=list)  # (post id, IndexMark.label)
+
+
+@dataclass
 class FileRecord:
     """What a reader made of one input file (for the report)."""
 
@@ -508,6 +527,7 @@ class Book:
     assets: dict[str, str] = field(default_factory=dict)  # book path -> file to copy there
     cited_by: dict[str, list[str]] = field(default_factory=dict)  # post id -> the ids of the
     # posts that refer to it, in book order (transforms.cited_by); no key when none does
+    index: list[IndexEntry] = field(default_factory=list)  # the index, sorted (book_index)
 
     def post_by_id(self) -> dict[str, Post]:
         return {p.id: p for p in self.posts}

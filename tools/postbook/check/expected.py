@@ -9,8 +9,8 @@ from pathlib import Path
 from ..config import BookConfig
 from ..diagnostics import Reporter
 from ..model import (CONTAINERS, Block, Book, Cite, Code, CodeBlock, DisplayMath, EqRef, Figure,
-                     Heading, InlineMath, Paragraph, Post, PostRef, Table, Text, all_inlines,
-                     own_inlines, walk_blocks)
+                     Heading, IndexMark, InlineMath, Paragraph, Post, PostRef, Table, Text,
+                     all_inlines, own_inlines, walk_blocks)
 from ..pipeline import ConvertOptions, read_all
 from ..transforms import PIPELINE
 from .compare import OBJECT
@@ -58,6 +58,8 @@ def inline_text(inline: object) -> str:
         return f"({inline.name})"
     if isinstance(inline, CONTAINERS):
         return "".join(inline_text(i) for i in inline.children)
+    if isinstance(inline, IndexMark):  # (an anchor of the index: it shows nothing)
+        return ""
     return OBJECT
 
 

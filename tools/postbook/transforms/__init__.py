@@ -7,7 +7,7 @@ from typing import Callable
 from ..config import BookConfig
 from ..diagnostics import Reporter
 from ..model import Book
-from . import (cited_by, citations, cjk_punctuation, dates, duplicates, figures, identify,
+from . import (book_index, cited_by, citations, cjk_punctuation, dates, duplicates, figures, identify,
                images, long_text, math, part_openers, parts, same_titles, series, structure, xrefs)
 
 Transform = Callable[[Book, BookConfig, Reporter], Book]
@@ -32,6 +32,8 @@ PIPELINE: list[tuple[str, Transform]] = [
     ("cjk punctuation", cjk_punctuation.set_cjk_punctuation),
     # after it: the lines of each part's opening page are the text as the book prints it
     ("part openers", part_openers.fill_part_openers),
+    # last: the marks go into the text as the book prints it, where papers are cited
+    ("index", book_index.build_index),
 ]
 
 

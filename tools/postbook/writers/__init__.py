@@ -7,10 +7,11 @@ from pathlib import Path
 
 from ..diagnostics import Reporter
 from ..language import BookWords, words_for
-from ..layout import BOOK_JSON, REPORT_JSON, REPORT_MD
+from ..layout import BOOK_JSON, INDEX_JSON, REPORT_JSON, REPORT_MD
 from ..model import Book, Post
 from ..press.settings import PrintSettings
 from .bibtex import render_bib
+from .book_index import INDEX_DOC, render_book_index, render_index_json
 from .index import (MAP_CHAPTERS_MAX, MAP_DOC, opener_name, render_book_json, render_index, render_map,
                     render_part_opener, render_references)
 from .myst import chapter_path, render_chapter
@@ -43,6 +44,9 @@ def write_book(book: Book, out: Path, report: Reporter, force: bool = False,
     tree.add("references.bib", render_bib(book))  # always there: conf.py names it
     if book.citations:
         tree.add("references.md", render_references(words))
+    if book.index:  # (the page before the JSON: Sphinx reads the page, the JSON its entries)
+        tree.add(INDEX_JSON, render_index_json(book))
+        tree.add(f"{INDEX_DOC}.md", render_book_index(book, words))
     for relpath, data in sorted((print_files or {}).items()):
         tree.add(relpath, data)
     tree.add(BOOK_JSON, render_book_json(book, printing or PrintSettings()))

@@ -42,6 +42,8 @@ def render_index(book: Book) -> str:
         parts.append(toctree(part.title, [opener_name(n)] + chapters))
     if book.citations:
         parts.append(toctree(words_for(book.language).references, ["references"]))
+    if book.index:  # (writers.book_index; the LaTeX PDF prints it with makeindex instead)
+        parts.append(toctree(words_for(book.language).index_title, ["book-index"]))
     return "\n\n".join(parts) + "\n"
 
 

@@ -17,7 +17,7 @@ import yaml
 
 from ..memo import Memo
 from ..model import (Block, BlockQuote, BulletList, Cite, Code, CodeBlock, DisplayMath, Emph,
-                     EqRef, Figure, Heading, HorizontalRule, Image, Inline, InlineMath, LineBreak,
+                     EqRef, Figure, Heading, HorizontalRule, Image, IndexMark, Inline, InlineMath, LineBreak,
                      Link, ListItem, Note, OrderedList, Paragraph, Post, PostRef, Strikeout, Strong,
                      Subscript, Superscript, Table, TableCell, Text)
 from ..language import CHINESE, BookWords
@@ -95,6 +95,7 @@ class Chapter:
     notes_in_link: list[Note] = field(default_factory=list)  # written after the link: MyST
     # reads no footnote reference inside a link's text
     flipped: dict[int, bool] = field(default_factory=dict)  # id(list) -> written with * or 1)
+    marks: bool = False  # the index's marks are written (the chapter itself; not a summary)
 
     def list_marker_flip(self, before: Block) -> bool:
         """Whether the list after `before` (a list of its kind) takes the other marker."""
@@ -143,6 +144,8 @@ def render_inline(inline: Inline, chapter: Chapter, before: str = "") -> str:
     if kind is Cite:  # (inside a link only its title: no reference inside a reference)
         title = escape_myst_line(f"《{inline.title}》")
         return title if chapter.in_link else title + f"{{cite:p}}`{inline.key}`"
+    if kind is IndexMark:  # (an ASCII label the converter made: no post text in it)
+        return "" if chapter.in_link or not chapter.marks else f"{{pb-index}}`{inline.label}`"
     raise TypeError(f"unknown inline {inline!r}")
 
 
@@ -565,7 +568,7 @@ def render_cited_by(citing: list[Post], words: BookWords) -> str:
 def render_chapter(post: Post, note: str | None = None, words: BookWords = CHINESE,
                    citing: list[Post] | None = None) -> str:
     """The chapter; citing: the posts that refer to it, in book order (book.cited_by)."""
-    chapter = Chapter(post, words)
+    chapter = Chapter(post, words, marks=True)
     parts = [front_matter(post), f"({post.id})=\n# {render_title(post, chapter)}"]
     date = dateline(post, words)
     if date:

@@ -140,6 +140,9 @@ class NoStaging:
     def interim(self, relpath: str, current: bytes, data: bytes) -> bytes | None:
         return None
 
+    def is_late(self, relpath: str) -> bool:
+        return False
+
 
 @dataclass
 class Plan:
@@ -344,7 +347,8 @@ class OutputTree:
         return (list(stubs.items()) + leaving
                 + [(p, interim.get(p, plan.writes[p])) for p in middle]
                 + [(p, plan.writes[p]) for p in last if p in plan.writes]
-                + [(p, plan.writes[p]) for p in stubs]
+                # (a page linking into the others' text after their text: the book's index)
+                + [(p, plan.writes[p]) for p in sorted(stubs, key=stage.is_late)]
                 + [(p, None) for p in plan.deletes]
                 + [(p, plan.writes[p]) for p in interim])
 

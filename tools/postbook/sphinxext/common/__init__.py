@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from . import (bib_filter, bib_formatted_entries, book_map, bookinfo, equation_numbers,
-               figure_numbers, image_files, markup, small_builds, source_guard, stale_outputs,
-               title_text)
+from . import (bib_filter, bib_formatted_entries, book_index, book_map, bookinfo,
+               equation_numbers, figure_numbers, image_files, markup, small_builds, source_guard,
+               stale_outputs, title_text)
 
 
 def setup(app: Sphinx) -> None:
@@ -26,6 +26,8 @@ def setup(app: Sphinx) -> None:
     markup.setup(app)
     # every edition: the map of the book ({pb-book-map}), drawn by Graphviz
     book_map.setup(app)
+    # every edition: the index's marks ({pb-index}); the LaTeX PDF's index made by makeindex
+    book_index.setup(app)
     # every edition: the image file it shows best (an animated GIF stays one on the web)
     app.connect("builder-inited", image_files.prefer_gif)
     # every edition: post text stays text (raw HTML/TeX in a source is reported)

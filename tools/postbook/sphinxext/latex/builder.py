@@ -7,6 +7,7 @@ from sphinx import addnodes
 from sphinx.builders.latex import LaTeXBuilder
 from sphinx.util.texescape import escape
 
+from ...writers.book_index import INDEX_DOC
 from ...writers.index import MAP_DOC
 from ..common.parts import Part, book_parts, top_level_wrappers, unwrap_openers
 from .formula_gate import gate_formulas
@@ -26,6 +27,13 @@ def drop_empty_chapters(wrapper: nodes.compound) -> None:
         section = next(chapter.findall(nodes.section), None)
         if section is not None and section.astext().strip() == section[0].astext().strip():
             chapter.parent.remove(chapter)
+
+
+def drop_document(tree: nodes.document, docname: str) -> None:
+    """Leave the document out of the LaTeX book (the index's page: LaTeX prints its own)."""
+    for start in list(tree.findall(addnodes.start_of_file)):
+        if start.get("docname") == docname:
+            start.parent.remove(start)
 
 
 def unnumbered_chapter(tree: nodes.document, docname: str, engine: str) -> None:
@@ -59,6 +67,7 @@ class PartsLaTeXBuilder(LaTeXBuilder):
             self._mark_part(wrapper, part)
         unwrap_openers(tree)
         unnumbered_chapter(tree, MAP_DOC, self.config.latex_engine)
+        drop_document(tree, INDEX_DOC)  # (makeindex prints the index: sphinxext.common.book_index)
         gate_formulas(self, tree)
         return tree
 
