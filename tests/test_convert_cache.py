@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from postbook import readers
+from postbook import memo, readers
 from postbook.config import find_config, load_config
 from postbook.diagnostics import Reporter
 from postbook.pipeline import ConvertOptions, convert
@@ -51,7 +51,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         found.append(source_name)
         return real(data, source_name, report, *args)
     monkeypatch.setattr(cache, "read_data", spy)
-    cache._MEMORY.clear()
+    memo.active().read_entries.clear()
     return found
 
 
@@ -64,7 +64,7 @@ def test_a_cached_run_writes_what_a_fresh_run_writes(posts, tmp_path, reads) -> 
     first = run(posts, tmp_path / "book")
     read_first = len(reads)
     assert read_first and cache_files(tmp_path / "book")
-    cache._MEMORY.clear()  # a new process: from the disk
+    memo.active().read_entries.clear()  # a new process: from the disk
     second = run(posts, tmp_path / "book")
     assert len(reads) == read_first  # nothing read again
     assert first == second == fresh
@@ -85,7 +85,7 @@ def test_a_corrupt_cache_is_ignored(posts, tmp_path, reads) -> None:
     files[1].write_bytes(files[1].read_bytes()[:100])  # truncated
     if len(files) > 2:
         files[2].write_bytes(b"")
-    cache._MEMORY.clear()
+    memo.active().read_entries.clear()
     reads.clear()
     assert run(posts, tmp_path / "book") == first
     assert len(reads) == min(len(files), 3)  # just those read again
@@ -98,7 +98,7 @@ def test_an_edited_file_is_read_again(posts, tmp_path, reads) -> None:
     cut = text.index("\u3002", len(text) // 2) + 1
     dump.write_text(text[:cut] + "\u8fd9\u662f\u8ffd\u52a0\u7684\u4e00\u53e5\u8bdd\u3002"
                     + text[cut:], encoding="utf-8")
-    cache._MEMORY.clear()
+    memo.active().read_entries.clear()
     reads.clear()
     edited = run(posts, tmp_path / "book")
     assert reads == ["archive-b-1.txt"]
@@ -110,7 +110,7 @@ def test_an_edited_file_is_read_again(posts, tmp_path, reads) -> None:
 def test_another_converter_version_invalidates(posts, tmp_path, reads, monkeypatch) -> None:
     first = run(posts, tmp_path / "book")
     read_first = len(reads)
-    cache._MEMORY.clear()
+    memo.active().read_entries.clear()
     monkeypatch.setattr(cache, "_CODE_VERSION", "another version")
     assert run(posts, tmp_path / "book") == first
     assert len(reads) == 2 * read_first

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from .config import BookConfig
 from .diagnostics import Reporter
 from .layout import IMAGE_CACHE, in_book
+from .memo import Memos, session
 from .model import Book, SourceRef
 from .press.settings import print_settings
 from .readers import (MAX_DEPTH, input_files, read_file, saved_page_folders, site_prefix,
@@ -130,8 +131,11 @@ def few_garbage_collections() -> Iterator[None]:
 
 
 def convert(options: ConvertOptions, config: BookConfig, report: Reporter,
-            show: Callable[[str], None] = lambda _m: None) -> ConvertResult:
-    with few_garbage_collections():
+            show: Callable[[str], None] = lambda _m: None,
+            memos: Memos | None = None) -> ConvertResult:
+    """Read, transform and write the book; what the run remembers (prepared formulas, escaped
+    text, files read) goes to `memos`, the session's (None: the process's own)."""
+    with few_garbage_collections(), session(memos):
         return _convert(options, config, report, show)
 
 

@@ -21,6 +21,7 @@ from typing import Callable, TextIO
 
 from ..config import BookConfig
 from ..diagnostics import Reporter
+from ..memo import Memos
 from ..pipeline import ConvertOptions, convert
 from ..writers.workers import DISABLE_ENV as DISABLE_WORKERS
 
@@ -84,6 +85,8 @@ class LiveSession:
                  show: Callable[[str], None] = lambda _m: None) -> None:
         # files read before and unchanged are not parsed again (kept in this process's memory)
         self.options = ConvertOptions(posts=posts, out=book, memory_cache=True)
+        # what its runs remember (formulas prepared, text escaped, files read): this session's
+        self.memos = Memos()
         self.config = config
         self.book, self.build = book, build
         self.outdir = build / "html"
@@ -107,7 +110,7 @@ class LiveSession:
     def convert(self) -> tuple[list[str], int, bool]:
         """Run the converter in this process: (book files written, warnings, ok)."""
         report = Reporter()
-        result = convert(self.options, self.config, report, self.show)
+        result = convert(self.options, self.config, report, self.show, self.memos)
         written = sorted(result.stats.written) if result.stats else []
         return [str(p) for p in written], len(report.warnings), not report.errors
 

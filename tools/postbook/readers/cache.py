@@ -25,6 +25,7 @@ from pathlib import Path
 from .. import __version__
 from ..diagnostics import Diagnostic, Reporter
 from ..layout import CACHE, in_book
+from ..memo import active
 from ..model import FileRecord, Post
 from ..tex.prepare import formula_keys, prepared_formulas
 from . import read_bytes, read_data
@@ -46,9 +47,9 @@ class _Entry:
     prepared: dict = field(default_factory=dict)  # key -> tex.prepare PreparedPiece
 
 
-_MEMORY: dict[str, _Entry] = {}  # key -> entry, the entries of the last run in this process
-# (kept as objects, not pickled: unpickling the prepared math of a whole book again after each
-# edit would cost more than the rest of reading; the posts stay pickled, transforms change them)
+# The session's memos keep the entries of its last run (memo.Memos.read_entries) as objects,
+# not pickled: unpickling the prepared math of a whole book again after each edit would cost
+# more than the rest of reading; the posts stay pickled, transforms change them.
 
 
 def code_version() -> str:
@@ -108,7 +109,7 @@ class ReadCache:
         return digest.hexdigest()
 
     def load(self, key: str) -> _Entry | None:
-        entry = _MEMORY.get(key)
+        entry = active().read_entries.get(key)
         if entry is None and self.folder is not None:
             entry = _unpickle_entry(_read_entry(self.folder / (key + SUFFIX)), key)
         if entry is not None:
@@ -121,8 +122,9 @@ class ReadCache:
         for key, entry in self.new.items():
             entry.prepared = {key: prepared[key] for key in entry.formulas if key in prepared}
             self.entries[key] = entry
-        _MEMORY.clear()
-        _MEMORY.update(self.entries)
+        memory = active().read_entries
+        memory.clear()
+        memory.update(self.entries)
         if self.folder is not None:
             try:
                 self._save_files()

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..memo import Memo
+from ..memo import active
 from ..model import DisplayMath, InlineMath, Post, own_inlines, walk_blocks
 from .environments import ALIGNED, ENV_ALTERNATION, GATHERED, ROW_ENVIRONMENTS
 from .sanitize import sanitise_formula
@@ -63,13 +63,9 @@ class PreparedPiece(NamedTuple):
     numbered: bool = False  # a display the blog numbered
 
 
-# distinct formulas remembered (a live process converts them again)
-_PREPARED: Memo[tuple[str, str, str], PreparedPiece] = Memo(1 << 17)
-
-
 def prepared_formulas() -> dict[tuple[str, str, str], PreparedPiece]:
-    """The formulas prepared so far in this process (readers.cache stores and restores them)."""
-    return _PREPARED.found
+    """The formulas prepared so far in this session (readers.cache stores and restores them)."""
+    return active().prepared.found
 
 
 def formula_keys(posts: list[Post]) -> list[tuple[str, str, str]]:
@@ -85,8 +81,9 @@ def formula_keys(posts: list[Post]) -> list[tuple[str, str, str]]:
 
 
 def prepare(kind: str, content: str, env: str = "") -> PreparedPiece:
-    """The sanitised form of one formula, remembered by its text."""
-    return _PREPARED.get((kind, env, content), _prepare)
+    """The sanitised form of one formula, remembered by its text (for the session: a live
+    process converts the same formulas again)."""
+    return active().prepared.get((kind, env, content), _prepare)
 
 
 def _prepare(key: tuple[str, str, str]) -> PreparedPiece:

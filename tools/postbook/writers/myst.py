@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import yaml
 
-from ..memo import Memo
+from ..memo import active
 from ..model import (Block, BlockQuote, BulletList, Cite, Code, CodeBlock, DisplayMath, Emph,
                      EqRef, Figure, Heading, HorizontalRule, Image, IndexMark, Inline, InlineMath, LineBreak,
                      Link, ListItem, Note, OrderedList, Paragraph, Post, PostRef, Strikeout, Strong,
@@ -28,9 +28,8 @@ FIGURE_IMAGE = "../_assets/lost-figure.png"
 # libyaml's emitter writes the same YAML as PyYAML's (it escapes U+0085 as \N), 4x faster.
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 # `postbook live` renders the same book again after each edit: what is rendered from text alone
-# is remembered (by the text), so an unchanged post costs lookups, not escaping and YAML.
-_ESCAPED: Memo[str, str] = Memo(1 << 18)
-_FRONT_MATTER: Memo[tuple, str] = Memo(1 << 16)
+# is remembered (by the text, in the session's memo.Memos), so an unchanged post costs lookups,
+# not escaping and YAML.
 # the notes, the date and the lost figure's placeholder are in the book's language: its
 # postbook.language table (BookWords), which the Chapter being written carries
 # the extension's roles for inline markup whose delimiters CommonMark would not read back
@@ -50,7 +49,7 @@ def front_matter(post: Post) -> str:
     data = front_matter_data(post)
     # (the type is part of the key: 13 == 13.0, but YAML writes them apart)
     key = tuple((k, type(v), tuple(v) if isinstance(v, list) else v) for k, v in data.items())
-    return _FRONT_MATTER.get(key, lambda _key: _dump_front_matter(data))
+    return active().front_matter.get(key, lambda _key: _dump_front_matter(data))
 
 
 def front_matter_data(post: Post) -> dict[str, object]:
@@ -115,7 +114,7 @@ def render_inline(inline: Inline, chapter: Chapter, before: str = "") -> str:
     into each other: `$a$$b$`, `` `a``b` ``, `*a***b**`)."""
     kind = type(inline)
     if kind is Text:
-        return _ESCAPED.get(inline.text, escape_inline)
+        return active().escaped.get(inline.text, escape_inline)
     if kind is InlineMath:  # (on one line: a line of it could start a list or a quote)
         tex = re.sub(r"\s*\n\s*", " ", inline.tex.strip())
         return role("math", tex) if before == "$" else f"${tex}$"
