@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Callable, TypeVar
 from urllib.parse import unquote
 
 from ..model import SourceRef
 from .records import ImageBytes, ImageLimits, ImageProblem, problem
 
+T = TypeVar("T")
 OPEN_FLAGS = (os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
               | getattr(os, "O_CLOEXEC", 0))
 
@@ -32,29 +34,24 @@ def load_local(posts_dir: Path, post_file: str, src: str, limits: ImageLimits = 
 
 def find_and_read(posts_dir: Path, post_file: str, src: str, limits: ImageLimits
                   ) -> ImageBytes | ImageProblem:
-    root = Path(posts_dir).resolve()
-    shown = src[:200]
-    for candidate in candidate_paths(src):
-        found = resolved_inside(root, post_file, candidate)
-        if isinstance(found, ImageProblem):
-            return found
-        if found is None:
-            continue
-        try:
-            return read_regular_file(root, found, shown, limits)
-        except FileNotFoundError:
-            continue
-        except OSError as error:
-            return problem("image.unreadable", f"image {shown!r} cannot be read: "
-                           f"{error.strerror or error}")
-    return problem("image.missing", f"image {shown!r} not found (relative to the post, or "
-                   "/path from the posts folder)")
+    """The bytes of the first file src names inside the posts folder, or why not."""
+    return _first_found(posts_dir, post_file, src,
+                        lambda root, path, shown: read_regular_file(root, path, shown, limits))
 
 
 def locate_local(posts_dir: Path, post_file: str, src: str, limits: ImageLimits = ImageLimits()
                  ) -> Path | ImageProblem:
     """The regular file inside the posts folder that load_local would read for src (within
     the byte limit), or why there is none; nothing is read (load_local reads, checking again)."""
+    return _first_found(posts_dir, post_file, src,
+                        lambda _root, path, shown: _regular_within(path, shown, limits))
+
+
+def _first_found(posts_dir: Path, post_file: str, src: str,
+                 attempt: Callable[[Path, Path, str], T]) -> T | ImageProblem:
+    """attempt(root, path, shown) on the candidate paths of src inside the posts folder, in
+    order: its answer for the first that exists, or why none does (outside the folder,
+    unreadable, missing)."""
     root = Path(posts_dir).resolve()
     shown = src[:200]
     for candidate in candidate_paths(src):
@@ -64,19 +61,24 @@ def locate_local(posts_dir: Path, post_file: str, src: str, limits: ImageLimits 
         if found is None:
             continue
         try:
-            info = os.stat(found)
+            return attempt(root, found, shown)
         except FileNotFoundError:
             continue
         except OSError as error:
             return problem("image.unreadable", f"image {shown!r} cannot be read: "
                            f"{error.strerror or error}")
-        if not stat.S_ISREG(info.st_mode):
-            return not_a_file(shown)
-        if info.st_size > limits.local_max_bytes:
-            return too_large(shown, limits.local_max_bytes)
-        return found
     return problem("image.missing", f"image {shown!r} not found (relative to the post, or "
                    "/path from the posts folder)")
+
+
+def _regular_within(path: Path, shown: str, limits: ImageLimits) -> Path | ImageProblem:
+    """path, when it is a regular file within the byte limit (stat raises when it is gone)."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        return not_a_file(shown)
+    if info.st_size > limits.local_max_bytes:
+        return too_large(shown, limits.local_max_bytes)
+    return path
 
 
 def candidate_paths(src: str) -> list[str]:
