@@ -259,7 +259,7 @@ def test_a_code_block_a_list_item_and_a_footnote_cut_from_the_html_fail_that_pos
     text = page.read_text(encoding="utf-8")
     text = re.sub(r'<div class="highlight-python notranslate">.*?</pre></div>\s*</div>', "", text,
                   count=1, flags=re.S)
-    text = text.replace("<li><p>第二次遍历什么也得不到;</p></li>", "", 1)
+    text = text.replace("<li><p>第二次遍历什么也得不到；</p></li>", "", 1)
     text = re.sub(r'<aside class="footnote brackets" id="id6".*?</aside>', "", text, count=1,
                   flags=re.S)
     page.write_text(text, encoding="utf-8")
@@ -267,7 +267,7 @@ def test_a_code_block_a_list_item_and_a_footnote_cut_from_the_html_fail_that_pos
     assert node_messages(result) == [
         (victim, "code block 1 of 1 missing in HTML: `def read_blocks(path, size=4096): \"\"\"按块读取"
                  "文件:每次只…`"),
-        (victim, "list item 2 of 6 missing in HTML: `第二次遍历什么也得不到;`"),
+        (victim, "list item 2 of 6 missing in HTML: `第二次遍历什么也得不到；`"),
         (victim, "footnote 2 of 2 missing in HTML: `见 PEP 342。生成器的 close() 方法正是为此而加的。`")]
     nodes = result.cells[(victim, "html")].nodes
     assert (nodes.found, nodes.expected) == (19, 22)  # (+ its cited-by list's item and link)

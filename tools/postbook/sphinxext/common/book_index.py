@@ -21,6 +21,7 @@ from sphinx.util import logging
 
 from ...layout import INDEX_JSON, in_book
 from ...writers.book_index import INDEX_DOC
+from .title_text import caption_text
 
 logger = logging.getLogger(__name__)
 ENTRY_ID_LENGTH = 12  # "ix" and ten hex digits: the start of every mark's label
@@ -75,9 +76,20 @@ def visit_latex(self: Any, node: index_mark) -> None:
         logger.warning("postbook: an index mark names no entry of %s: %s", INDEX_JSON,
                        node["ids"][0], location=node, type="postbook", subtype="book-index")
     else:
-        self.body.append(latex_entry(self, str(entry.get("text", "")),
+        self.body.append(latex_entry(self, caption_text(str(entry.get("text", ""))),
                                      str(entry.get("sort", ""))))
     raise nodes.SkipNode
+
+
+def readable_entries(app: Sphinx, doctree: nodes.document) -> None:
+    """doctree-read: on the index's page, an entry's formula (a series named after its titles,
+    $\\epsilon$-衰减) reads as text, as the part's caption does (ε-衰减)."""
+    if app.env.docname != INDEX_DOC:
+        return
+    for text in list(doctree.findall(nodes.Text)):
+        readable = caption_text(str(text))
+        if readable != str(text):
+            text.parent.replace(text, nodes.Text(readable))
 
 
 def skip(self: Any, node: index_mark) -> None:
@@ -130,4 +142,5 @@ def setup(app: Sphinx) -> None:
                  text=(skip, None), man=(skip, None), texinfo=(skip, None))
     app.add_role("pb-index", index_role)
     app.connect("config-inited", latex_index_elements, priority=130)
+    app.connect("doctree-read", readable_entries)
     app.connect("build-finished", makeindex_without_ranges)

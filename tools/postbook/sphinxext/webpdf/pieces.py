@@ -32,7 +32,10 @@ DOC_START = "document-"  # the id of the span before each chapter in the single 
 FRONT_PAGE_STYLE = "@page :first { counter-reset: page %d; }"
 PIECE_PAGE_STYLE = ("@page :first { counter-reset: page %d; "
                     "@bottom-center { content: counter(page); } }")
-TOC_NUMBERS = ("ul.postbook-toc a::after { content: leader('.') attr(data-page); }")
+TOC_NUMBERS = ("ul.postbook-toc a::after { content: leader('.') attr(data-page); }"
+               # the index's page numbers: target-counter cannot reach into another piece
+               "div.pb-index a::after { content: '\\00a0' attr(data-page); }")
+INDEX_LINKS = "//div[contains(concat(' ', @class, ' '), ' pb-index ')]//a[@href]"
 VERSION = "2"  # of the pieces' cache entries
 
 
@@ -70,6 +73,11 @@ def write_pdf_in_pieces(page: Path, target: Path, max_chapters: int = MAX_CHAPTE
             piece.first_page = start
             piece.pages, piece.anchors, piece.bookmarks, piece.pdf = (
                 printed.pages, printed.anchors, printed.bookmarks, printed.pdf)
+            numbered = index_with_numbers(piece.html, owner)
+            if numbered is not None:  # (the index's page: again, now that its places are known)
+                printed = print_piece(numbered, start, cache, page.parent, False)
+                piece.pages, piece.anchors, piece.bookmarks, piece.pdf = (
+                    printed.pages, printed.anchors, printed.bookmarks, printed.pdf)
             start += piece.pages
         front_piece = print_piece(front_with_numbers(tree, owner), 1, cache, page.parent, True)
         if front_piece.pages == front_pages:
@@ -150,6 +158,21 @@ def front_with_numbers(tree: lxml.etree._ElementTree, owner: dict[str, Piece]) -
         if _is_wrapper(child):
             book.remove(child)
     for link in page.xpath("//ul[contains(@class, 'postbook-toc')]//a[@href]"):
+        anchor = link.get("href", "")[1:]
+        piece = owner.get(anchor)
+        link.set("data-page", str(piece.page_number(anchor)) if piece and anchor in piece.anchors
+                 else "888")
+    return lxml.html.tostring(page, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+def index_with_numbers(html: bytes, owner: dict[str, Piece]) -> bytes | None:
+    """The piece with each link of the index's page given the page number of the place it goes
+    to (888 where that is not printed yet), or None when the piece holds no index."""
+    page = lxml.html.fromstring(html)
+    links = page.xpath(INDEX_LINKS)
+    if not links:
+        return None
+    for link in links:
         anchor = link.get("href", "")[1:]
         piece = owner.get(anchor)
         link.set("data-page", str(piece.page_number(anchor)) if piece and anchor in piece.anchors
