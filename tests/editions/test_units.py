@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import SimpleNamespace
@@ -133,6 +134,65 @@ def test_svg_chinese_in_a_formula_sits_inside_its_box(tmp_path):
             return [[b.x, b.y, b.width, b.height], [v.x, v.y, v.width, v.height]]; }""")
         browser.close()
     assert view[1] - 0.5 <= box[1] and box[1] + box[3] <= view[1] + view[3] + 0.5, (box, view)
+
+
+def test_only_ascii_formulas_take_the_xdv_route():
+    """dvisvgm (before 3.1) sets CJK glyphs low from an XDV: a formula that may reach a
+    character beyond ASCII (written, or named by its code) goes through the PDF."""
+    from postbook.sphinxext.common.svgmath import via_xdv
+    assert via_xdv(r"\frac{a}{b} + \mathbf{\Sigma}_{t}^{2}")
+    assert via_xdv(r"\begin{aligned} a &= b \\ c &= d \end{aligned}")
+    for tex in (r"\text{损失} = L", "α + β", r"x\char\"4E2D", r"\symbol{20013}",
+                r"^^^^4e2d", r"\Uchar20013", r"\XeTeXglyph 5"):
+        assert not via_xdv(tex), tex
+
+
+def test_formula_batches_split_evenly_over_workers_slow_route_first():
+    from postbook.sphinxext.common.svgmath import BATCH, batches
+    formulas = [(f"x_{{{n}}}", False) for n in range(10)] + [(r"\text{中}", False)]
+    found = batches(formulas, 2)
+    assert found[0] == ([(r"\text{中}", False)], True)
+    assert [len(b) for b, pdf in found if not pdf] == [5, 5]
+    assert sorted(f for b, _pdf in found for f in b) == sorted(formulas)
+    many = [(f"x_{{{n}}}", True) for n in range(3 * BATCH + 1)]
+    assert max(len(b) for b, _pdf in batches(many, 2)) == BATCH
+    assert batches([], 2) == []
+
+
+@pytest.mark.editions
+def test_the_xdv_route_draws_what_the_pdf_route_draws(tmp_path):
+    """The fast route (XDV) gives each formula the page size of the PDF route (the TeX box) and
+    the same ink, for text, big operators, arrays, styled Greek and a tall fraction."""
+    import subprocess
+
+    from PIL import Image, ImageChops
+
+    from postbook.sphinxext.common import svgmath
+    if not svgmath.tools_available() or not shutil.which("rsvg-convert"):
+        pytest.skip("xelatex, dvisvgm or rsvg-convert not installed")
+    formulas = [(r"\sum_{i=1}^{n} x_i^2", True), (r"\mathbf{\Sigma}^{-1}\boldsymbol{\mu}", False),
+                (r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", True),
+                (r"\frac{\partial^2 f}{\partial x\,\partial y}", True),
+                (r"\text{loss}(\theta) = \mathbb{E}\left[\|x - \hat{x}\|^2\right]", False)]
+    drawn = {}
+    for pdf in (True, False):
+        renderer = svgmath.SvgMathRenderer(tmp_path / str(pdf))
+        assert renderer._render_batch(formulas, pdf) is True
+        drawn[pdf] = [renderer.cached(*f) for f in formulas]
+    for formula, by_pdf, by_xdv in zip(formulas, drawn[True], drawn[False]):
+        sizes = [re.search(r"width='([\d.]+)pt' height='([\d.]+)pt'", f.path.read_text()).groups()
+                 for f in (by_pdf, by_xdv)]
+        assert [float(v) for v in sizes[0]] == pytest.approx([float(v) for v in sizes[1]],
+                                                              abs=0.02), formula
+        inks = []
+        for f in (by_pdf, by_xdv):
+            png = f.path.with_suffix(".png")
+            subprocess.run(["rsvg-convert", "-z", "4", str(f.path), "-o", str(png)], check=True)
+            inks.append(Image.open(png).convert("RGBA").getchannel("A"))
+        assert inks[0].size == inks[1].size, formula
+        assert inks[0].getbbox() is not None, formula
+        difference = ImageChops.difference(inks[0], inks[1]).point(lambda v: 255 if v > 128 else 0)
+        assert sum(difference.histogram()[255:]) < 0.01 * inks[0].width * inks[0].height, formula
 
 
 @pytest.mark.editions

@@ -26,9 +26,10 @@ ONE_PIECE = 1_000_000  # more chapters than the book has: the body printed whole
 
 
 def build(book: Path, out: Path, doctrees: Path, cache: Path,
-          piece_chapters: int = PIECE_CHAPTERS) -> subprocess.CompletedProcess:
+          piece_chapters: int = PIECE_CHAPTERS, jobs: int = 2) -> subprocess.CompletedProcess:
+    """sphinx-build -j 2: the pieces printed two at a time, in worker processes."""
     return subprocess.run([sys.executable, "-m", "sphinx", "-b", "webpdf", "-c", str(ROOT), "-n",
-                           "-W", "--keep-going", "-d", str(doctrees), "-D",
+                           "-W", "--keep-going", "-j", str(jobs), "-d", str(doctrees), "-D",
                            f"postbook_webpdf_piece_chapters={piece_chapters}", "-D",
                            f"postbook_cache_dir={cache}", str(book), str(out)],
                           capture_output=True, text=True)
@@ -136,7 +137,7 @@ def whole(pieced, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample book's web PDF with its body printed in one piece (the front matter apart)."""
     book, _work, _result = pieced
     work = tmp_path_factory.mktemp("one-piece")
-    result = build(book, work / "webpdf", work / "doctrees", work / "cache", ONE_PIECE)
+    result = build(book, work / "webpdf", work / "doctrees", work / "cache", ONE_PIECE, jobs=1)
     assert result.returncode == 0, result.stderr[-3000:]
     found = re.search(r"book-web\.pdf printed in (\d+) pieces", result.stdout + result.stderr)
     assert found and int(found.group(1)) == 2  # the front matter and the body

@@ -1,4 +1,11 @@
-"""Render formulas to SVG with xelatex + dvisvgm, many per run, cached by a hash of their TeX."""
+"""Render formulas to SVG with xelatex + dvisvgm, many per run, cached by a hash of their TeX.
+
+Two routes. A formula written in ASCII goes through XeTeX's XDV (xelatex -no-pdf; dvisvgm reads
+the XDV: about 2 ms a formula). One holding other characters (Chinese in \\text, a Greek letter
+typed as itself) goes through the PDF (dvisvgm --pdf, which runs Ghostscript: about 50 ms a
+formula), because dvisvgm before 3.1 sets the glyphs of fonts with vertical metrics (Noto CJK,
+Fandol) a third of an em low from an XDV, clipping them. Batches run side by side, one per core.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +23,7 @@ from ...tex.setup import MATH_SETUP
 from .texmath import normalise
 
 FONT_SIZE_PT = 12.0  # the TeX document's size: 1em in the page = 12pt in the SVG
-RENDERER_VERSION = "2"  # bump to invalidate every cached image
+RENDERER_VERSION = "3"  # bump to invalidate every cached image
 BATCH = 1000  # formulas per TeX run (a few seconds of work)
 RUN_SECONDS = 120  # one run longer than this has a formula that loops (it is left out)
 
@@ -28,6 +36,8 @@ PREAMBLE = "\\documentclass[12pt]{article}\n" + MATH_SETUP + r"""\pagestyle{empt
   \begin{preview}\usebox\pbbox\end{preview}}
 """
 _BOX = re.compile(r"POSTBOOK-BOX:([-\d.]+)pt:([-\d.]+)pt:([-\d.]+)pt")
+# TeX that can reach a character beyond ASCII (and so, maybe, a CJK font) without writing it
+_NON_ASCII_BY_CODE = re.compile(r"\\(?:char|symbol|Uchar|Ucharcat|XeTeX)|\^\^")
 _DEPTH_COMMENT = re.compile(r"<!-- postbook-box ([-\d.]+) ([-\d.]+) ([-\d.]+) -->")
 
 
@@ -58,6 +68,23 @@ def tex_body(tex: str, display: bool) -> str:
     return "\\pbmath{$%s%s$}\n" % (style, normalise(tex))
 
 
+def via_xdv(tex: str) -> bool:
+    """True when the formula can take the fast route (see the module's docstring): ASCII TeX
+    that names no character by its code."""
+    return tex.isascii() and not _NON_ASCII_BY_CODE.search(tex)
+
+
+def batches(formulas: list[tuple[str, bool]], workers: int) -> list[tuple[list, bool]]:
+    """(formulas, through the PDF) batches of at most BATCH, the formulas of each route split
+    evenly over the workers when they are fewer than a batch each."""
+    found = []
+    for pdf in (True, False):  # (the slow route first: it finishes last otherwise)
+        route = [f for f in formulas if via_xdv(f[0]) != pdf]
+        size = max(1, min(BATCH, -(-len(route) // workers)))
+        found += [(route[n:n + size], pdf) for n in range(0, len(route), size)]
+    return found
+
+
 def tools_available() -> bool:
     """True when xelatex and dvisvgm are installed."""
     return bool(shutil.which("xelatex") and shutil.which("dvisvgm"))
@@ -84,47 +111,54 @@ class SvgMathRenderer:
     def render_many(self, formulas: list[tuple[str, bool]]) -> dict[tuple[str, bool], SvgFormula | None]:
         """Render every (tex, display) not cached yet in one TeX run; None for those TeX rejects."""
         missing = sorted({f for f in formulas if self.cached(*f) is None})
-        for start in range(0, len(missing), BATCH):
-            self._render_halving(missing[start:start + BATCH])
+        workers = max(1, min(os.cpu_count() or 1, -(-len(missing) // 50)))  # (≥ 50 a run)
+        work = batches(missing, workers)
+        if len(work) == 1 or workers == 1:
+            for batch, pdf in work:
+                self._render_halving(batch, pdf)
+        else:  # (threads: the work is in xelatex and dvisvgm)
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(lambda job: self._render_halving(*job), work))
         return {f: self.cached(*f) for f in formulas}
 
-    def _render_halving(self, formulas: list[tuple[str, bool]]) -> None:
+    def _render_halving(self, formulas: list[tuple[str, bool]], pdf: bool) -> None:
         """Render a batch; when TeX rejects it, render each half again, down to the bad formulas;
         when TeX runs too long on one formula (one that loops), render the others without it."""
-        done = self._render_batch(formulas)
+        done = self._render_batch(formulas, pdf)
         if done is True or len(formulas) == 1:
             return
         if type(done) is int and done < len(formulas):  # formula number `done` never ended
-            self._render_halving(formulas[:done] + formulas[done + 1:])
+            self._render_halving(formulas[:done] + formulas[done + 1:], pdf)
             return
         middle = len(formulas) // 2
-        self._render_halving(formulas[:middle])
-        self._render_halving(formulas[middle:])
+        self._render_halving(formulas[:middle], pdf)
+        self._render_halving(formulas[middle:], pdf)
 
     def render(self, tex: str, display: bool) -> SvgFormula | None:
         """Render one formula (cached)."""
         return self.render_many([(tex, display)])[(tex, display)]
 
-    def _render_batch(self, formulas: list[tuple[str, bool]]) -> bool | int:
-        """Run xelatex + dvisvgm on formulas (one PDF page each); store the SVGs; False on a TeX error."""
+    def _render_batch(self, formulas: list[tuple[str, bool]], pdf: bool) -> bool | int:
+        """Run xelatex + dvisvgm on formulas (one page each, through a PDF or an XDV); store the
+        SVGs; False on a TeX error, the number of the formula that never ended on a timeout."""
         with tempfile.TemporaryDirectory(prefix="postbook-math-") as tmp:
             work = Path(tmp)
             source = PREAMBLE + "\\begin{document}\n"
             source += "".join(tex_body(tex, display) for tex, display in formulas)
             (work / "math.tex").write_text(source + "\\end{document}\n", encoding="utf-8")
             try:
-                if not _run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", "math.tex"],
-                            work, output=work / "xelatex.out"):
+                if not _run(["xelatex", *(() if pdf else ("-no-pdf",)), "-interaction=nonstopmode",
+                             "-halt-on-error", "math.tex"], work, output=work / "xelatex.out"):
                     return False
             except subprocess.TimeoutExpired:  # the formula after the last box never ended
                 return len(_BOX.findall((work / "xelatex.out").read_text(errors="replace")))
             boxes = _BOX.findall((work / "math.log").read_text(encoding="utf-8", errors="replace"))
-            # from the PDF, not the XDV: dvisvgm before 3.1 sets the glyphs of fonts with vertical
-            # metrics (Noto CJK, Fandol) a third of an em low from an XDV, clipping Chinese in \text
+            # (an XDV's page is the box: preview's tightpage writes it as the paper size)
+            source = ["--pdf", "math.pdf"] if pdf else ["--bbox=papersize", "math.xdv"]
             try:
                 if len(boxes) != len(formulas) or not _run(
-                        ["dvisvgm", "--pdf", "--page=1-", "--no-fonts", "--output=page-%p.svg",
-                         "math.pdf"], work):
+                        ["dvisvgm", "--page=1-", "--no-fonts", "--output=page-%p.svg", *source],
+                        work):
                     return False
             except subprocess.TimeoutExpired:
                 return False

@@ -85,10 +85,12 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         self.write_pdf()
 
     def write_pdf(self) -> None:
-        """Print the one page into <outdir>/book-web.pdf, in pieces (pieces.py)."""
+        """Print the one page into <outdir>/book-web.pdf, in pieces (pieces.py), as many at a
+        time as sphinx-build's -j allows."""
         page = Path(self.outdir) / (self.config.root_doc + self.out_suffix)
         target = Path(self.outdir) / PDF_NAME
         logger.info(__("writing %s..."), target.name)
-        pieces = write_pdf_in_pieces(page, target, self.config.postbook_webpdf_piece_chapters)
+        pieces = write_pdf_in_pieces(page, target, self.config.postbook_webpdf_piece_chapters,
+                                     workers=max(1, self.app.parallel))
         logger.info("postbook: %s printed in %d pieces", target.name, pieces)
 

@@ -3,13 +3,15 @@
 WeasyPrint lays out a whole document in memory (2.4 GB for 1,000 posts). Here the one page
 the builder wrote is cut into pieces: the front matter (title, contents), then the parts, a
 part longer than MAX_CHAPTERS chapters cut between chapters. Each piece is a page of its own
-with the same stylesheets, printed alone, its page numbers starting where the last one ended;
-then the pieces are joined (pikepdf) into one PDF a reader cannot tell from one printed whole:
-continuous page numbers, one outline (parts, chapters, sections) built from every piece's
-bookmarks, the named destinations of all pieces, and links between pieces (printed as links
-to a marker URL, then pointed at the destination they name). The contents page, printed last,
-gets the page numbers the pieces gave its chapters. A piece whose HTML and first page number
-are those of an earlier build is not printed again (BUILD/webpdf/.postbook-pieces/).
+with the same stylesheets, printed alone and without page numbers, so that no piece waits for
+the one before it: they are printed side by side, one per worker process. Then the pieces are
+joined (pikepdf) into one PDF a reader cannot tell from one printed whole: continuous page
+numbers (stamped on each page from a document of blank pages printed with the book's own
+@page rules), one outline (parts, chapters, sections) built from every piece's bookmarks, the
+named destinations of all pieces, and links between pieces (printed as links to a marker URL,
+then pointed at the destination they name). The contents page and the index, which name page
+numbers, are printed again once the pieces are. A piece whose HTML is that of an earlier build
+is not printed again (BUILD/webpdf/.postbook-pieces/), even when the pages before it grew.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import multiprocessing
 import os
 import warnings
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,14 +33,12 @@ MAX_CHAPTERS = 40  # chapters in one piece (a longer part is cut between chapter
 MARKER = "https://postbook.invalid/anchor/"  # a link into another piece, until the join
 PIECES = ".postbook-pieces"  # the cache of printed pieces, in the output folder
 DOC_START = "document-"  # the id of the span before each chapter in the single page
-FRONT_PAGE_STYLE = "@page :first { counter-reset: page %d; }"
-PIECE_PAGE_STYLE = ("@page :first { counter-reset: page %d; "
-                    "@bottom-center { content: counter(page); } }")
+NO_NUMBERS = "@page { @bottom-center { content: none; } }"  # (stamped at the join)
 TOC_NUMBERS = ("ul.postbook-toc a::after { content: leader('.') attr(data-page); }"
                # the index's page numbers: target-counter cannot reach into another piece
                "div.pb-index a::after { content: '\\00a0' attr(data-page); }")
 INDEX_LINKS = "//div[contains(concat(' ', @class, ' '), ' pb-index ')]//a[@href]"
-VERSION = "2"  # of the pieces' cache entries
+VERSION = "3"  # of the pieces' cache entries
 
 
 @dataclass
@@ -57,35 +59,84 @@ class Piece:
         return self.first_page + self.anchors[anchor][0]
 
 
-def write_pdf_in_pieces(page: Path, target: Path, max_chapters: int = MAX_CHAPTERS) -> int:
-    """Print the single page into target in pieces; the number of pieces."""
+def write_pdf_in_pieces(page: Path, target: Path, max_chapters: int = MAX_CHAPTERS,
+                        workers: int = 1) -> int:
+    """Print the single page into target in pieces, `workers` at a time; the number of
+    pieces."""
     tree = lxml.html.parse(str(page))
     cache = page.parent / PIECES
     cache.mkdir(exist_ok=True)
-    bodies = cut(tree, max_chapters)
-    pieces = [Piece(html, ids) for html, ids in bodies]
+    pieces = [Piece(html, ids) for html, ids in cut(tree, max_chapters)]
     owner = {anchor: piece for piece in pieces for anchor in piece.ids}
-    front_pages = print_piece(front_with_numbers(tree, owner), 1, cache, page.parent, True).pages
-    for _attempt in range(3):  # (the contents may grow a page once its numbers are in)
-        start = front_pages + 1
-        for piece in pieces:
-            printed = print_piece(piece.html, start, cache, page.parent, False)
-            piece.first_page = start
-            piece.pages, piece.anchors, piece.bookmarks, piece.pdf = (
-                printed.pages, printed.anchors, printed.bookmarks, printed.pdf)
-            numbered = index_with_numbers(piece.html, owner)
-            if numbered is not None:  # (the index's page: again, now that its places are known)
-                printed = print_piece(numbered, start, cache, page.parent, False)
-                piece.pages, piece.anchors, piece.bookmarks, piece.pdf = (
-                    printed.pages, printed.anchors, printed.bookmarks, printed.pdf)
-            start += piece.pages
-        front_piece = print_piece(front_with_numbers(tree, owner), 1, cache, page.parent, True)
-        if front_piece.pages == front_pages:
-            break
-        front_pages = front_piece.pages
-    join([front_piece, *pieces], target)
-    prune(cache, [front_piece, *pieces])
-    return len(pieces) + 1
+    front = Piece(front_with_numbers(tree, owner), set())
+    with _printer(workers, len(pieces) + 1) as printer:
+        _take(pieces + [front], printer.print_all([p.html for p in pieces + [front]], cache,
+                                                  page.parent))
+        for _attempt in range(3):  # (the contents or the index may grow a page once numbered)
+            start = front.pages + 1
+            for piece in pieces:
+                piece.first_page, start = start, start + piece.pages
+            numbered = [(n, index_with_numbers(piece.html, owner)) for n, piece in
+                        enumerate(pieces)]
+            again = [(pieces[n], html) for n, html in numbered if html is not None]
+            again.append((front, front_with_numbers(tree, owner)))
+            sizes = [piece.pages for piece, _html in again]
+            _take([piece for piece, _html in again],
+                  printer.print_all([html for _piece, html in again], cache, page.parent))
+            if [piece.pages for piece, _html in again] == sizes:
+                break
+    documents = [front, *pieces]
+    numbers = print_piece(numbers_html(tree, sum(p.pages for p in documents)), cache,
+                          page.parent, style="")
+    join(documents, target, numbers)
+    prune(cache, [*documents, numbers])
+    return len(documents)
+
+
+def _take(pieces: list[Piece], printed: list[Piece]) -> None:
+    """Give each piece what printing it gave (its HTML stays the piece's own)."""
+    for piece, done in zip(pieces, printed):
+        piece.pages, piece.anchors, piece.bookmarks, piece.pdf = (
+            done.pages, done.anchors, done.bookmarks, done.pdf)
+
+
+class _printer:
+    """Prints pieces in up to `workers` processes (WeasyPrint's layout holds the GIL), or in
+    this one when one worker will do."""
+
+    def __init__(self, workers: int, pieces: int) -> None:
+        self.workers = max(1, min(workers, pieces))
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "_printer":
+        if self.workers > 1:  # (spawned, not forked: a worker holds a piece, not the build)
+            self.pool = ProcessPoolExecutor(self.workers,
+                                            mp_context=multiprocessing.get_context("spawn"))
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def print_all(self, htmls: list[bytes], cache: Path, base: Path) -> list[Piece]:
+        if self.pool is None or len(htmls) == 1:
+            return [print_piece(html, cache, base) for html in htmls]
+        futures = [self.pool.submit(print_piece, html, cache, base) for html in htmls]
+        return [future.result() for future in futures]
+
+
+def numbers_html(tree: lxml.etree._ElementTree, pages: int) -> bytes:
+    """A document of `pages` blank pages with the book's stylesheets: its @page rules print each
+    page's number where the book has it (the first page, the title's, has none)."""
+    page = copy.deepcopy(tree.getroot())
+    body = page.find("body")
+    for child in list(body):
+        body.remove(child)
+    for number in range(pages):
+        blank = lxml.etree.SubElement(body, "div")
+        if number:
+            blank.set("style", "break-before: page")
+    return lxml.html.tostring(page, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
 # ---- cutting the page ----------------------------------------------------------------------
@@ -183,11 +234,11 @@ def index_with_numbers(html: bytes, owner: dict[str, Piece]) -> bytes | None:
 # ---- printing a piece ----------------------------------------------------------------------
 
 
-def print_piece(html: bytes, first_page: int, cache: Path, base: Path, front: bool) -> Piece:
+def print_piece(html: bytes, cache: Path, base: Path, style: str = NO_NUMBERS) -> Piece:
     """Print one piece (or take it from the cache): its PDF, pages, anchors and bookmarks."""
     import weasyprint
 
-    page_style = (FRONT_PAGE_STYLE if front else PIECE_PAGE_STYLE) % first_page
+    page_style = style
     html = mark_outside_links(html)
     key = hashlib.sha256(b"\0".join([VERSION.encode(), weasyprint.__version__.encode(),
                                      page_style.encode(), TOC_NUMBERS.encode(), html])).hexdigest()
@@ -251,9 +302,10 @@ def mark_outside_links(html: bytes) -> bytes:
 # ---- joining -------------------------------------------------------------------------------
 
 
-def join(pieces: list[Piece], target: Path) -> None:
-    """One PDF of the pieces' pages, with every piece's named destinations, one outline and the
-    links between pieces pointing at their destinations."""
+def join(pieces: list[Piece], target: Path, numbers: Piece) -> None:
+    """One PDF of the pieces' pages, each stamped with its page number (the page of `numbers`
+    with the same index), with every piece's named destinations, one outline and the links
+    between pieces pointing at their destinations."""
     import pikepdf
 
     out = pikepdf.new()
@@ -266,6 +318,13 @@ def join(pieces: list[Piece], target: Path) -> None:
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(
                 pikepdf, "PageCopyWarning") else Warning)
             out.pages.extend(source.pages)
+    stamps = pikepdf.open(numbers.pdf)
+    opened.append(stamps)
+    if len(stamps.pages) != len(out.pages):
+        raise RuntimeError(f"{len(stamps.pages)} page numbers for {len(out.pages)} pages")
+    for page, stamp in zip(out.pages, stamps.pages):
+        if stamp.obj.get("/Contents") is not None:
+            page.add_overlay(stamp)
     names = destinations(out, pieces, offsets)
     point_marked_links(out, names)
     write_outline(out, pieces, offsets)
