@@ -44,6 +44,7 @@ def total(runs: list[Run]) -> Run:
                cpu_seconds=round(sum(r.cpu_seconds for r in runs), 3),
                system_seconds=round(sum(r.system_seconds for r in runs), 3),
                peak_rss_mb=max(r.peak_rss_mb for r in runs),
+               peak_tree_mb=max(r.peak_tree_mb for r in runs),
                returncode=max((r.returncode for r in runs), key=abs), log=runs[-1].log,
                load_average=runs[0].load_average)
 
@@ -87,7 +88,8 @@ def bench_editions(args) -> dict:
         row["webpdf_bytes"] = pdf.stat().st_size if pdf.is_file() else None
     for name in runs:
         print(f"editions n={n}: {name} {row[name]['seconds']} s (CPU {row[name]['cpu_seconds']} "
-              f"s), peak {row[name]['peak_rss_mb']} MB", flush=True)
+              f"s), peak {row[name]['peak_rss_mb']} MB (all its processes at once "
+              f"{row[name].get('peak_tree_mb', -1)} MB)", flush=True)
     return row
 
 

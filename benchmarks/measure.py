@@ -29,6 +29,9 @@ class Run:
     returncode: int
     log: str  # where its output went
     load_average: float = -1.0  # the machine's 1-minute load average when the command started
+    peak_tree_mb: float = -1.0  # largest sum of the resident sets of the command and all its
+    # processes alive at once (sampled every SAMPLE_SECONDS; -1 when not sampled): what parallel
+    # workers cost together, where peak_rss_mb is the largest single process
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -36,21 +39,73 @@ class Run:
         return data
 
 
+SAMPLE_SECONDS = 0.5
+
+
 def run_timed(command: list[str], log: Path, cwd: Path | None = None,
               env: dict[str, str] | None = None) -> Run:
-    """Run command (output to log), wait for it with wait4 for its resource usage."""
+    """Run command (output to log), wait for it with wait4 for its resource usage; meanwhile
+    sample the resident memory of its whole process tree."""
     log.parent.mkdir(parents=True, exist_ok=True)
     load = (load_average() or [-1.0])[0]
     with open(log, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
                                 env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+        sampler = TreeSampler(proc.pid)
         _pid, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
+        tree_mb = sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     return Run(command, round(seconds, 3), round(usage.ru_utime + usage.ru_stime, 3),
                round(usage.ru_stime, 3), round(usage.ru_maxrss / 1024, 1), proc.returncode,
-               str(log), load)
+               str(log), load, tree_mb)
+
+
+class TreeSampler:
+    """The largest summed resident memory of a process and its descendants, read from /proc
+    every SAMPLE_SECONDS in a thread (a process that lives less than that may be missed)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak_kb = pid, 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        while not self.done.is_set():
+            self.peak_kb = max(self.peak_kb, sum(rss_kb(p) for p in descendants(self.pid)))
+            self.done.wait(SAMPLE_SECONDS)
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join()
+        return round(self.peak_kb / 1024, 1) if Path("/proc/self/status").is_file() else -1.0
+
+
+def descendants(pid: int) -> list[int]:
+    """pid and every process under it (Linux /proc; [pid] alone elsewhere)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in task.read_text().split()]
+            except (OSError, ValueError):
+                pass
+    return found
+
+
+def rss_kb(pid: int) -> int:
+    """A process's resident set in kB (0 when it is gone or a zombie)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def set_aside(folder: Path, trash: Path) -> None:

@@ -28,6 +28,7 @@ def median_of(runs: list[Run]) -> dict:
     return {"seconds": round(statistics.median(r.seconds for r in runs), 3),
             "cpu_seconds": round(statistics.median(r.cpu_seconds for r in runs), 3),
             "peak_rss_mb": max(r.peak_rss_mb for r in runs),
+            "peak_tree_mb": max(r.peak_tree_mb for r in runs),
             "returncode": max((r.returncode for r in runs), key=abs),
             "rounds": [{"seconds": r.seconds, "cpu_seconds": r.cpu_seconds,
                         "system_seconds": r.system_seconds, "load_average": r.load_average}

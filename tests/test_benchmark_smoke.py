@@ -62,3 +62,23 @@ def test_archive_is_deterministic(tmp_path: Path) -> None:
     assert write_archive(60, 8, tmp_path / "c") != first
     assert any(name.startswith("listing-a-") for name in first)
     assert any(name.startswith("listing-b-") for name in first)
+
+
+def test_a_steps_memory_counts_its_processes_together(tmp_path: Path) -> None:
+    """Two workers holding 120 MB each at once: the largest process holds about 120 MB, all of
+    them together about 240 MB (what the machine must have for parallel pieces)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from measure import run_timed
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    script = ("import multiprocessing, time\n"
+              "def hold():\n    block = bytearray(120 * 2**20); time.sleep(2.5)\n"
+              "if __name__ == '__main__':\n"
+              "    ps = [multiprocessing.Process(target=hold) for _ in range(2)]\n"
+              "    [p.start() for p in ps]; [p.join() for p in ps]\n")
+    (tmp_path / "hold.py").write_text(script, encoding="utf-8")
+    run = run_timed([sys.executable, str(tmp_path / "hold.py")], tmp_path / "log")
+    assert run.returncode == 0
+    assert 110 < run.peak_rss_mb < 200, run
+    assert run.peak_tree_mb > 240, run

@@ -275,3 +275,36 @@ def test_page_labels_are_the_printed_numbers(pieced) -> None:
         labels = [page.label for page in pdf.pages]
     assert labels == [str(n) for n in range(1, len(labels) + 1)]
 
+
+
+def test_an_edit_that_grows_a_chapter_reprints_only_its_piece(pieced, tmp_path) -> None:
+    """Two pages more in the first chapter: every page after it moves, yet only its piece, the
+    contents and the index (which name page numbers) and the page numbers are printed again;
+    the joined PDF's feet still count on."""
+    import shutil
+
+    from postbook.check.pdftext import read_words
+
+    from .support import chapters
+    book, work, _result = pieced
+    edited, out = tmp_path / "book", tmp_path / "out"
+    shutil.copytree(book, edited)
+    shutil.copytree(work / "webpdf", out / "webpdf")
+    shutil.copytree(work / "doctrees", out / "doctrees")
+    cache = out / "webpdf" / ".postbook-pieces"
+    before = {p.name for p in cache.glob("*.pdf")}
+    first = edited / chapters(edited)[0]["file"]
+    more = "\n\n".join("这一段是为了让第一章多出两页而加的文字。" * 12 for _ in range(24))
+    first.write_text(first.read_text(encoding="utf-8") + "\n\n" + more + "\n", encoding="utf-8")
+    result = build(edited, out / "webpdf", out / "doctrees", work / "cache")
+    assert result.returncode == 0, result.stderr[-3000:]
+    after = {p.name for p in cache.glob("*.pdf")}
+    printed = after - before
+    assert len(after) >= 10 and len(printed) <= 4, (len(after), len(printed))  # (≥ 6 kept)
+    words, heights = read_words(out / "webpdf" / "book-web.pdf")
+    assert len(heights) >= len(page_texts(work / "webpdf" / "book-web.pdf")) + 2
+    feet: dict[int, list[str]] = {}
+    for word in words:
+        if word.position.top > heights[word.position.page] - 24 / 25.4 * 72:
+            feet.setdefault(word.position.page, []).append(word.text)
+    assert all(feet.get(page) == [str(page)] for page in range(2, len(heights) + 1))
