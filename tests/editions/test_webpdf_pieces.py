@@ -81,6 +81,13 @@ def test_the_outline_holds_every_part_and_chapter_in_order(pieced) -> None:
         assert nested[part["title"]][:len(titles)] == titles, part["title"]
     parts = [p["title"] for p in facts["parts"]]
     assert [t for t in top if t in parts] == parts  # (in the book's order)
+    back = [first_heading(book / name) for name in ("references.md", "book-index.md")]
+    assert top[-2:] == back, top  # the back matter at the top level, not inside the last part
+
+
+def first_heading(chapter: Path) -> str:
+    return next(line[2:].strip() for line in chapter.read_text(encoding="utf-8").splitlines()
+                if line.startswith("# "))
 
 
 def test_links_into_other_pieces_land_on_their_targets_page(pieced) -> None:

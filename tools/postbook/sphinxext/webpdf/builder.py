@@ -59,7 +59,9 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
             position = wrappers[0].parent.index(wrappers[0])
             wrappers[0].parent[position:position] = contents(self.env, parts)
         for wrapper, part in zip(wrappers, parts):
-            if not part.is_standalone(self.env):
+            if part.is_standalone(self.env):  # (参考文献, 索引: top level in the outline)
+                wrapper["classes"].append("postbook-standalone")
+            else:
                 wrapper.insert(0, nodes.rubric(part.caption, part.caption, classes=["postbook-part"]))
         unwrap_openers(tree)
         make_ids_unique(tree)  # Sphinx leaves chapter ids clashing and links as dead #doc#id
