@@ -29,8 +29,8 @@ class Run:
     returncode: int
     log: str  # where its output went
     load_average: float = -1.0  # the machine's 1-minute load average when the command started
-    peak_tree_mb: float = -1.0  # largest sum of the resident sets of the command and all its
-    # processes alive at once (sampled every SAMPLE_SECONDS; -1 when not sampled): what parallel
+    peak_tree_mb: float = -1.0  # largest sum of the proportional sets (pss_kb: a shared page
+    # counted once) of the command and all its processes alive at once (sampled every SAMPLE_SECONDS; -1 when not sampled): what parallel
     # workers cost together, where peak_rss_mb is the largest single process
 
     def as_dict(self) -> dict:
@@ -63,7 +63,7 @@ def run_timed(command: list[str], log: Path, cwd: Path | None = None,
 
 
 class TreeSampler:
-    """The largest summed resident memory of a process and its descendants, read from /proc
+    """The largest summed memory (pss_kb) of a process and its descendants, read from /proc
     every SAMPLE_SECONDS in a thread (a process that lives less than that may be missed)."""
 
     def __init__(self, pid: int) -> None:
@@ -74,7 +74,7 @@ class TreeSampler:
 
     def _sample(self) -> None:
         while not self.done.is_set():
-            self.peak_kb = max(self.peak_kb, sum(rss_kb(p) for p in descendants(self.pid)))
+            self.peak_kb = max(self.peak_kb, sum(pss_kb(p) for p in descendants(self.pid)))
             self.done.wait(SAMPLE_SECONDS)
 
     def stop(self) -> float:
@@ -95,6 +95,20 @@ def descendants(pid: int) -> list[int]:
             except (OSError, ValueError):
                 pass
     return found
+
+
+def pss_kb(pid: int) -> int:
+    """A process's proportional set in kB: its resident pages, a page it shares with other
+    processes (sphinx-build -j forks its readers: their pages are the parent's until written)
+    counted as its share, so that a sum over processes counts each page once. Its resident set
+    where the kernel has no smaps_rollup."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss_kb(pid)
 
 
 def rss_kb(pid: int) -> int:

@@ -433,3 +433,16 @@ def test_a_heading_formula_has_a_text_form_for_the_pdf_bookmarks():
         PostbookLaTeXTranslator.visit_math(heading, rejected)
     assert heading.body[1].startswith(r"\texorpdfstring{\protect\(\postbooktexsource{")
     assert heading.body[1].endswith(r"\protect\)}{x\textasciicircum{}1\textasciicircum{}2}")
+
+
+def test_a_pieces_page_copies_the_shell_and_leaves_the_book_whole():
+    import lxml.html
+    from postbook.sphinxext.webpdf.pieces import copy_without
+    root = lxml.html.fromstring("<html><head><title>t</title></head><body><div class='body'>"
+                                "<section><p>a</p>x<div>b</div>y<p>c</p>z</section></div></body></html>")
+    section = root.find(".//section")
+    before = lxml.html.tostring(root)
+    shell = copy_without(root, section, [section[0], section[2]])
+    assert lxml.html.tostring(root) == before  # (the children back in place, tails and all)
+    assert [el.tag for el in shell.find(".//section")] == ["div"]
+    assert shell.find(".//section/div").text == "b" and shell.find("head/title").text == "t"

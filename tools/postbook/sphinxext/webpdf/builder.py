@@ -16,7 +16,7 @@ from ..common.parts import book_parts, top_level_wrappers, unwrap_openers
 from ..common.title_text import has_math, node_text
 from .contents import contents
 from .single_page_ids import chapter_prefix, make_ids_unique
-from .pieces import write_pdf_in_pieces
+from .pieces import STANDALONE, write_pdf_in_pieces
 
 logger = logging.getLogger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
@@ -60,7 +60,7 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
             wrappers[0].parent[position:position] = contents(self.env, parts)
         for wrapper, part in zip(wrappers, parts):
             if part.is_standalone(self.env):  # (参考文献, 索引: top level in the outline)
-                wrapper["classes"].append("postbook-standalone")
+                wrapper["classes"].append(STANDALONE)
             else:
                 wrapper.insert(0, nodes.rubric(part.caption, part.caption, classes=["postbook-part"]))
         unwrap_openers(tree)
@@ -80,6 +80,14 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         """Render all formulas to SVG in one TeX run, then write the page."""
         prerender_svg(self, doctree, only_without_mathml=False)
         super().write_doc(docname, doctree)
+
+    def write_documents(self, docnames) -> None:
+        """The single page; the doctrees Sphinx kept from reading (-j 1) go first: the page
+        is assembled from the pickles and nothing else takes them (at 1,000 chapters the build
+        held 390 MB after reading with -j 1, against 139 MB with -j 2, which keeps none, and
+        held them while the whole book was assembled beside them)."""
+        getattr(self.env, "_write_doc_doctree_cache", {}).clear()
+        super().write_documents(docnames)
 
     def finish(self) -> None:
         """Write the HTML's support files, then print the page to PDF."""

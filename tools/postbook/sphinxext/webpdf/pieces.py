@@ -37,6 +37,7 @@ NO_NUMBERS = "@page { @bottom-center { content: none; } }"  # (stamped at the jo
 TOC_NUMBERS = ("ul.postbook-toc a::after { content: leader('.') attr(data-page); }"
                # the index's page numbers: target-counter cannot reach into another piece
                "div.pb-index a::after { content: '\\00a0' attr(data-page); }")
+STANDALONE = "postbook-standalone"  # the class of a part that is one chapter (builder.py)
 INDEX_LINKS = "//div[contains(concat(' ', @class, ' '), ' pb-index ')]//a[@href]"
 VERSION = "3"  # of the pieces' cache entries
 
@@ -128,10 +129,9 @@ class _printer:
 def numbers_html(tree: lxml.etree._ElementTree, pages: int) -> bytes:
     """A document of `pages` blank pages with the book's stylesheets: its @page rules print each
     page's number where the book has it (the first page, the title's, has none)."""
-    page = copy.deepcopy(tree.getroot())
+    html_body = tree.getroot().find("body")
+    page = copy_without(tree.getroot(), html_body, list(html_body))
     body = page.find("body")
-    for child in list(body):
-        body.remove(child)
     for number in range(pages):
         blank = lxml.etree.SubElement(body, "div")
         if number:
@@ -143,22 +143,28 @@ def numbers_html(tree: lxml.etree._ElementTree, pages: int) -> bytes:
 
 
 def cut(tree: lxml.etree._ElementTree, max_chapters: int) -> list[tuple[bytes, set[str]]]:
-    """Each piece's HTML (after the front matter) with the ids it holds."""
+    """Each piece's HTML (after the front matter) with the ids it holds. A part that is one
+    chapter of its own (the bibliography, the index) is a piece of its own: the index is
+    printed again once the page numbers are known, and alone that is a few pages, not 40
+    chapters."""
     body = tree.xpath("//div[contains(concat(' ', @class, ' '), ' body ')]")[0]
     book = next(c for c in body if c.tag == "section")
     wrappers = [c for c in book if _is_wrapper(c)]
     groups: list[list[tuple[lxml.etree._Element, list]]] = []  # piece -> [(wrapper, units)]
     count = 0
+    alone = False  # the last wrapper was a part of its own (参考文献, 索引): a piece of its own
     for wrapper in wrappers:
         units = chapter_units(wrapper)
+        standalone = STANDALONE in (wrapper.get("class") or "").split()
         for n in range(0, max(len(units), 1), max_chapters):
             chunk = units[n:n + max_chapters]
             size = sum(1 for u in chunk if any(_is_chapter_start(el) for el in u))
-            if not groups or count + size > max_chapters or n > 0:
+            if not groups or count + size > max_chapters or n > 0 or standalone or alone:
                 groups.append([])
                 count = 0
             groups[-1].append((wrapper, chunk))
             count += size
+        alone = standalone
     return [piece_html(tree, book, group) for group in groups]
 
 
@@ -184,10 +190,9 @@ def chapter_units(wrapper: lxml.etree._Element) -> list[list]:
 def piece_html(tree: lxml.etree._ElementTree, book: lxml.etree._Element,
                group: list[tuple[lxml.etree._Element, list]]) -> tuple[bytes, set[str]]:
     """A page holding this piece's chapters, in the same nesting (so the same CSS applies)."""
-    page = copy.deepcopy(tree.getroot())
+    body_div = book.getparent()
+    page = copy_without(tree.getroot(), body_div, list(body_div))
     body = page.xpath("//div[contains(concat(' ', @class, ' '), ' body ')]")[0]
-    for child in list(body):
-        body.remove(child)
     section = lxml.etree.SubElement(body, "section", dict(book.attrib))
     for wrapper, units in group:
         part = lxml.etree.SubElement(section, "div", dict(wrapper.attrib))
@@ -199,15 +204,27 @@ def piece_html(tree: lxml.etree._ElementTree, book: lxml.etree._Element,
     return lxml.html.tostring(page, encoding="utf-8", doctype="<!DOCTYPE html>"), ids
 
 
+def copy_without(root: lxml.etree._Element, parent: lxml.etree._Element,
+                 children: list) -> lxml.etree._Element:
+    """A copy of root without these children of parent, which are put back in the original:
+    each piece copies the page around the book, not the whole book (at 1,000 chapters a whole
+    copy for each piece took seconds and a second book's memory)."""
+    places = [(parent.index(child), child) for child in children]
+    for _place, child in places:
+        parent.remove(child)
+    try:
+        return copy.deepcopy(root)
+    finally:
+        for place, child in places:
+            parent.insert(place, child)
+
+
 def front_with_numbers(tree: lxml.etree._ElementTree, owner: dict[str, Piece]) -> bytes:
     """The title page and contents, each contents entry given its chapter's page number (888
     before the pieces are printed: as wide as the numbers will be)."""
-    page = copy.deepcopy(tree.getroot())
-    body = page.xpath("//div[contains(concat(' ', @class, ' '), ' body ')]")[0]
+    body = tree.xpath("//div[contains(concat(' ', @class, ' '), ' body ')]")[0]
     book = next(c for c in body if c.tag == "section")
-    for child in list(book):
-        if _is_wrapper(child):
-            book.remove(child)
+    page = copy_without(tree.getroot(), book, [c for c in book if _is_wrapper(c)])
     for link in page.xpath("//ul[contains(@class, 'postbook-toc')]//a[@href]"):
         anchor = link.get("href", "")[1:]
         piece = owner.get(anchor)
