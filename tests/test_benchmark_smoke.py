@@ -73,7 +73,7 @@ def test_a_steps_memory_counts_its_processes_together(tmp_path: Path) -> None:
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     script = ("import multiprocessing, time\n"
-              "def hold():\n    block = bytearray(120 * 2**20); time.sleep(2.5)\n"
+              "def hold():\n    block = bytearray(120 * 2**20); time.sleep(4)\n"
               "if __name__ == '__main__':\n"
               "    ps = [multiprocessing.Process(target=hold) for _ in range(2)]\n"
               "    [p.start() for p in ps]; [p.join() for p in ps]\n")
