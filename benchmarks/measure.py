@@ -102,20 +102,19 @@ def pss_kb(pid: int) -> int:
     processes (sphinx-build -j forks its readers: their pages are the parent's until written)
     counted as its share, so that a sum over processes counts each page once. Its resident set
     where the kernel has no smaps_rollup."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return rss_kb(pid)
+    return _proc_kb(pid, "smaps_rollup", "Pss:") or rss_kb(pid)
 
 
 def rss_kb(pid: int) -> int:
     """A process's resident set in kB (0 when it is gone or a zombie)."""
+    return _proc_kb(pid, "status", "VmRSS:")
+
+
+def _proc_kb(pid: int, name: str, key: str) -> int:
+    """The kB figure of the line starting with key in /proc/PID/name (0 when there is none)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(key):
                 return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
