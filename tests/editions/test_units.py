@@ -72,6 +72,24 @@ def test_single_page_links_point_at_renamed_anchors():
     assert target_of("#document-chapters/a", None, renamed) == "#document-chapters/a"
     assert target_of("#id2", "chapters/a", renamed) == "#chapters-a--id2"
     assert target_of("https://example.org/#x", "chapters/a", renamed) is None
+    # a chapter printed in another piece: its anchor under the name it has there
+    assert target_of("#document-chapters/b#eq-1", "chapters/a", renamed,
+                     elsewhere={"chapters/b"}) == "#chapters-b--eq-1"
+    assert target_of("#document-chapters/b#eq-1", "chapters/a", renamed) == "#eq-1"
+
+
+def test_pieces_share_up_to_the_limit_cut_long_parts_and_keep_lone_chapters_apart():
+    from postbook.sphinxext.webpdf.pieces import plan
+    parts = [("p/a", "c1", "c2"), ("c3",), ("c4", "c5", "c6", "c7", "c8"), ("references",),
+             ("book-index",), ()]
+    found = plan(parts, [False, False, False, True, True, False], max_chapters=4)
+    assert found == [
+        [(0, ("p/a", "c1", "c2"), True), (1, ("c3",), True)],  # two parts, four chapters
+        [(2, ("c4", "c5", "c6", "c7"), True)], [(2, ("c8",), False)],  # cut between chapters
+        [(3, ("references",), True)], [(4, ("book-index",), True)],  # each alone
+        [(5, (), True)]]  # (an empty part keeps its heading)
+    assert [docs for piece in plan(parts, [False] * 6, max_chapters=100) for _i, docs, _f in piece
+            ] == list(parts)
 
 
 def test_log_checker_fails_on_missing_glyphs_and_undefined_references(tmp_path, capsys):

@@ -1,4 +1,5 @@
-"""TeX-free PDF: the whole book as one plain HTML page with SVG math, printed by WeasyPrint."""
+"""TeX-free PDF: the book as plain HTML pages with SVG math, piece by piece, printed by WeasyPrint
+and joined (pieces.py); the pieces' pages together are also written as one page, index.html."""
 
 from __future__ import annotations
 
@@ -6,17 +7,22 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.locale import __
 from sphinx.util import logging
+from sphinx.util.console import darkgreen
+from sphinx.util.display import status_iterator
+from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.html5 import HTML5Translator
 
 from ..common.math_renderers import prerender_svg
-from ..common.parts import book_parts, top_level_wrappers, unwrap_openers
+from ..common.parts import Part, book_parts, top_level_wrappers, unwrap_openers
 from ..common.title_text import has_math, node_text
 from .contents import contents
 from .single_page_ids import chapter_prefix, make_ids_unique
-from .pieces import STANDALONE, write_pdf_in_pieces
+from .pieces import (BODY_MARK, PIECES, STANDALONE, Slice, piece_page, plan, write_pdf_in_pieces,
+                     write_whole_page)
 
 logger = logging.getLogger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
@@ -36,11 +42,15 @@ class PrintTranslator(HTML5Translator):
 
 
 class WebPdfBuilder(SingleFileHTMLBuilder):
-    """singlehtml with a print theme, parts as headings, unique anchors, then WeasyPrint."""
+    """singlehtml with a print theme, parts as headings and unique anchors, written piece by
+    piece (never the whole book as one doctree: 860 MB at 1,000 posts), then WeasyPrint."""
 
     name = "webpdf"
     epilog = __("The PDF is in %(outdir)s.")
     default_translator_class = PrintTranslator
+    _page_path: Path | None = None  # where handle_page writes the page being rendered
+    _numbers: dict[str, tuple] = {}  # section and figure numbers: as read (to resolve), as one
+    # page has them (to write)
 
     def get_theme_config(self) -> tuple[str, dict[str, Any]]:
         """Always the plain print theme, whatever html_theme says."""
@@ -50,22 +60,13 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         """No sidebars on paper."""
         ctx["sidebars"] = []
 
-    def assemble_doctree(self) -> nodes.document:
-        """The one-page book: contents, then a heading for each part before its chapters."""
-        tree = super().assemble_doctree()
-        parts = book_parts(self.env, self.config.root_doc)
-        wrappers = top_level_wrappers(tree)
-        if wrappers:  # the contents go right before the first part
-            position = wrappers[0].parent.index(wrappers[0])
-            wrappers[0].parent[position:position] = contents(self.env, parts)
-        for wrapper, part in zip(wrappers, parts):
-            if part.is_standalone(self.env):  # (参考文献, 索引: top level in the outline)
-                wrapper["classes"].append(STANDALONE)
-            else:
-                wrapper.insert(0, nodes.rubric(part.caption, part.caption, classes=["postbook-part"]))
-        unwrap_openers(tree)
-        make_ids_unique(tree)  # Sphinx leaves chapter ids clashing and links as dead #doc#id
-        return tree
+    def get_doc_context(self, docname: str, body: str, metatags: str) -> dict[str, Any]:
+        """singlehtml's context without the whole book's toctree (the print theme shows none,
+        and it would be rendered again for every piece)."""
+        return {"parents": [], "prev": None, "next": None, "docstitle": None,
+                "title": self.config.html_title, "meta": None, "body": body,
+                "metatags": metatags, "rellinks": [], "sourcename": "", "toc": "",
+                "display_toc": False}
 
     def assemble_toc_fignumbers(self) -> dict[str, dict[str, dict[str, tuple[int, ...]]]]:
         """Figure numbers keyed by the renamed (chapter-prefixed, so unique) figure ids."""
@@ -81,26 +82,108 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         prerender_svg(self, doctree, only_without_mathml=False)
         super().write_doc(docname, doctree)
 
-    def write_documents(self, docnames) -> None:
-        """The single page; the doctrees Sphinx kept from reading (-j 1) go first: the page
-        is assembled from the pickles and nothing else takes them (at 1,000 chapters the build
-        held 390 MB after reading with -j 1, against 139 MB with -j 2, which keeps none, and
-        held them while the whole book was assembled beside them)."""
+    def handle_page(self, pagename: str, addctx: dict, templatename: str = "page.html", *,
+                    outfilename: Path | None = None, event_arg: Any = None) -> None:
+        """A page being rendered (render()) goes to _page_path, not to index.html."""
+        super().handle_page(pagename, addctx, templatename,
+                            outfilename=outfilename or self._page_path, event_arg=event_arg)
+
+    def write_documents(self, _docnames) -> None:
+        """The front matter's page, then each piece's page from its own chapters' doctrees (one
+        piece's in memory at a time), then all of them as one page (index.html). The doctrees
+        Sphinx kept from reading (-j 1) go first: the pages are written from the pickles."""
         getattr(self.env, "_write_doc_doctree_cache", {}).clear()
-        super().write_documents(docnames)
+        self.prepare_writing(self.env.all_docs.keys())
+        self._numbers = {"read": (self.env.toc_secnumbers, self.env.toc_fignumbers),
+                         "page": (self.assemble_toc_secnumbers(), self.assemble_toc_fignumbers())}
+        parts = book_parts(self.env, self.config.root_doc)
+        standalone = [part.is_standalone(self.env) for part in parts]
+        pieces = plan([part.docnames for part in parts], standalone,
+                      self.config.postbook_webpdf_piece_chapters)
+        chapters = {docname for part in parts for docname in part.docnames}
+        self.front = self.render(self.front_doctree(parts))
+        self.bodies = []
+        for slices in status_iterator(pieces, __("writing pieces... "), "darkgreen",
+                                      len(pieces), self.app.verbosity):
+            tree = self.piece_doctree(parts, standalone, slices, chapters)
+            self.bodies.append(piece_page(self.render(tree)))
+            del tree
+        write_whole_page(self.front, self.bodies,
+                         Path(self.outdir) / (self.config.root_doc + self.out_suffix))
+
+    def root_doctree(self) -> nodes.document:
+        return self.env.get_doctree(self.config.root_doc).deepcopy()
+
+    def front_doctree(self, parts: list[Part]) -> nodes.document:
+        """The root document with the contents where its parts begin, and BODY_MARK where the
+        parts' pages go in the one page."""
+        tree = self.root_doctree()
+        wrappers = [toctree.parent for toctree in tree.findall(addnodes.toctree)]
+        if wrappers:  # (not replace_self: it gives the first new node the wrapper's classes)
+            parent = wrappers[0].parent
+            position = parent.index(wrappers[0])
+            parent[position:position] = [*contents(self.env, parts),
+                                         nodes.raw("", BODY_MARK, format="html")]
+        for wrapper in wrappers:
+            wrapper.parent.remove(wrapper)
+        return self.resolved(tree, ())
+
+    def piece_doctree(self, parts: list[Part], standalone: list[bool], slices: list[Slice],
+                      chapters: set[str]) -> nodes.document:
+        """The root document holding only this piece's chapters, each part's heading before
+        the part's first chapter."""
+        tree = self.root_doctree()
+        here = {index: docnames for index, docnames, _first in slices}
+        for index, toctree in enumerate(list(tree.findall(addnodes.toctree))):
+            if index not in here:
+                toctree.parent.parent.remove(toctree.parent)
+                continue
+            toctree["includefiles"] = [d for d in toctree["includefiles"] if d in here[index]]
+            toctree["entries"] = [e for e in toctree["entries"] if e[1] in here[index]]
+        root = self.config.root_doc
+        tree = inline_all_toctrees(self, set(), root, tree, darkgreen, [root])
+        for wrapper, (index, _docnames, first) in zip(top_level_wrappers(tree), slices):
+            if standalone[index]:  # (参考文献, 索引: top level in the outline)
+                wrapper["classes"].append(STANDALONE)
+            elif first:
+                caption = parts[index].caption
+                wrapper.insert(0, nodes.rubric(caption, caption, classes=["postbook-part"]))
+        return self.resolved(tree, chapters.difference(*(d for _i, d, _f in slices)))
+
+    def resolved(self, tree: nodes.document, elsewhere: set[str]) -> nodes.document:
+        """References resolved as singlehtml does, openers unwrapped, anchors made unique
+        (links into chapters `elsewhere`, in other pieces, to the names they have there)."""
+        root = self.config.root_doc
+        tree["docname"] = root
+        self.env.toc_secnumbers, self.env.toc_fignumbers = self._numbers["read"]  # (numref)
+        self.env.resolve_references(tree, root, self)
+        unwrap_openers(tree)
+        make_ids_unique(tree, elsewhere)  # Sphinx leaves chapter ids clashing, links dead
+        return tree
+
+    def render(self, tree: nodes.document) -> bytes:
+        """The HTML page of this doctree, as singlehtml writes its one page."""
+        root = self.config.root_doc
+        self._page_path = Path(self.outdir) / PIECES / "page.html"
+        self.env.toc_secnumbers, self.env.toc_fignumbers = self._numbers["page"]  # (one page's
+        try:  # numbers, keyed as singlehtml's translator looks them up)
+            self.write_doc_serialized(root, tree)
+            self.write_doc(root, tree)
+            return self._page_path.read_bytes()
+        finally:
+            self._page_path.unlink(missing_ok=True)
+            self._page_path = None
 
     def finish(self) -> None:
-        """Write the HTML's support files, then print the page to PDF."""
+        """Write the HTML's support files, then print the pieces to PDF."""
         super().finish()
         self.write_pdf()
 
     def write_pdf(self) -> None:
-        """Print the one page into <outdir>/book-web.pdf, in pieces (pieces.py), as many at a
-        time as sphinx-build's -j allows."""
-        page = Path(self.outdir) / (self.config.root_doc + self.out_suffix)
+        """Print the pieces into <outdir>/book-web.pdf (pieces.py), as many at a time as
+        sphinx-build's -j allows."""
         target = Path(self.outdir) / PDF_NAME
         logger.info(__("writing %s..."), target.name)
-        pieces = write_pdf_in_pieces(page, target, self.config.postbook_webpdf_piece_chapters,
+        pieces = write_pdf_in_pieces(self.front, self.bodies, Path(self.outdir), target,
                                      workers=max(1, self.app.parallel))
         logger.info("postbook: %s printed in %d pieces", target.name, pieces)
-

@@ -1,17 +1,20 @@
 """The TeX-free PDF printed in pieces, so that its memory does not grow with the book.
 
-WeasyPrint lays out a whole document in memory (2.4 GB for 1,000 posts). Here the one page
-the builder wrote is cut into pieces: the front matter (title, contents), then the parts, a
-part longer than MAX_CHAPTERS chapters cut between chapters. Each piece is a page of its own
-with the same stylesheets, printed alone and without page numbers, so that no piece waits for
-the one before it: they are printed side by side, one per worker process. Then the pieces are
-joined (pikepdf) into one PDF a reader cannot tell from one printed whole: continuous page
-numbers (stamped on each page from a document of blank pages printed with the book's own
-@page rules), one outline (parts, chapters, sections) built from every piece's bookmarks, the
-named destinations of all pieces, and links between pieces (printed as links to a marker URL,
-then pointed at the destination they name). The contents page and the index, which name page
-numbers, are printed again once the pieces are. A piece whose HTML is that of an earlier build
-is not printed again (BUILD/webpdf/.postbook-pieces/), even when the pages before it grew.
+WeasyPrint lays out a whole document in memory (2.4 GB for 1,000 posts), and Sphinx's single
+page holds the whole book as one doctree (860 MB for 1,000 posts). Here the book is planned in
+pieces (plan()): the front matter (title, contents), then the parts, a part longer than
+MAX_CHAPTERS chapters cut between chapters, a part that is one chapter of its own (the
+bibliography, the index) a piece of its own. The builder writes each piece's page from its own
+chapters' doctrees, one piece at a time (builder.py), with the same stylesheets; each is printed
+alone and without page numbers, so that no piece waits for the one before it: they are printed
+side by side, one per worker process. Then the pieces are joined (pikepdf) into one PDF a reader
+cannot tell from one printed whole: continuous page numbers (stamped on each page from a
+document of blank pages printed with the book's own @page rules), one outline (parts, chapters,
+sections) built from every piece's bookmarks, the named destinations of all pieces, and links
+between pieces (printed as links to a marker URL, then pointed at the destination they name).
+The contents page and the index, which name page numbers, are printed again once the pieces
+are. A piece whose HTML is that of an earlier build is not printed again
+(BUILD/webpdf/.postbook-pieces/), even when the pages before it grew.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import lxml.html
 MAX_CHAPTERS = 40  # chapters in one piece (a longer part is cut between chapters)
 MARKER = "https://postbook.invalid/anchor/"  # a link into another piece, until the join
 PIECES = ".postbook-pieces"  # the cache of printed pieces, in the output folder
-DOC_START = "document-"  # the id of the span before each chapter in the single page
+BODY_MARK = "<!--postbook-body-->"  # where the parts go in the front matter's page
 NO_NUMBERS = "@page { @bottom-center { content: none; } }"  # (stamped at the join)
 TOC_NUMBERS = ("ul.postbook-toc a::after { content: leader('.') attr(data-page); }"
                # the index's page numbers: target-counter cannot reach into another piece
@@ -40,6 +43,8 @@ TOC_NUMBERS = ("ul.postbook-toc a::after { content: leader('.') attr(data-page);
 STANDALONE = "postbook-standalone"  # the class of a part that is one chapter (builder.py)
 INDEX_LINKS = "//div[contains(concat(' ', @class, ' '), ' pb-index ')]//a[@href]"
 VERSION = "3"  # of the pieces' cache entries
+
+Slice = tuple[int, tuple[str, ...], bool]  # (part index, its chapters here, the part starts here)
 
 
 @dataclass
@@ -60,19 +65,41 @@ class Piece:
         return self.first_page + self.anchors[anchor][0]
 
 
-def write_pdf_in_pieces(page: Path, target: Path, max_chapters: int = MAX_CHAPTERS,
-                        workers: int = 1) -> int:
-    """Print the single page into target in pieces, `workers` at a time; the number of
-    pieces."""
-    tree = lxml.html.parse(str(page))
-    cache = page.parent / PIECES
+def plan(parts: list[tuple[str, ...]], standalone: list[bool],
+         max_chapters: int = MAX_CHAPTERS) -> list[list[Slice]]:
+    """The pieces after the front matter: each a list of (part index, chapters, whether the
+    part's heading is in it). Parts share a piece up to max_chapters chapters; a longer part is
+    cut between chapters; a part that is one chapter of its own is a piece of its own, so that
+    the index, printed again once the page numbers are known, is a few pages, not 40
+    chapters."""
+    pieces: list[list[Slice]] = []
+    count = 0
+    alone = False  # the last part was a piece of its own
+    for index, (docnames, single) in enumerate(zip(parts, standalone)):
+        for n in range(0, max(len(docnames), 1), max_chapters):
+            chunk = tuple(docnames[n:n + max_chapters])
+            if not pieces or count + len(chunk) > max_chapters or n > 0 or single or alone:
+                pieces.append([])
+                count = 0
+            pieces[-1].append((index, chunk, n == 0))
+            count += len(chunk)
+        alone = single
+    return pieces
+
+
+def write_pdf_in_pieces(front_html: bytes, bodies: list[tuple[bytes, set[str]]], base: Path,
+                        target: Path, workers: int = 1) -> int:
+    """Print the front matter's page and the pieces' pages (piece_page()) into target, joined,
+    `workers` at a time; the number of documents joined. Links and images are relative to
+    base."""
+    cache = base / PIECES
     cache.mkdir(exist_ok=True)
-    pieces = [Piece(html, ids) for html, ids in cut(tree, max_chapters)]
+    pieces = [Piece(html, ids) for html, ids in bodies]
     owner = {anchor: piece for piece in pieces for anchor in piece.ids}
-    front = Piece(front_with_numbers(tree, owner), set())
+    front = Piece(front_with_numbers(front_html, owner), set())
     with _printer(workers, len(pieces) + 1) as printer:
         _take(pieces + [front], printer.print_all([p.html for p in pieces + [front]], cache,
-                                                  page.parent))
+                                                  base))
         for _attempt in range(3):  # (the contents or the index may grow a page once numbered)
             start = front.pages + 1
             for piece in pieces:
@@ -80,15 +107,15 @@ def write_pdf_in_pieces(page: Path, target: Path, max_chapters: int = MAX_CHAPTE
             numbered = [(n, index_with_numbers(piece.html, owner)) for n, piece in
                         enumerate(pieces)]
             again = [(pieces[n], html) for n, html in numbered if html is not None]
-            again.append((front, front_with_numbers(tree, owner)))
+            again.append((front, front_with_numbers(front_html, owner)))
             sizes = [piece.pages for piece, _html in again]
             _take([piece for piece, _html in again],
-                  printer.print_all([html for _piece, html in again], cache, page.parent))
+                  printer.print_all([html for _piece, html in again], cache, base))
             if [piece.pages for piece, _html in again] == sizes:
                 break
     documents = [front, *pieces]
-    numbers = print_piece(numbers_html(tree, sum(p.pages for p in documents)), cache,
-                          page.parent, style="")
+    numbers = print_piece(numbers_html(front_html, sum(p.pages for p in documents)), cache,
+                          base, style="")
     join(documents, target, numbers)
     prune(cache, [*documents, numbers])
     return len(documents)
@@ -126,12 +153,14 @@ class _printer:
         return [future.result() for future in futures]
 
 
-def numbers_html(tree: lxml.etree._ElementTree, pages: int) -> bytes:
+def numbers_html(front_html: bytes, pages: int) -> bytes:
     """A document of `pages` blank pages with the book's stylesheets: its @page rules print each
     page's number where the book has it (the first page, the title's, has none)."""
-    html_body = tree.getroot().find("body")
-    page = copy_without(tree.getroot(), html_body, list(html_body))
+    page = lxml.html.document_fromstring(front_html)
     body = page.find("body")
+    for child in list(body):
+        body.remove(child)
+    body.text = None
     for number in range(pages):
         blank = lxml.etree.SubElement(body, "div")
         if number:
@@ -139,69 +168,53 @@ def numbers_html(tree: lxml.etree._ElementTree, pages: int) -> bytes:
     return lxml.html.tostring(page, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
-# ---- cutting the page ----------------------------------------------------------------------
+# ---- the pieces' pages ---------------------------------------------------------------------
 
 
-def cut(tree: lxml.etree._ElementTree, max_chapters: int) -> list[tuple[bytes, set[str]]]:
-    """Each piece's HTML (after the front matter) with the ids it holds. A part that is one
-    chapter of its own (the bibliography, the index) is a piece of its own: the index is
-    printed again once the page numbers are known, and alone that is a few pages, not 40
-    chapters."""
-    body = tree.xpath("//div[contains(concat(' ', @class, ' '), ' body ')]")[0]
-    book = next(c for c in body if c.tag == "section")
-    wrappers = [c for c in book if _is_wrapper(c)]
-    groups: list[list[tuple[lxml.etree._Element, list]]] = []  # piece -> [(wrapper, units)]
-    count = 0
-    alone = False  # the last wrapper was a part of its own (参考文献, 索引): a piece of its own
-    for wrapper in wrappers:
-        units = chapter_units(wrapper)
-        standalone = STANDALONE in (wrapper.get("class") or "").split()
-        for n in range(0, max(len(units), 1), max_chapters):
-            chunk = units[n:n + max_chapters]
-            size = sum(1 for u in chunk if any(_is_chapter_start(el) for el in u))
-            if not groups or count + size > max_chapters or n > 0 or standalone or alone:
-                groups.append([])
-                count = 0
-            groups[-1].append((wrapper, chunk))
-            count += size
-        alone = standalone
-    return [piece_html(tree, book, group) for group in groups]
+def book_section(page: lxml.etree._Element) -> lxml.etree._Element:
+    """The root document's section in a page the builder wrote: the parts are its children."""
+    body = page.xpath("//div[contains(concat(' ', @class, ' '), ' body ')]")[0]
+    return next(c for c in body if c.tag == "section")
 
 
 def _is_wrapper(el: lxml.etree._Element) -> bool:
     return "toctree-wrapper" in (el.get("class") or "").split()
 
 
-def _is_chapter_start(el: lxml.etree._Element) -> bool:
-    return el.tag == "span" and (el.get("id") or "").startswith(DOC_START)
-
-
-def chapter_units(wrapper: lxml.etree._Element) -> list[list]:
-    """The wrapper's children by chapter: what comes before the first chapter (the part's
-    heading) goes with it; each chapter runs to the next chapter's start."""
-    units: list[list] = [[]]
-    for child in wrapper:
-        if _is_chapter_start(child) and any(_is_chapter_start(c) for c in units[-1]):
-            units.append([])
-        units[-1].append(child)
-    return units
-
-
-def piece_html(tree: lxml.etree._ElementTree, book: lxml.etree._Element,
-               group: list[tuple[lxml.etree._Element, list]]) -> tuple[bytes, set[str]]:
-    """A page holding this piece's chapters, in the same nesting (so the same CSS applies)."""
+def piece_page(html: bytes) -> tuple[bytes, set[str]]:
+    """A piece's page from the page the builder wrote for its chapters: the parts alone in the
+    book's section (the title and whatever else the root document holds is in the front
+    matter), in the same nesting, so that the same CSS applies; and the ids it holds."""
+    tree = lxml.html.document_fromstring(html)
+    book = book_section(tree)
     body_div = book.getparent()
-    page = copy_without(tree.getroot(), body_div, list(body_div))
-    body = page.xpath("//div[contains(concat(' ', @class, ' '), ' body ')]")[0]
-    section = lxml.etree.SubElement(body, "section", dict(book.attrib))
-    for wrapper, units in group:
-        part = lxml.etree.SubElement(section, "div", dict(wrapper.attrib))
-        for unit in units:
-            for el in unit:
-                part.append(copy.deepcopy(el))
+    page = copy_without(tree, body_div, list(body_div))
+    section = lxml.etree.SubElement(page.xpath("//div[contains(concat(' ', @class, ' '), "
+                                               "' body ')]")[0], "section", dict(book.attrib))
+    for wrapper in [c for c in book if _is_wrapper(c)]:
+        wrapper.tail = None
+        section.append(wrapper)
     ids = {el.get("id") for el in page.iter() if isinstance(el.tag, str) and el.get("id")}
     ids.discard(None)
     return lxml.html.tostring(page, encoding="utf-8", doctype="<!DOCTYPE html>"), ids
+
+
+def write_whole_page(front_html: bytes, bodies: list[tuple[bytes, set[str]]], path: Path) -> None:
+    """The book as one page (what make check reads): the front matter's page with every piece's
+    parts where its BODY_MARK stands, written piece by piece."""
+    head, mark, tail = front_html.partition(BODY_MARK.encode())
+    if not mark:
+        raise ValueError(f"no {BODY_MARK} in the front matter's page")
+    temp = path.with_name(f".{path.name}.tmp")
+    with temp.open("wb") as out:
+        out.write(head)
+        for html, _ids in bodies:
+            for wrapper in book_section(lxml.html.document_fromstring(html)):
+                if _is_wrapper(wrapper):
+                    out.write(lxml.html.tostring(wrapper, encoding="utf-8", with_tail=False))
+                    out.write(b"\n")
+        out.write(tail)
+    os.replace(temp, path)
 
 
 def copy_without(root: lxml.etree._Element, parent: lxml.etree._Element,
@@ -219,12 +232,10 @@ def copy_without(root: lxml.etree._Element, parent: lxml.etree._Element,
             parent.insert(place, child)
 
 
-def front_with_numbers(tree: lxml.etree._ElementTree, owner: dict[str, Piece]) -> bytes:
+def front_with_numbers(front_html: bytes, owner: dict[str, Piece]) -> bytes:
     """The title page and contents, each contents entry given its chapter's page number (888
     before the pieces are printed: as wide as the numbers will be)."""
-    body = tree.xpath("//div[contains(concat(' ', @class, ' '), ' body ')]")[0]
-    book = next(c for c in body if c.tag == "section")
-    page = copy_without(tree.getroot(), book, [c for c in book if _is_wrapper(c)])
+    page = lxml.html.document_fromstring(front_html)
     for link in page.xpath("//ul[contains(@class, 'postbook-toc')]//a[@href]"):
         anchor = link.get("href", "")[1:]
         piece = owner.get(anchor)
