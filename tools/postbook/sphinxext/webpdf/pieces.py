@@ -113,9 +113,9 @@ def write_pdf_in_pieces(front_html: bytes, bodies: list[tuple[bytes, set[str]]],
                   printer.print_all([html for _piece, html in again], cache, base))
             if [piece.pages for piece, _html in again] == sizes:
                 break
-    documents = [front, *pieces]
-    numbers = print_piece(numbers_html(front_html, sum(p.pages for p in documents)), cache,
-                          base, style="")
+        documents = [front, *pieces]
+        numbers, = printer.print_all([numbers_html(front_html, sum(p.pages for p in documents))],
+                                     cache, base, style="")
     join(documents, target, numbers)
     prune(cache, [*documents, numbers])
     return len(documents)
@@ -129,27 +129,29 @@ def _take(pieces: list[Piece], printed: list[Piece]) -> None:
 
 
 class _printer:
-    """Prints pieces in up to `workers` processes (WeasyPrint's layout holds the GIL), or in
-    this one when one worker will do."""
+    """Prints pieces in up to `workers` spawned processes (WeasyPrint's layout holds the GIL),
+    never in this one: a printing process keeps what its largest piece took (430 MB for a piece
+    of one chapter, most of it the CJK fonts WeasyPrint copies and subsets; 620 MB for 40), and
+    this process, Sphinx's, still has the join to do."""
 
     def __init__(self, workers: int, pieces: int) -> None:
         self.workers = max(1, min(workers, pieces))
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> "_printer":
-        if self.workers > 1:  # (spawned, not forked: a worker holds a piece, not the build)
-            self.pool = ProcessPoolExecutor(self.workers,
-                                            mp_context=multiprocessing.get_context("spawn"))
+        # (spawned, not forked: a worker holds a piece, not the build)
+        self.pool = ProcessPoolExecutor(self.workers,
+                                        mp_context=multiprocessing.get_context("spawn"))
         return self
 
     def __exit__(self, *_exc) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def print_all(self, htmls: list[bytes], cache: Path, base: Path) -> list[Piece]:
-        if self.pool is None or len(htmls) == 1:
-            return [print_piece(html, cache, base) for html in htmls]
-        futures = [self.pool.submit(print_piece, html, cache, base) for html in htmls]
+    def print_all(self, htmls: list[bytes], cache: Path, base: Path,
+                  style: str = NO_NUMBERS) -> list[Piece]:
+        assert self.pool is not None, "print_all() outside `with _printer(...)`"
+        futures = [self.pool.submit(print_piece, html, cache, base, style) for html in htmls]
         return [future.result() for future in futures]
 
 
