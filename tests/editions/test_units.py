@@ -464,3 +464,25 @@ def test_a_pieces_page_copies_the_shell_and_leaves_the_book_whole():
     assert lxml.html.tostring(root) == before  # (the children back in place, tails and all)
     assert [el.tag for el in shell.find(".//section")] == ["div"]
     assert shell.find(".//section/div").text == "b" and shell.find("head/title").text == "t"
+
+
+def test_the_one_page_is_the_front_matter_with_each_pieces_parts_where_the_parts_begin(tmp_path):
+    import lxml.html
+    from postbook.sphinxext.webpdf.pieces import BODY_MARK, piece_page, write_whole_page
+
+    def page(section: str) -> bytes:
+        return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>t</title></head>"
+                "<body><div class='body'>"
+                f"<section id='book'>{section}</section></div></body></html>").encode()
+    front = page(f"<h1>书</h1><ul class='postbook-toc'></ul>{BODY_MARK}<p>后记</p>")
+    pieces = [piece_page(page("<h1>书</h1><div class='toctree-wrapper compound'>"
+                              f"<span id='document-chapters/{n}'></span><p>{n}</p></div>"))
+              for n in ("a", "b")]
+    assert [ids for _html, ids in pieces] == [{"book", "document-chapters/a"},
+                                              {"book", "document-chapters/b"}]
+    assert b"<h1>" not in pieces[0][0]  # (the title is the front matter's)
+    write_whole_page(front, pieces, tmp_path / "index.html")
+    section = lxml.html.parse(str(tmp_path / "index.html")).find(".//section")
+    assert [el.tag for el in section] == ["h1", "ul", "div", "div", "p"]
+    assert [el.text_content() for el in section[2:]] == ["a", "b", "后记"]
+    assert not list(tmp_path.glob(".*"))  # (written aside, then moved into place)
