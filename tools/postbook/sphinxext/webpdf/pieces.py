@@ -7,7 +7,8 @@ MAX_CHAPTERS chapters cut between chapters, a part that is one chapter of its ow
 bibliography, the index) a piece of its own. The builder writes each piece's page from its own
 chapters' doctrees, one piece at a time (builder.py), with the same stylesheets; each is printed
 alone and without page numbers, so that no piece waits for the one before it: they are printed
-side by side, one per worker process. Then the pieces are joined (pikepdf) into one PDF a reader
+side by side, one per worker process. Then the pieces are joined (join.py, written as it reads
+them, so that the join's memory does not grow with the book either) into one PDF a reader
 cannot tell from one printed whole: continuous page numbers (stamped on each page from a
 document of blank pages printed with the book's own @page rules), one outline (parts, chapters,
 sections) built from every piece's bookmarks, the named destinations of all pieces, and links
@@ -24,7 +25,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +32,9 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 
+from .join import MARKER, join
+
 MAX_CHAPTERS = 40  # chapters in one piece (a longer part is cut between chapters)
-MARKER = "https://postbook.invalid/anchor/"  # a link into another piece, until the join
 PIECES = ".postbook-pieces"  # the cache of printed pieces, in the output folder
 BODY_MARK = "<!--postbook-body-->"  # where the parts go in the front matter's page
 NO_NUMBERS = "@page { @bottom-center { content: none; } }"  # (stamped at the join)
@@ -326,91 +327,6 @@ def mark_outside_links(html: bytes) -> bytes:
             link.set("href", MARKER + href[1:])
             changed = True
     return lxml.html.tostring(page, encoding="utf-8", doctype="<!DOCTYPE html>") if changed else html
-
-
-# ---- joining -------------------------------------------------------------------------------
-
-
-def join(pieces: list[Piece], target: Path, numbers: Piece) -> None:
-    """One PDF of the pieces' pages, each stamped with its page number (the page of `numbers`
-    with the same index), with every piece's named destinations, one outline and the links
-    between pieces pointing at their destinations."""
-    import pikepdf
-
-    out = pikepdf.new()
-    offsets, opened = [], []
-    for piece in pieces:
-        offsets.append(len(out.pages))
-        source = pikepdf.open(piece.pdf)
-        opened.append(source)
-        with warnings.catch_warnings():  # (the destinations are made again below)
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(
-                pikepdf, "PageCopyWarning") else Warning)
-            out.pages.extend(source.pages)
-    stamps = pikepdf.open(numbers.pdf)
-    opened.append(stamps)
-    if len(stamps.pages) != len(out.pages):
-        raise RuntimeError(f"{len(stamps.pages)} page numbers for {len(out.pages)} pages")
-    for page, stamp in zip(out.pages, stamps.pages):
-        if stamp.obj.get("/Contents") is not None:
-            page.add_overlay(stamp)
-    names = destinations(out, pieces, offsets)
-    point_marked_links(out, names)
-    write_outline(out, pieces, offsets)
-    temp = target.with_name(f".{target.name}.tmp")
-    out.save(temp, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-             deterministic_id=True)  # (same pieces, same bytes: no random /ID)
-    os.replace(temp, target)
-    for source in opened:
-        source.close()
-
-
-def destinations(out, pieces: list[Piece], offsets: list[int]) -> dict[str, object]:
-    """The named destinations of every piece, on the joined pages (a flat, sorted name tree)."""
-    import pikepdf
-
-    found: dict[str, object] = {}
-    for piece, offset in zip(pieces, offsets):
-        for name, (index, x, y) in piece.anchors.items():
-            page = out.pages[offset + index].obj
-            found.setdefault(name, pikepdf.Array([page, pikepdf.Name.XYZ, x, y, 0]))
-    flat = pikepdf.Array()
-    for name in sorted(found):
-        flat.append(pikepdf.String(name))
-        flat.append(found[name])
-    out.Root.Names = pikepdf.Dictionary(Dests=out.make_indirect(pikepdf.Dictionary(Names=flat)))
-    return found
-
-
-def point_marked_links(out, names: dict[str, object]) -> None:
-    """Links printed to MARKER + anchor go to that anchor's destination."""
-    import pikepdf
-
-    for page in out.pages:
-        for annot in page.obj.get("/Annots", []):
-            action = annot.get("/A")
-            uri = str(action.get("/URI", "")) if action is not None else ""
-            if uri.startswith(MARKER):
-                name = uri[len(MARKER):]
-                del annot.A
-                if name in names:
-                    annot.Dest = names[name]
-
-
-def write_outline(out, pieces: list[Piece], offsets: list[int]) -> None:
-    """One outline from the pieces' bookmarks, nested by their levels."""
-    import pikepdf
-
-    with out.open_outline() as outline:
-        outline.root.clear()
-        stack: list[tuple[int, object]] = []
-        for piece, offset in zip(pieces, offsets):
-            for level, label, index, x, y in piece.bookmarks:
-                item = pikepdf.OutlineItem(label, offset + index, "XYZ", left=x, top=y)
-                while stack and stack[-1][0] >= level:
-                    stack.pop()
-                (stack[-1][1].children if stack else outline.root).append(item)
-                stack.append((level, item))
 
 
 def prune(cache: Path, kept: list[Piece]) -> None:

@@ -1,0 +1,161 @@
+"""The join of the web PDF's pieces (sphinxext/webpdf/join.py) on small documents WeasyPrint
+prints here: the joined file is one valid PDF whose pages, page numbers, links between pieces,
+named destinations and outline are those of the pieces, written with one piece open at a time.
+(The whole book printed in pieces is tested in test_webpdf_pieces.py.)"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("weasyprint")
+pikepdf = pytest.importorskip("pikepdf")
+
+from postbook.sphinxext.webpdf import join as joining  # noqa: E402
+from postbook.sphinxext.webpdf.pieces import print_piece  # noqa: E402
+
+PAGE = "@page { size: 200pt 200pt; margin: 20pt; @bottom-center { content: counter(page) } }"
+
+
+def _html(body: str) -> bytes:
+    return (f"<!DOCTYPE html><html lang='en'><head><title>Joined book</title>"
+            f"<style>{PAGE} h1, h2 {{ font-size: 10pt }} p {{ font-size: 9pt }}</style></head>"
+            f"<body>{body}</body></html>").encode()
+
+
+def _chapter(name: str, pages: int, link: str = "") -> str:
+    paragraphs = "".join(f"<p style='break-before: page'>{name} page {n + 1}</p>"
+                         for n in range(1, pages))
+    return (f"<h1 id='{name}'>Part {name}</h1><h2 id='{name}-s'>Section {name}</h2>"
+            f"<p>{name} page 1 {link}</p>{paragraphs}")
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """Three pieces (1, 3 and 2 pages) and a numbers document of 6 pages, printed once."""
+    cache = tmp_path_factory.mktemp("pieces")
+    bodies = [
+        _chapter("alpha", 1, "<a href='#gamma-s'>to gamma</a> <a href='#nowhere'>lost</a>"),
+        _chapter("beta", 3, "<a href='#beta-s'>to itself</a>"),
+        _chapter("gamma", 2, "<a href='#alpha'>back to alpha</a>"),
+    ]
+    pieces = [print_piece(_html(body), cache, cache) for body in bodies]
+    blanks = "".join("<div style='break-before: page'></div>" if n else "<div></div>"
+                     for n in range(6))
+    numbers = print_piece(_html(blanks), cache, cache, style="")
+    return pieces, numbers
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True)
+    assert done.stderr == "", done.stderr  # (poppler names every syntax error it meets)
+    return done.stdout.split("\f")[:-1]
+
+
+def test_the_joined_pdf_holds_every_page_in_order_each_with_its_number(printed, tmp_path):
+    pieces, numbers = printed
+    assert [p.pages for p in pieces] == [1, 3, 2] and numbers.pages == 6
+    target = tmp_path / "book.pdf"
+    joining.join(pieces, target, numbers)
+    texts = _page_texts(target)
+    assert len(texts) == 6
+    expected = ["alpha page 1", "beta page 1", "beta page 2", "beta page 3", "gamma page 1",
+                "gamma page 2"]
+    for n, (text, body) in enumerate(zip(texts, expected), 1):
+        assert body in text, (n, text)
+        assert text.split()[-1] == str(n), (n, text)  # the stamp, at the page's foot
+    with pikepdf.open(target) as pdf:
+        assert not pdf.check_pdf_syntax()
+        assert [page.label for page in pdf.pages] == [str(n) for n in range(1, 7)]
+        assert str(pdf.docinfo["/Title"]) == "Joined book" and str(pdf.Root.Lang) == "en"
+
+
+def test_links_between_pieces_land_on_their_page_and_a_missing_anchor_is_no_link(printed,
+                                                                                 tmp_path):
+    pieces, numbers = printed
+    target = tmp_path / "book.pdf"
+    joining.join(pieces, target, numbers)
+    with pikepdf.open(target) as pdf:
+        index = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+        names = pdf.Root.Names.Dests.Names
+        named = {str(names[i]): index[names[i + 1][0].objgen] for i in range(0, len(names), 2)}
+        assert {"alpha": 0, "beta-s": 1, "gamma": 4, "gamma-s": 4}.items() <= named.items()
+        landed = []
+        for n, page in enumerate(pdf.pages):
+            for annot in page.obj.get("/Annots", []):
+                action = annot.get("/A")
+                assert action is None or joining.MARKER not in str(action.get("/URI", ""))
+                dest = annot.get("/Dest")
+                if isinstance(dest, pikepdf.Array):
+                    landed.append((n, index[dest[0].objgen]))
+                elif dest is not None:
+                    landed.append((n, named[str(dest)]))
+    assert sorted(landed) == [(0, 4), (1, 1), (4, 0)]  # (the link to #nowhere goes nowhere)
+
+
+def test_one_outline_nests_each_pieces_bookmarks(printed, tmp_path):
+    pieces, numbers = printed
+    target = tmp_path / "book.pdf"
+    joining.join(pieces, target, numbers)
+    with pikepdf.open(target) as pdf, pdf.open_outline() as outline:
+        index = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+        found = [(item.title, index[item.destination[0].objgen],
+                  [(child.title, index[child.destination[0].objgen]) for child in item.children])
+                 for item in outline.root]
+    assert found == [("Part alpha", 0, [("Section alpha", 0)]),
+                     ("Part beta", 1, [("Section beta", 1)]),
+                     ("Part gamma", 4, [("Section gamma", 4)])]
+
+
+def test_the_same_pieces_give_the_same_bytes(printed, tmp_path):
+    pieces, numbers = printed
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    joining.join(pieces, first, numbers)
+    joining.join(pieces, second, numbers)
+    second.write_bytes(b"stale")
+    joining.join(pieces, second, numbers)  # (into an existing file)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_one_piece_is_open_at_a_time(printed, tmp_path, monkeypatch):
+    pieces, numbers = printed
+    opened, most = [0], [0]
+    real_open = pikepdf.open
+
+    class Counted:
+        def __init__(self, path):
+            self.pdf = real_open(path)
+
+        def __enter__(self):
+            opened[0] += 1
+            most[0] = max(most[0], opened[0])
+            return self.pdf
+
+        def __exit__(self, *exc):
+            opened[0] -= 1
+            self.pdf.close()
+
+        def __getattr__(self, name):  # (the numbers document is held open throughout)
+            return getattr(self.pdf, name)
+
+    monkeypatch.setattr(pikepdf, "open", Counted)
+    joining.join(pieces, tmp_path / "book.pdf", numbers)
+    assert most[0] == 1 and opened[0] == 0
+
+
+def test_a_piece_that_is_not_what_was_printed_leaves_no_file_behind(printed, tmp_path):
+    pieces, numbers = printed
+    target = tmp_path / "book.pdf"
+    target.write_bytes(b"the last good build")
+    short = [pieces[0], pieces[2]]  # (4 pages less than the numbers)
+    with pytest.raises(RuntimeError, match="page numbers for 3 pages"):
+        joining.join(short, target, numbers)
+    swapped = [pieces[0], pieces[1], pieces[2]]
+    swapped[1] = type(pieces[1])(pieces[1].html, set(), pages=3, pdf=pieces[2].pdf)
+    with pytest.raises(RuntimeError, match="2 pages, 3 expected"):
+        joining.join(swapped, target, numbers)
+    assert target.read_bytes() == b"the last good build"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.pdf"]
