@@ -243,6 +243,7 @@ class _Stamps:
         self.out, self.stamps = out, stamps
         self.refs: dict[tuple[int, int], int] = {}
         self.queue: list = []
+        self.pages = enumerate(stamps.pages)  # (in order: pikepdf's pages[i] copies the list)
 
     def ref(self, obj) -> int:
         key = obj.objgen
@@ -256,7 +257,9 @@ class _Stamps:
         one (the number is then left unused)."""
         import pikepdf
 
-        page = self.stamps.pages[index]
+        at, page = next(self.pages)
+        if at != index:
+            raise RuntimeError(f"page number {index + 1} asked for after {at}")
         if page.obj.get("/Contents") is None:
             return False
         contents = page.obj.Contents
