@@ -142,8 +142,7 @@ def direct(value, ref: Callable[[object], int]) -> bytes:
     if value is None:
         return b"null"
     if isinstance(value, pikepdf.Dictionary):
-        return b"<<" + b"".join(pikepdf.Name(key).unparse() + b" " + serialize(item, ref)
-                                for key, item in value.items()) + b">>"
+        return b"<<" + _entries(value, ref) + b">>"
     if isinstance(value, pikepdf.Array):
         return b"[" + b" ".join(serialize(item, ref) for item in value) + b"]"
     if isinstance(value, pikepdf.Object):  # a name, a string, an operator
@@ -151,6 +150,14 @@ def direct(value, ref: Callable[[object], int]) -> bytes:
             return b"null"
         return value.unparse(resolved=True)
     raise TypeError(f"cannot write {type(value).__name__} into a PDF")
+
+
+def _entries(dictionary, ref: Callable[[object], int], leave: tuple[str, ...] = ()) -> bytes:
+    """A dictionary's entries written out (without its << >>), but for the keys in leave."""
+    import pikepdf
+
+    return b"".join(pikepdf.Name(key).unparse() + b" " + serialize(item, ref)
+                    for key, item in dictionary.items() if key not in leave)
 
 
 def _real(value: Decimal | float) -> bytes:
@@ -240,17 +247,8 @@ class _Stamps:
     """The page numbers: page i of `numbers` as a form XObject, its fonts written once."""
 
     def __init__(self, out: _Out, stamps) -> None:
-        self.out, self.stamps = out, stamps
-        self.refs: dict[tuple[int, int], int] = {}
-        self.queue: list = []
+        self.out, self.copier = out, _Copier(out)
         self.pages = enumerate(stamps.pages)  # (in order: pikepdf's pages[i] copies the list)
-
-    def ref(self, obj) -> int:
-        key = obj.objgen
-        if key not in self.refs:
-            self.refs[key] = self.out.number()
-            self.queue.append(obj)
-        return self.refs[key]
 
     def form(self, index: int, number: int) -> bool:
         """Write page index's number as the form XObject `number`; False for a page without
@@ -265,27 +263,43 @@ class _Stamps:
         contents = page.obj.Contents
         parts = [contents] if isinstance(contents, pikepdf.Stream) else list(contents)
         data = b"\n".join(part.read_bytes() for part in parts)
-        self.out.stream(number, b"/Type/XObject/Subtype/Form/BBox %s/Resources %s/Filter/FlateDecode"
-                        % (serialize(page.obj.get("/MediaBox"), self.ref),
-                           serialize(page.obj.get("/Resources", pikepdf.Dictionary()), self.ref)),
-                        zlib.compress(data, 6))
-        _drain(self.out, self.queue, self.ref)
+        ref = self.copier.ref
+        box = serialize(page.obj.get("/MediaBox"), ref)
+        resources = serialize(page.obj.get("/Resources", pikepdf.Dictionary()), ref)
+        self.out.stream(number, b"/Type/XObject/Subtype/Form/BBox %s/Resources %s"
+                        b"/Filter/FlateDecode" % (box, resources), zlib.compress(data, 6))
+        self.copier.drain()
         return True
 
 
-def _drain(out: _Out, queue: list, ref: Callable[[object], int]) -> None:
-    """Write every object waiting in queue (and what they reach, as ref() queues it)."""
-    import pikepdf
+class _Copier:
+    """The objects of one source document copied into the output: each given a new number the
+    first time something refers to it, written when drained."""
 
-    while queue:
-        obj = queue.pop()
-        number = ref(obj)
-        if isinstance(obj, pikepdf.Stream):
-            head = b"".join(pikepdf.Name(key).unparse() + b" " + serialize(item, ref)
-                            for key, item in obj.stream_dict.items() if key != "/Length")
-            out.stream(number, head, obj.read_raw_bytes())
-        else:
-            out.small(number, direct(obj, ref))
+    def __init__(self, out: _Out) -> None:
+        self.out = out
+        self.refs: dict[tuple[int, int], int] = {}  # source (number, generation) -> new number
+        self.queue: list = []
+
+    def ref(self, obj) -> int:
+        key = obj.objgen
+        if key not in self.refs:
+            self.refs[key] = self.out.number()
+            self.queue.append(obj)
+        return self.refs[key]
+
+    def drain(self) -> None:
+        """Write every object waiting (and what they refer to, queued as they are written)."""
+        import pikepdf
+
+        while self.queue:
+            obj = self.queue.pop()
+            number = self.ref(obj)
+            if isinstance(obj, pikepdf.Stream):
+                self.out.stream(number, _entries(obj.stream_dict, self.ref, ("/Length",)),
+                                obj.read_raw_bytes())
+            else:
+                self.out.small(number, direct(obj, self.ref))
 
 
 def _write_pages(out: _Out, source, numbers: list[int], tree: int, wanted: dict[str, bytes],
@@ -295,16 +309,8 @@ def _write_pages(out: _Out, source, numbers: list[int], tree: int, wanted: dict[
     resources dictionary shared by pages is written once, with all their forms)."""
     import pikepdf
 
-    refs: dict[tuple[int, int], int] = {}
-    queue: list = []
-
-    def ref(obj) -> int:
-        key = obj.objgen
-        if key not in refs:
-            refs[key] = out.number()
-            queue.append(obj)
-        return refs[key]
-
+    copier = _Copier(out)
+    ref, refs = copier.ref, copier.refs
     for page, number in zip(source.pages, numbers):
         refs[page.obj.objgen] = number
     forms = out.numbers(len(numbers))
@@ -313,10 +319,8 @@ def _write_pages(out: _Out, source, numbers: list[int], tree: int, wanted: dict[
         stamp = (STAMP + str(start + offset + 1)).encode()
         drawn_stamp = stamps.form(start + offset, forms[offset])
         extra = [stamp + b" %d 0 R" % forms[offset]] if drawn_stamp else []
-        entries = [pikepdf.Name(key).unparse() + b" " + serialize(item, ref)
-                   for key, item in page.obj.items()
-                   if key not in ("/Parent", "/Annots", "/Contents", "/Resources")]
-        entries.append(b"/Parent %d 0 R" % tree)
+        entries = [_entries(page.obj, ref, ("/Parent", "/Annots", "/Contents", "/Resources")),
+                   b"/Parent %d 0 R" % tree]
         resources = page.obj.get("/Resources", pikepdf.Dictionary())
         if resources.is_indirect:
             if resources.objgen not in shared:
@@ -340,10 +344,10 @@ def _write_pages(out: _Out, source, numbers: list[int], tree: int, wanted: dict[
             entries.append(b"/Annots[" + b" ".join(
                 _link(out, annot, ref, wanted, MARKER) for annot in annots) + b"]")
         out.small(number, b"<<" + b"".join(entries) + b">>")
-        _drain(out, queue, ref)
+        copier.drain()
     for number, resources, extra in shared.values():
         out.small(number, _resources(resources, extra, ref))
-    _drain(out, queue, ref)
+    copier.drain()
 
 
 def _resources(resources, extra: list[bytes], ref: Callable[[object], int]) -> bytes:
@@ -353,11 +357,8 @@ def _resources(resources, extra: list[bytes], ref: Callable[[object], int]) -> b
     if not extra:
         return direct(resources, ref)
     kept = resources.get("/XObject", pikepdf.Dictionary())
-    inner = b"".join(pikepdf.Name(key).unparse() + b" " + serialize(item, ref)
-                     for key, item in kept.items())
-    return (b"<<" + b"".join(pikepdf.Name(key).unparse() + b" " + serialize(item, ref)
-                             for key, item in resources.items() if key != "/XObject")
-            + b"/XObject<<" + inner + b"".join(extra) + b">>>>")
+    return (b"<<" + _entries(resources, ref, ("/XObject",))
+            + b"/XObject<<" + _entries(kept, ref) + b"".join(extra) + b">>>>")
 
 
 def _link(out: _Out, annot, ref: Callable[[object], int], wanted: dict[str, bytes],
@@ -371,8 +372,7 @@ def _link(out: _Out, annot, ref: Callable[[object], int], wanted: dict[str, byte
     if uri is None or not str(uri).startswith(marker):
         return serialize(annot, ref)
     name = str(uri)[len(marker):]
-    body = b"".join(pikepdf.Name(key).unparse() + b" " + serialize(item, ref)
-                    for key, item in annot.items() if key != "/A")
+    body = _entries(annot, ref, ("/A",))
     if name in wanted:
         body += b"/Dest " + wanted[name]
     number = out.number()
