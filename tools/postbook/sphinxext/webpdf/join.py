@@ -342,7 +342,7 @@ def _write_pages(out: _Out, source, numbers: list[int], tree: int, wanted: dict[
         annots = page.obj.get("/Annots")
         if annots is not None:
             entries.append(b"/Annots[" + b" ".join(
-                _link(out, annot, ref, wanted, MARKER) for annot in annots) + b"]")
+                _link(out, annot, ref, wanted) for annot in annots) + b"]")
         out.small(number, b"<<" + b"".join(entries) + b">>")
         copier.drain()
     for number, resources, extra in shared.values():
@@ -361,17 +361,16 @@ def _resources(resources, extra: list[bytes], ref: Callable[[object], int]) -> b
             + b"/XObject<<" + _entries(kept, ref) + b"".join(extra) + b">>>>")
 
 
-def _link(out: _Out, annot, ref: Callable[[object], int], wanted: dict[str, bytes],
-          marker: str) -> bytes:
-    """One annotation, written; a link to marker + anchor goes to the anchor's destination
+def _link(out: _Out, annot, ref: Callable[[object], int], wanted: dict[str, bytes]) -> bytes:
+    """One annotation, written; a link to MARKER + anchor goes to the anchor's destination
     (or nowhere, when no piece has that anchor)."""
     import pikepdf
 
     action = annot.get("/A")
     uri = action.get("/URI") if isinstance(action, pikepdf.Dictionary) else None
-    if uri is None or not str(uri).startswith(marker):
+    if uri is None or not str(uri).startswith(MARKER):
         return serialize(annot, ref)
-    name = str(uri)[len(marker):]
+    name = str(uri)[len(MARKER):]
     body = _entries(annot, ref, ("/A",))
     if name in wanted:
         body += b"/Dest " + wanted[name]
