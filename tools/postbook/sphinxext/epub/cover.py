@@ -16,6 +16,7 @@ from ...press.cover import ACCENT, BACKGROUND, INK, CoverBook, CoverError, compi
     cover_tex, front_layout, image_pixels
 from ...press.settings import PrintSettings
 from ..common.cache_folder import write_atomically
+from ..common.system_fonts import installed_face
 
 if TYPE_CHECKING:  # Pillow's drawing modules are imported when a cover is drawn (EPUB only)
     from PIL import ImageDraw, ImageFont
@@ -33,14 +34,9 @@ def cjk_font(size: int, pattern: str = "Noto Serif CJK SC:style=Bold") -> ImageF
     from PIL import ImageFont
 
     path, index = FALLBACK_FONT
-    try:
-        found = subprocess.run(["fc-match", "-f", "%{file}:%{index}", pattern],
-                               capture_output=True, text=True, timeout=10, check=True).stdout
-        file, _, number = found.rpartition(":")
-        if file and Path(file).is_file():
-            path, index = file, int(number or 0)
-    except (OSError, subprocess.SubprocessError, ValueError):
-        pass
+    found = installed_face(pattern)
+    if found is not None:
+        path, index = found.file, found.index
     return ImageFont.truetype(path, size, index=index)
 
 

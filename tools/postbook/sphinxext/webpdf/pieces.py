@@ -25,6 +25,8 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +34,8 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 
+from .fonts import VERSION as FONTS_VERSION
+from .fonts import font_face_rules
 from .join import MARKER, join
 
 MAX_CHAPTERS = 40  # chapters in one piece (a longer part is cut between chapters)
@@ -271,18 +275,25 @@ def print_piece(html: bytes, cache: Path, base: Path, style: str = NO_NUMBERS) -
     page_style = style
     html = mark_outside_links(html)
     key = hashlib.sha256(b"\0".join([VERSION.encode(), weasyprint.__version__.encode(),
-                                     page_style.encode(), TOC_NUMBERS.encode(), html])).hexdigest()
+                                     FONTS_VERSION.encode(), page_style.encode(),
+                                     TOC_NUMBERS.encode(), html])).hexdigest()
     pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
     if pdf.is_file() and meta.is_file():
         try:
             return _piece_from(json.loads(meta.read_text(encoding="utf-8")), html, pdf)
         except (ValueError, KeyError):
             pass
-    document = weasyprint.HTML(string=with_style(html, page_style + TOC_NUMBERS).decode("utf-8"),
-                               base_url=str(base) + os.sep).render()
-    facts = document_facts(document)
-    temp = cache / f".{key}.tmp.pdf"
-    document.write_pdf(str(temp))
+    fonts = Path(tempfile.mkdtemp(prefix=f".{key}.fonts.", dir=cache))
+    try:
+        style = page_style + TOC_NUMBERS
+        style = font_face_rules(html.decode("utf-8") + style, fonts) + "\n" + style
+        document = weasyprint.HTML(string=with_style(html, style).decode("utf-8"),
+                                   base_url=str(base) + os.sep).render()
+        facts = document_facts(document)
+        temp = cache / f".{key}.tmp.pdf"
+        document.write_pdf(str(temp))
+    finally:
+        shutil.rmtree(fonts, ignore_errors=True)
     os.replace(temp, pdf)
     meta.write_text(json.dumps(facts), encoding="utf-8")
     return _piece_from(facts, html, pdf)
@@ -335,3 +346,5 @@ def prune(cache: Path, kept: list[Piece]) -> None:
     for entry in cache.iterdir():
         if entry.suffix in (".pdf", ".json") and entry.stem not in wanted:
             entry.unlink()
+        elif entry.is_dir():  # (the cut fonts of a printing that was stopped)
+            shutil.rmtree(entry, ignore_errors=True)
