@@ -117,6 +117,16 @@ def test_every_font_is_embedded(pieced) -> None:
     assert rows and all(" yes " in row for row in rows), rows
 
 
+def test_the_text_is_set_in_the_cut_cjk_faces(pieced) -> None:
+    """Each piece's Noto CJK faces were cut to its characters (webpdf/fonts.py): the text is set
+    in them; an installed face is embedded only for what names it itself (the map's SVG)."""
+    _book, work, _result = pieced
+    names = {row.split()[0].partition("+")[2] for row in pdffonts(work / "webpdf" / "book-web.pdf")}
+    assert {"Postbook-Serif-CJK", "Postbook-Serif-CJK-Bold", "Postbook-Sans-CJK-Bold",
+            "Postbook-Mono-CJK"} <= names, names
+    assert not names & {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold", "Noto-Sans-Mono-CJK-SC"}, names
+
+
 def test_a_second_build_prints_no_piece_again(pieced, tmp_path) -> None:
     book, work, _result = pieced
     cache = work / "webpdf" / ".postbook-pieces"

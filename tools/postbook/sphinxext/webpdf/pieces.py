@@ -21,6 +21,8 @@ are. A piece whose HTML is that of an earlier build is not printed again
 from __future__ import annotations
 
 import copy
+import ctypes
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -102,6 +104,7 @@ def write_pdf_in_pieces(front_html: bytes, bodies: list[tuple[bytes, set[str]]],
     pieces = [Piece(html, ids) for html, ids in bodies]
     owner = {anchor: piece for piece in pieces for anchor in piece.ids}
     front = Piece(front_with_numbers(front_html, owner), set())
+    let_go()  # (what writing the pieces' pages left free, before the printers start beside us)
     with _printer(workers, len(pieces) + 1) as printer:
         _take(pieces + [front], printer.print_all([p.html for p in pieces + [front]], cache,
                                                   base))
@@ -135,9 +138,10 @@ def _take(pieces: list[Piece], printed: list[Piece]) -> None:
 
 class _printer:
     """Prints pieces in up to `workers` spawned processes (WeasyPrint's layout holds the GIL),
-    never in this one: a printing process keeps what its largest piece took (430 MB for a piece
-    of one chapter, most of it the CJK fonts WeasyPrint copies and subsets; 620 MB for 40), and
-    this process, Sphinx's, still has the join to do."""
+    never in this one: a printing process keeps what its largest piece took (with the CJK fonts
+    cut to the piece, fonts.py: 110 MB for a piece of one page, 370 MB for one of 40 chapters
+    and 100 pages; 200 and 620 MB with the whole fonts), and this process, Sphinx's, still has
+    the join to do."""
 
     def __init__(self, workers: int, pieces: int) -> None:
         self.workers = max(1, min(workers, pieces))
@@ -156,8 +160,28 @@ class _printer:
     def print_all(self, htmls: list[bytes], cache: Path, base: Path,
                   style: str = NO_NUMBERS) -> list[Piece]:
         assert self.pool is not None, "print_all() outside `with _printer(...)`"
-        futures = [self.pool.submit(print_piece, html, cache, base, style) for html in htmls]
+        futures = [self.pool.submit(_print_and_let_go, html, cache, base, style)
+                   for html in htmls]
         return [future.result() for future in futures]
+
+
+def _print_and_let_go(html: bytes, cache: Path, base: Path, style: str) -> Piece:
+    """print_piece() in a printing process, which then gives back what the piece's layout left
+    free (a process waiting for its next piece held 320-400 MB, 200-240 MB once given back)."""
+    try:
+        return print_piece(html, cache, base, style)
+    finally:
+        let_go()
+
+
+def let_go() -> None:
+    """Give back to the system what this process holds free: the garbage of reference cycles,
+    then the C heap's free pages (glibc's malloc_trim; elsewhere the heap stays as it is)."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def numbers_html(front_html: bytes, pages: int) -> bytes:
