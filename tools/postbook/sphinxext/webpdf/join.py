@@ -172,16 +172,15 @@ def _string(text: str) -> bytes:
     return pikepdf.String(text).unparse()
 
 
-def join(pieces: list[Piece], target: Path, numbers: Piece) -> None:
-    """One PDF of the pieces' pages (in order), each stamped with the page of `numbers` of the
-    same index, with every piece's anchors as named destinations, one outline, and the links
-    between pieces pointing at their destinations. Written to a temporary file beside target,
-    then moved over it."""
-    import pikepdf
-
+def join(pieces: list[Piece], target: Path, numbers: list[Piece]) -> None:
+    """One PDF of the pieces' pages (in order), each stamped with the page of the same index
+    in `numbers` (the page-number documents, in order; each after the first starts with a page
+    that is left out: pieces.numbers_htmls()), with every piece's anchors as named
+    destinations, one outline, and the links between pieces pointing at their destinations.
+    Written to a temporary file beside target, then moved over it."""
     total = sum(piece.pages for piece in pieces)
     temp = target.with_name(f".{target.name}.tmp")
-    stamps = pikepdf.open(numbers.pdf)
+    stamps = _Stamps(numbers)
     try:
         _join(pieces, temp, stamps, numbers, total)
     except BaseException:
@@ -192,18 +191,20 @@ def join(pieces: list[Piece], target: Path, numbers: Piece) -> None:
     os.replace(temp, target)
 
 
-def _join(pieces: list[Piece], temp: Path, stamps, numbers: Piece, total: int) -> None:
+def _join(pieces: list[Piece], temp: Path, stamps: _Stamps, numbers: list[Piece],
+          total: int) -> None:
     """Write the joined PDF into temp (see join())."""
     import pikepdf
 
-    if len(stamps.pages) != total:
-        raise RuntimeError(f"{len(stamps.pages)} page numbers for {total} pages")
+    numbered = sum(n.pages for n in numbers) - max(0, len(numbers) - 1)
+    if numbered != total:
+        raise RuntimeError(f"{numbered} page numbers for {total} pages")
     with open(temp, "wb") as handle:
         out = _Out(handle)
         root, tree = out.number(), out.number()
         pages = out.numbers(total)
         wanted = _anchors(pieces, pages)
-        stamp_forms = _Stamps(out, stamps)
+        stamp_forms = stamps.writing_to(out)
         opening = out.number()
         out.stream(opening, b"", b"q\n")
         start, lang, info = 0, None, None
@@ -226,8 +227,8 @@ def _join(pieces: list[Piece], temp: Path, stamps, numbers: Piece, total: int) -
         out.small(root, b"<</Type/Catalog/Pages %d 0 R/Names<</Dests %d 0 R>>%s%s>>" % (
             tree, names, b"/Outlines %d 0 R" % outline if outline else b"",
             b"/Lang " + lang if lang else b""))
-        identity = hashlib.sha256(b"".join(Path(p.pdf).name.encode() for p in pieces)
-                                  + Path(numbers.pdf).name.encode()).digest()[:16]
+        identity = hashlib.sha256(b"".join(Path(p.pdf).name.encode()
+                                           for p in [*pieces, *numbers])).digest()[:16]
         out.finish(root, info, identity)  # (same pieces, same bytes)
 
 
@@ -244,18 +245,42 @@ def _anchors(pieces: list[Piece], pages: range) -> dict[str, bytes]:
 
 
 class _Stamps:
-    """The page numbers: page i of `numbers` as a form XObject, its fonts written once."""
+    """The page numbers: page i of the page-number documents as a form XObject, its fonts
+    written once for each document. The documents are read in order, one open at a time."""
 
-    def __init__(self, out: _Out, stamps) -> None:
-        self.out, self.copier = out, _Copier(out)
-        self.pages = enumerate(stamps.pages)  # (in order: pikepdf's pages[i] copies the list)
+    def __init__(self, numbers: list[Piece]) -> None:
+        self.numbers = numbers
+        self.out: _Out | None = None
+        self.copier: _Copier | None = None
+        self.source = self._pages()
+        self.pages = enumerate(self.source)
+
+    def writing_to(self, out: _Out) -> _Stamps:
+        self.out = out
+        return self
+
+    def _pages(self):
+        """Every page of every document, in order (pikepdf's pages[i] copies the page list:
+        read in order), the first page of each document after the first left out."""
+        import pikepdf
+
+        for n, document in enumerate(self.numbers):
+            with pikepdf.open(document.pdf) as pdf:
+                self.copier = _Copier(self.out)  # (object numbers are each document's own)
+                pages = iter(pdf.pages)
+                if n:
+                    next(pages, None)
+                yield from pages
+
+    def close(self) -> None:
+        self.source.close()  # (closes the document being read)
 
     def form(self, index: int, number: int) -> bool:
         """Write page index's number as the form XObject `number`; False for a page without
         one (the number is then left unused)."""
         import pikepdf
 
-        at, page = next(self.pages)
+        at, page = next(self.pages, (None, None))
         if at != index:
             raise RuntimeError(f"page number {index + 1} asked for after {at}")
         if page.obj.get("/Contents") is None:

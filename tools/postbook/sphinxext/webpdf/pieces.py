@@ -41,6 +41,7 @@ from .fonts import font_face_rules
 from .join import MARKER, join
 
 MAX_CHAPTERS = 40  # chapters in one piece (a longer part is cut between chapters)
+NUMBER_PAGES = 500  # pages of page numbers in one document (numbers_htmls)
 PIECES = ".postbook-pieces"  # the cache of printed pieces, in the output folder
 BODY_MARK = "<!--postbook-body-->"  # where the parts go in the front matter's page
 NO_NUMBERS = "@page { @bottom-center { content: none; } }"  # (stamped at the join)
@@ -122,10 +123,10 @@ def write_pdf_in_pieces(front_html: bytes, bodies: list[tuple[bytes, set[str]]],
             if [piece.pages for piece, _html in again] == sizes:
                 break
         documents = [front, *pieces]
-        numbers, = printer.print_all([numbers_html(front_html, sum(p.pages for p in documents))],
-                                     cache, base, style="")
+        numbers = printer.print_all(numbers_htmls(front_html, sum(p.pages for p in documents)),
+                                    cache, base, style="")
     join(documents, target, numbers)
-    prune(cache, [*documents, numbers])
+    prune(cache, [*documents, *numbers])
     return len(documents)
 
 
@@ -184,9 +185,22 @@ def let_go() -> None:
         pass
 
 
-def numbers_html(front_html: bytes, pages: int) -> bytes:
-    """A document of `pages` blank pages with the book's stylesheets: its @page rules print each
-    page's number where the book has it (the first page, the title's, has none)."""
+def numbers_htmls(front_html: bytes, pages: int, slice_pages: int = NUMBER_PAGES) -> list[bytes]:
+    """Documents of blank pages, `pages` in all, with the book's stylesheets: their @page rules
+    print each page's number where the book has it (the first page, the title's, has none). In
+    slices of about slice_pages (even), printed side by side, so that no process holds the
+    page numbers of the whole book: the first slice pages 1 to slice_pages + 1, each later one
+    starting a page early, on a page join() leaves out, so that none of its own pages is a
+    first page (@page :first) and each is on the side (:left, :right) it has in the book."""
+    assert slice_pages > 0 and slice_pages % 2 == 0, slice_pages
+    bounds = [0, *range(slice_pages + 1, pages, slice_pages), pages]
+    return [numbers_html(front_html, end - start + (1 if start else 0), start)
+            for start, end in zip(bounds, bounds[1:])]
+
+
+def numbers_html(front_html: bytes, pages: int, first: int = 0) -> bytes:
+    """A document of `pages` blank pages with the book's stylesheets, its first page numbered
+    `first` (when not 0)."""
     page = lxml.html.document_fromstring(front_html)
     body = page.find("body")
     for child in list(body):
@@ -196,6 +210,9 @@ def numbers_html(front_html: bytes, pages: int) -> bytes:
         blank = lxml.etree.SubElement(body, "div")
         if number:
             blank.set("style", "break-before: page")
+    if first:
+        style = lxml.etree.SubElement(page.find("head"), "style")
+        style.text = f"@page :first {{ counter-reset: page {first} }}"
     return lxml.html.tostring(page, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
