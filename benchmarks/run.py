@@ -43,7 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--convert-scale-sizes", help="Markdown posts converted clean, no "
                         "Sphinx (default 1000,10000)")
     parser.add_argument("--piece-chapters", type=int, help="the web PDF's chapters per piece "
-                        "(default 40, the config's default; smoke 2)")
+                        "(default 20, the config's default; smoke 2)")
     parser.add_argument("--repeat", type=int, help="rounds of the markdown and figures rows, "
                         "alternating their commands; medians reported (default 3, smoke 1)")
     parser.add_argument("--latency", type=float, default=0.02,
@@ -66,7 +66,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for key in ("epub", "latex", "jupyter_book", "markdown", "editions"):
         sizes[key] = getattr(args, f"{key}_size") or sizes[key]
     sizes["convert_scale"] = _ints(args.convert_scale_sizes) or sizes["convert_scale"]
-    args.piece_chapters = args.piece_chapters or (2 if args.smoke else 40)
+    args.piece_chapters = args.piece_chapters or (2 if args.smoke else 20)
     sizes["figures"] = _ints_in_order(args.figures) or sizes["figures"]
     args.repeat = args.repeat or (1 if args.smoke else 3)
     args.theme_nav_sizes = _ints(args.theme_nav_sizes)

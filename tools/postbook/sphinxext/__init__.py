@@ -11,6 +11,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from . import common, epub, html, latex, webpdf
+from .webpdf.pieces import MAX_CHAPTERS
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -21,7 +22,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # links, URLs as footnotes): `make printpdf` passes -D postbook_pdf=print
     app.add_config_value("postbook_pdf", "screen", "", types=frozenset({str}))
     # the TeX-free PDF is printed this many chapters at a time (its memory stays bounded)
-    app.add_config_value("postbook_webpdf_piece_chapters", 40, "", types=frozenset({int}))
+    app.add_config_value("postbook_webpdf_piece_chapters", MAX_CHAPTERS, "",
+                         types=frozenset({int}))
 
     # every edition: the book's settings, bibliography, markup, map, numbering, housekeeping
     common.setup(app)

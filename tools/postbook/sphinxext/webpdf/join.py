@@ -12,8 +12,8 @@ objects go into compressed object streams, as qpdf's "generate" mode writes them
 The pages' numbers are known before any piece is read (each piece's page count is), so a link
 into a later piece can name its page object at once. What the join adds, besides the pages:
 
-- each page's number, drawn over it from the page of the same index in `numbers` (a form
-  XObject), as pikepdf's add_overlay does;
+- each page's number, drawn over it from the page of the same index in the page-number
+  documents (a form XObject), as pikepdf's add_overlay does;
 - links printed to MARKER + an anchor (pieces.mark_outside_links), pointed at the anchor's
   page and place;
 - one name tree of every piece's anchors, one outline from every piece's bookmarks (levels

@@ -9,8 +9,9 @@ chapters' doctrees, one piece at a time (builder.py), with the same stylesheets;
 alone and without page numbers, so that no piece waits for the one before it: they are printed
 side by side, one per worker process. Then the pieces are joined (join.py, written as it reads
 them, so that the join's memory does not grow with the book either) into one PDF a reader
-cannot tell from one printed whole: continuous page numbers (stamped on each page from a
-document of blank pages printed with the book's own @page rules), one outline (parts, chapters,
+cannot tell from one printed whole: continuous page numbers (stamped on each page from
+documents of blank pages printed with the book's own @page rules, 500 pages each, side by
+side), one outline (parts, chapters,
 sections) built from every piece's bookmarks, the named destinations of all pieces, and links
 between pieces (printed as links to a marker URL, then pointed at the destination they name).
 The contents page and the index, which name page numbers, are printed again once the pieces
@@ -40,7 +41,8 @@ from .fonts import VERSION as FONTS_VERSION
 from .fonts import font_face_rules
 from .join import MARKER, join
 
-MAX_CHAPTERS = 40  # chapters in one piece (a longer part is cut between chapters)
+MAX_CHAPTERS = 20  # chapters in one piece (a longer part is cut between chapters); 40: 6% faster
+# at 1,000 posts, 1,082 MB all at once against 930 (docs/benchmarks.md, issue 20, fifth session)
 NUMBER_PAGES = 500  # pages of page numbers in one document (numbers_htmls)
 PIECES = ".postbook-pieces"  # the cache of printed pieces, in the output folder
 BODY_MARK = "<!--postbook-body-->"  # where the parts go in the front matter's page
@@ -78,7 +80,7 @@ def plan(parts: list[tuple[str, ...]], standalone: list[bool],
     """The pieces after the front matter: each a list of (part index, chapters, whether the
     part's heading is in it). Parts share a piece up to max_chapters chapters; a longer part is
     cut between chapters; a part that is one chapter of its own is a piece of its own, so that
-    the index, printed again once the page numbers are known, is a few pages, not 40
+    the index, printed again once the page numbers are known, is a few pages, not 20
     chapters."""
     pieces: list[list[Slice]] = []
     count = 0
