@@ -180,56 +180,61 @@ def join(pieces: list[Piece], target: Path, numbers: list[Piece]) -> None:
     Written to a temporary file beside target, then moved over it."""
     total = sum(piece.pages for piece in pieces)
     temp = target.with_name(f".{target.name}.tmp")
-    stamps = _Stamps(numbers)
     try:
-        _join(pieces, temp, stamps, numbers, total)
+        _join(pieces, temp, numbers, total)
     except BaseException:
         temp.unlink(missing_ok=True)  # (no half-written PDF left in the output folder)
         raise
-    finally:
-        stamps.close()
     os.replace(temp, target)
 
 
-def _join(pieces: list[Piece], temp: Path, stamps: _Stamps, numbers: list[Piece],
-          total: int) -> None:
+def _join(pieces: list[Piece], temp: Path, numbers: list[Piece], total: int) -> None:
     """Write the joined PDF into temp (see join())."""
-    import pikepdf
-
     numbered = sum(n.pages for n in numbers) - max(0, len(numbers) - 1)
     if numbered != total:
         raise RuntimeError(f"{numbered} page numbers for {total} pages")
     with open(temp, "wb") as handle:
         out = _Out(handle)
-        root, tree = out.number(), out.number()
-        pages = out.numbers(total)
-        wanted = _anchors(pieces, pages)
-        stamp_forms = stamps.writing_to(out)
-        opening = out.number()
-        out.stream(opening, b"", b"q\n")
-        start, lang, info = 0, None, None
-        for piece in pieces:
-            with pikepdf.open(piece.pdf) as source:
-                if len(source.pages) != piece.pages:
-                    raise RuntimeError(f"{piece.pdf}: {len(source.pages)} pages, "
-                                       f"{piece.pages} expected")
-                if lang is None and "/Lang" in source.Root:
-                    lang = direct(source.Root.Lang, _nowhere)
-                if info is None and "/Info" in source.trailer:
-                    info = _copy_info(out, source.trailer.Info)
-                _write_pages(out, source, list(pages[start:start + piece.pages]), tree,
-                             wanted, stamp_forms, opening, start)
-            start += piece.pages
-        names = _name_tree(out, wanted)
-        outline = _outline(out, pieces, pages)
-        out.small(tree, b"<</Type/Pages/Count %d/Kids[%s]>>" % (
-            total, b" ".join(b"%d 0 R" % n for n in pages)))
-        out.small(root, b"<</Type/Catalog/Pages %d 0 R/Names<</Dests %d 0 R>>%s%s>>" % (
-            tree, names, b"/Outlines %d 0 R" % outline if outline else b"",
-            b"/Lang " + lang if lang else b""))
-        identity = hashlib.sha256(b"".join(Path(p.pdf).name.encode()
-                                           for p in [*pieces, *numbers])).digest()[:16]
-        out.finish(root, info, identity)  # (same pieces, same bytes)
+        stamps = _Stamps(out, numbers)
+        try:
+            _write(out, pieces, numbers, total, stamps)
+        finally:
+            stamps.close()
+
+
+def _write(out: _Out, pieces: list[Piece], numbers: list[Piece], total: int,
+           stamp_forms: _Stamps) -> None:
+    """The joined PDF's objects, trailer and cross-references (see join())."""
+    import pikepdf
+
+    root, tree = out.number(), out.number()
+    pages = out.numbers(total)
+    wanted = _anchors(pieces, pages)
+    opening = out.number()
+    out.stream(opening, b"", b"q\n")
+    start, lang, info = 0, None, None
+    for piece in pieces:
+        with pikepdf.open(piece.pdf) as source:
+            if len(source.pages) != piece.pages:
+                raise RuntimeError(f"{piece.pdf}: {len(source.pages)} pages, "
+                                   f"{piece.pages} expected")
+            if lang is None and "/Lang" in source.Root:
+                lang = direct(source.Root.Lang, _nowhere)
+            if info is None and "/Info" in source.trailer:
+                info = _copy_info(out, source.trailer.Info)
+            _write_pages(out, source, list(pages[start:start + piece.pages]), tree,
+                         wanted, stamp_forms, opening, start)
+        start += piece.pages
+    names = _name_tree(out, wanted)
+    outline = _outline(out, pieces, pages)
+    out.small(tree, b"<</Type/Pages/Count %d/Kids[%s]>>" % (
+        total, b" ".join(b"%d 0 R" % n for n in pages)))
+    out.small(root, b"<</Type/Catalog/Pages %d 0 R/Names<</Dests %d 0 R>>%s%s>>" % (
+        tree, names, b"/Outlines %d 0 R" % outline if outline else b"",
+        b"/Lang " + lang if lang else b""))
+    identity = hashlib.sha256(b"".join(Path(p.pdf).name.encode()
+                                       for p in [*pieces, *numbers])).digest()[:16]
+    out.finish(root, info, identity)  # (same pieces, same bytes)
 
 
 def _anchors(pieces: list[Piece], pages: range) -> dict[str, bytes]:
@@ -248,16 +253,11 @@ class _Stamps:
     """The page numbers: page i of the page-number documents as a form XObject, its fonts
     written once for each document. The documents are read in order, one open at a time."""
 
-    def __init__(self, numbers: list[Piece]) -> None:
-        self.numbers = numbers
-        self.out: _Out | None = None
-        self.copier: _Copier | None = None
+    def __init__(self, out: _Out, numbers: list[Piece]) -> None:
+        self.out, self.numbers = out, numbers
+        self.copier = _Copier(out)
         self.source = self._pages()
         self.pages = enumerate(self.source)
-
-    def writing_to(self, out: _Out) -> _Stamps:
-        self.out = out
-        return self
 
     def _pages(self):
         """Every page of every document, in order (pikepdf's pages[i] copies the page list:
@@ -282,7 +282,7 @@ class _Stamps:
 
         at, page = next(self.pages, (None, None))
         if at != index:
-            raise RuntimeError(f"page number {index + 1} asked for after {at}")
+            raise RuntimeError(f"page number {index + 1} asked for, page {at} found")
         if page.obj.get("/Contents") is None:
             return False
         contents = page.obj.Contents
