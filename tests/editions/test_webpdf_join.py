@@ -157,3 +157,22 @@ def test_a_piece_that_is_not_what_was_printed_leaves_no_file_behind(printed, tmp
         joining.join(swapped, target, numbers)
     assert target.read_bytes() == b"the last good build"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.pdf"]
+
+
+def test_the_page_numbers_are_cut_into_documents_that_keep_each_pages_side():
+    """Each page-number document after the first starts on the page before its own first (the
+    join leaves it out), numbered as the book numbers it, and that page is odd: a first page is
+    a right-hand page, so each page of the document is on the side it has in the book."""
+    import re
+
+    for pages in (1, 2, 5, 6, 7, 12, 3015):
+        htmls = numbers_htmls(_html(""), pages, slice_pages=4)
+        counts = [html.count(b"<div") for html in htmls]
+        assert counts[0] == min(pages, 5) and all(count >= 2 for count in counts[1:])
+        assert re.search(rb"counter-reset", htmls[0]) is None
+        start = counts[0]
+        for html, count in zip(htmls[1:], counts[1:]):
+            first = int(re.search(rb"@page :first \{ counter-reset: page (\d+) \}", html)[1])
+            assert first == start and first % 2 == 1, (pages, first, start)
+            start += count - 1
+        assert start == pages
