@@ -16,12 +16,12 @@ from sphinx.util.display import status_iterator
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.html5 import HTML5Translator
 
-from ..common.math_renderers import prerender_svg
+from ..common.math_renderers import formulas_of, prerender_svg, svg_renderer
 from ..common.parts import Part, book_parts, top_level_wrappers, unwrap_openers
 from ..common.title_text import has_math, node_text
 from .contents import contents
 from .single_page_ids import chapter_prefix, make_ids_unique
-from .pieces import (BODY_MARK, PIECES, STANDALONE, Slice, piece_page, plan, write_pdf_in_pieces,
+from .pieces import (BODY_MARK, PIECES, STANDALONE, PrintRun, Slice, piece_page, plan,
                      write_whole_page)
 
 logger = logging.getLogger(__name__)
@@ -101,15 +101,33 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         pieces = plan([part.docnames for part in parts], standalone,
                       self.config.postbook_webpdf_piece_chapters)
         chapters = {docname for part in parts for docname in part.docnames}
+        self.draw_all_formulas()
         self.front = self.render(self.front_doctree(parts))
         self.bodies = []
-        for slices in status_iterator(pieces, __("writing pieces... "), "darkgreen",
-                                      len(pieces), self.app.verbosity):
-            tree = self.piece_doctree(parts, standalone, slices, chapters)
-            self.bodies.append(piece_page(self.render(tree)))
-            del tree
-        write_whole_page(self.front, self.bodies,
-                         Path(self.outdir) / (self.config.root_doc + self.out_suffix))
+        self.printing = PrintRun(Path(self.outdir), Path(self.outdir) / PDF_NAME,
+                                 max(1, self.app.parallel), len(pieces) + 1).__enter__()
+        try:
+            for slices in status_iterator(pieces, __("writing pieces... "), "darkgreen",
+                                          len(pieces), self.app.verbosity):
+                tree = self.piece_doctree(parts, standalone, slices, chapters)
+                self.bodies.append(piece_page(self.render(tree)))
+                self.printing.add(*self.bodies[-1])  # (printed while the next is written)
+                del tree
+            write_whole_page(self.front, self.bodies,
+                             Path(self.outdir) / (self.config.root_doc + self.out_suffix))
+        except BaseException:
+            self.stop_printing()
+            raise
+
+    def draw_all_formulas(self) -> None:
+        """Every formula of the book drawn before the first piece is written (write_doc() then
+        finds them drawn): TeX on every core while nothing else runs. Drawn piece by piece, TeX
+        ran beside the printers: at 1,000 posts 1,236 MB for all processes at once, 929 MB
+        this way (docs/benchmarks.md, issue 20, sixth session)."""
+        formulas = [formula for docname in sorted(self.env.all_docs)
+                    for formula in formulas_of(self.env.get_doctree(docname))]
+        if formulas:
+            svg_renderer(self).render_many(formulas)
 
     def root_doctree(self) -> nodes.document:
         return self.env.get_doctree(self.config.root_doc).deepcopy()
@@ -175,15 +193,23 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
             self._page_path = None
 
     def finish(self) -> None:
-        """Write the HTML's support files, then print the pieces to PDF."""
-        super().finish()
-        self.write_pdf()
+        """Write the HTML's support files, then finish printing the PDF."""
+        try:
+            super().finish()
+            self.write_pdf()
+        finally:
+            self.stop_printing()
 
     def write_pdf(self) -> None:
-        """Print the pieces into <outdir>/book-web.pdf (pieces.py), as many at a time as
-        sphinx-build's -j allows."""
-        target = Path(self.outdir) / PDF_NAME
-        logger.info(__("writing %s..."), target.name)
-        pieces = write_pdf_in_pieces(self.front, self.bodies, Path(self.outdir), target,
-                                     workers=max(1, self.app.parallel))
-        logger.info("postbook: %s printed in %d pieces", target.name, pieces)
+        """Finish printing the pieces (begun as write_documents() wrote them, as many at a time
+        as sphinx-build's -j allows) into <outdir>/book-web.pdf (pieces.py)."""
+        logger.info(__("writing %s..."), PDF_NAME)
+        pieces = self.printing.finish(self.front)
+        logger.info("postbook: %s printed in %d pieces", PDF_NAME, pieces)
+
+    def stop_printing(self) -> None:
+        """Stop the printing processes (those still printing are let finish their piece)."""
+        printing, self.printing = getattr(self, "printing", None), None
+        if printing is not None:
+            printing.__exit__(None, None, None)
+

@@ -7,7 +7,8 @@ MAX_CHAPTERS chapters cut between chapters, a part that is one chapter of its ow
 bibliography, the index) a piece of its own. The builder writes each piece's page from its own
 chapters' doctrees, one piece at a time (builder.py), with the same stylesheets; each is printed
 alone and without page numbers, so that no piece waits for the one before it: they are printed
-side by side, one per worker process. Then the pieces are joined (join.py, written as it reads
+side by side, one per worker process, each as soon as its page is written (PrintRun), while
+Sphinx's process writes the next. Then the pieces are joined (join.py, written as it reads
 them, so that the join's memory does not grow with the book either) into one PDF a reader
 cannot tell from one printed whole: continuous page numbers (stamped on each page from
 documents of blank pages printed with the book's own @page rules, 500 pages each, side by
@@ -102,15 +103,49 @@ def write_pdf_in_pieces(front_html: bytes, bodies: list[tuple[bytes, set[str]]],
     """Print the front matter's page and the pieces' pages (piece_page()) into target, joined,
     `workers` at a time; the number of documents joined. Links and images are relative to
     base."""
-    cache = base / PIECES
-    cache.mkdir(exist_ok=True)
-    pieces = [Piece(html, ids) for html, ids in bodies]
-    owner = {anchor: piece for piece in pieces for anchor in piece.ids}
-    front = Piece(front_with_numbers(front_html, owner), set())
-    let_go()  # (what writing the pieces' pages left free, before the printers start beside us)
-    with _printer(workers, len(pieces) + 1) as printer:
-        _take(pieces + [front], printer.print_all([p.html for p in pieces + [front]], cache,
-                                                  base))
+    with PrintRun(base, target, workers, len(bodies) + 1) as run:
+        for html, ids in bodies:
+            run.add(html, ids)
+        return run.finish(front_html)
+
+
+class PrintRun:
+    """The printing of one book: each piece handed to a printing process as soon as its page is
+    written (add(); the builder writes the next piece meanwhile, so that Sphinx's writing, one
+    core, and the printing overlap), then the front matter, the contents and the index printed
+    again with their page numbers, the page numbers, and the join (finish())."""
+
+    def __init__(self, base: Path, target: Path, workers: int, documents: int) -> None:
+        self.base, self.target = base, target
+        self.cache = base / PIECES
+        self.cache.mkdir(exist_ok=True)
+        self.printer = _printer(workers, documents)
+        self.pieces: list[Piece] = []
+        self.printed: list = []  # (each piece's first printing, under way)
+
+    def __enter__(self) -> "PrintRun":
+        self.printer.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.printer.__exit__(*exc)
+
+    def add(self, html: bytes, ids: set[str]) -> None:
+        """Start printing the next piece (without page numbers: it needs none of the others)."""
+        self.pieces.append(Piece(html, ids))
+        self.printed.append(self.printer.submit(html, self.cache, self.base))
+
+    def finish(self, front_html: bytes) -> int:
+        """Print the front matter, wait for the pieces, print what names page numbers again
+        until its size holds, print the page numbers, join into target; the number of
+        documents joined."""
+        pieces, printer, cache, base = self.pieces, self.printer, self.cache, self.base
+        owner = {anchor: piece for piece in pieces for anchor in piece.ids}
+        front = Piece(front_with_numbers(front_html, owner), set())
+        let_go()  # (what writing the pieces' pages left free)
+        front_printed = printer.submit(front.html, cache, base)
+        _take(pieces + [front], [future.result() for future in [*self.printed, front_printed]])
+        self.printed = []
         for _attempt in range(3):  # (the contents or the index may grow a page once numbered)
             start = front.pages + 1
             for piece in pieces:
@@ -127,9 +162,9 @@ def write_pdf_in_pieces(front_html: bytes, bodies: list[tuple[bytes, set[str]]],
         documents = [front, *pieces]
         numbers = printer.print_all(numbers_htmls(front_html, sum(p.pages for p in documents)),
                                     cache, base, style="")
-    join(documents, target, numbers)
-    prune(cache, [*documents, *numbers])
-    return len(documents)
+        join(documents, self.target, numbers)
+        prune(cache, [*documents, *numbers])
+        return len(documents)
 
 
 def _take(pieces: list[Piece], printed: list[Piece]) -> None:
@@ -160,11 +195,14 @@ class _printer:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
+    def submit(self, html: bytes, cache: Path, base: Path, style: str = NO_NUMBERS):
+        """Start printing one piece; its Future."""
+        assert self.pool is not None, "submit() outside `with _printer(...)`"
+        return self.pool.submit(_print_and_let_go, html, cache, base, style)
+
     def print_all(self, htmls: list[bytes], cache: Path, base: Path,
                   style: str = NO_NUMBERS) -> list[Piece]:
-        assert self.pool is not None, "print_all() outside `with _printer(...)`"
-        futures = [self.pool.submit(_print_and_let_go, html, cache, base, style)
-                   for html in htmls]
+        futures = [self.submit(html, cache, base, style) for html in htmls]
         return [future.result() for future in futures]
 
 
@@ -172,7 +210,9 @@ def _print_and_let_go(html: bytes, cache: Path, base: Path, style: str) -> Piece
     """print_piece() in a printing process, which then gives back what the piece's layout left
     free (a process waiting for its next piece held 320-400 MB, 200-240 MB once given back)."""
     try:
-        return print_piece(html, cache, base, style)
+        piece = print_piece(html, cache, base, style)
+        piece.html = b""  # (the caller holds it: not sent back, not held twice)
+        return piece
     finally:
         let_go()
 
