@@ -180,17 +180,17 @@ def test_the_page_numbers_are_cut_into_documents_that_keep_each_pages_side():
 
 def test_a_piece_is_printed_as_soon_as_it_is_added_and_finish_joins_the_book(tmp_path):
     """PrintRun.add() hands a piece to a printing process at once (the builder writes the next
-    piece meanwhile): its PDF is there before the book is finished; finish() prints the front
-    matter and the page numbers and joins every piece in the order added."""
+    piece meanwhile): its PDF is there before the book is finished; finish() prints the page
+    numbers and joins the front matter and every piece in the order added."""
     from postbook.sphinxext.webpdf.pieces import PrintRun
 
     target = tmp_path / "book.pdf"
-    with PrintRun(tmp_path, target, 1, 3) as run:
+    with PrintRun(_html("<h1 id='title'>The title</h1>"), tmp_path, target, 1, 3) as run:
         run.add(_html(_chapter("alpha", 2)), {"alpha", "alpha-s"})
-        first = run.printed[0].result(timeout=300)
+        first = run.printed[1].result(timeout=300)
         assert first.pages == 2 and first.pdf.is_file() and not target.exists()
         run.add(_html(_chapter("beta", 1)), {"beta", "beta-s"})
-        assert run.finish(_html("<h1 id='title'>The title</h1>")) == 3
+        assert run.finish() == 3
     texts = _page_texts(target)
     assert len(texts) == 4
     for n, body in enumerate(["The title", "alpha page 1", "alpha page 2", "beta page 1"], 1):

@@ -104,7 +104,7 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         self.draw_all_formulas()
         self.front = self.render(self.front_doctree(parts))
         self.bodies = []
-        self.printing = PrintRun(Path(self.outdir), Path(self.outdir) / PDF_NAME,
+        self.printing = PrintRun(self.front, Path(self.outdir), Path(self.outdir) / PDF_NAME,
                                  max(1, self.app.parallel), len(pieces) + 1).__enter__()
         try:
             for slices in status_iterator(pieces, __("writing pieces... "), "darkgreen",
@@ -204,7 +204,7 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         """Finish printing the pieces (begun as write_documents() wrote them, as many at a time
         as sphinx-build's -j allows) into <outdir>/book-web.pdf (pieces.py)."""
         logger.info(__("writing %s..."), PDF_NAME)
-        pieces = self.printing.finish(self.front)
+        pieces = self.printing.finish()
         logger.info("postbook: %s printed in %d pieces", PDF_NAME, pieces)
 
     def stop_printing(self) -> None:

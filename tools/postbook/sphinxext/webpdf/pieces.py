@@ -12,11 +12,11 @@ Sphinx's process writes the next. Then the pieces are joined (join.py, written a
 them, so that the join's memory does not grow with the book either) into one PDF a reader
 cannot tell from one printed whole: continuous page numbers (stamped on each page from
 documents of blank pages printed with the book's own @page rules, 500 pages each, side by
-side), one outline (parts, chapters,
-sections) built from every piece's bookmarks, the named destinations of all pieces, and links
-between pieces (printed as links to a marker URL, then pointed at the destination they name).
-The contents page and the index, which name page numbers, are printed again once the pieces
-are. A piece whose HTML is that of an earlier build is not printed again
+side), one outline (parts, chapters, sections) built from every piece's bookmarks, the named
+destinations of all pieces, and links between pieces (printed as links to a marker URL, then
+pointed at the destination they name). The contents page and the index, which name page
+numbers, are printed again once the pieces are, by new printing processes
+(PrintRun.fresh_printer). A piece whose HTML is that of an earlier build is not printed again
 (BUILD/webpdf/.postbook-pieces/), even when the pages before it grew.
 """
 
@@ -103,28 +103,33 @@ def write_pdf_in_pieces(front_html: bytes, bodies: list[tuple[bytes, set[str]]],
     """Print the front matter's page and the pieces' pages (piece_page()) into target, joined,
     `workers` at a time; the number of documents joined. Links and images are relative to
     base."""
-    with PrintRun(base, target, workers, len(bodies) + 1) as run:
+    with PrintRun(front_html, base, target, workers, len(bodies) + 1) as run:
         for html, ids in bodies:
             run.add(html, ids)
-        return run.finish(front_html)
+        return run.finish()
 
 
 class PrintRun:
-    """The printing of one book: each piece handed to a printing process as soon as its page is
-    written (add(); the builder writes the next piece meanwhile, so that Sphinx's writing, one
-    core, and the printing overlap), then the front matter, the contents and the index printed
-    again with their page numbers, the page numbers, and the join (finish())."""
+    """The printing of one book: the front matter first (its size is needed before any page
+    number is), then each piece handed to a printing process as soon as its page is written
+    (add(); the builder writes the next piece meanwhile, so that Sphinx's writing, one core, and
+    the printing overlap), then the contents and the index printed again with their page
+    numbers, the page numbers, and the join (finish())."""
 
-    def __init__(self, base: Path, target: Path, workers: int, documents: int) -> None:
-        self.base, self.target = base, target
+    def __init__(self, front_html: bytes, base: Path, target: Path, workers: int,
+                 documents: int) -> None:
+        self.front_html, self.base, self.target = front_html, base, target
         self.cache = base / PIECES
         self.cache.mkdir(exist_ok=True)
+        self.workers = workers
         self.printer = _printer(workers, documents)
+        self.front = Piece(front_with_numbers(front_html, {}), set())
         self.pieces: list[Piece] = []
-        self.printed: list = []  # (each piece's first printing, under way)
+        self.printed: list = []  # (each document's first printing, under way)
 
     def __enter__(self) -> "PrintRun":
         self.printer.__enter__()
+        self.printed.append(self.printer.submit(self.front.html, self.cache, self.base))
         return self
 
     def __exit__(self, *exc) -> None:
@@ -135,17 +140,24 @@ class PrintRun:
         self.pieces.append(Piece(html, ids))
         self.printed.append(self.printer.submit(html, self.cache, self.base))
 
-    def finish(self, front_html: bytes) -> int:
-        """Print the front matter, wait for the pieces, print what names page numbers again
-        until its size holds, print the page numbers, join into target; the number of
-        documents joined."""
-        pieces, printer, cache, base = self.pieces, self.printer, self.cache, self.base
+    def fresh_printer(self) -> "_printer":
+        """New printing processes for what is left (the contents, the index, the page numbers):
+        a process that printed pieces keeps a heap the size of its largest (250-330 MB at 3,000
+        posts, given back or not), a new one starts at about 110 MB."""
+        self.printer.__exit__(None, None, None)
+        self.printer = _printer(self.workers, self.workers).__enter__()
+        return self.printer
+
+    def finish(self) -> int:
+        """Wait for the first printings, print what names page numbers again until its size
+        holds, print the page numbers, join into target; the number of documents joined."""
+        front_html, front, pieces = self.front_html, self.front, self.pieces
+        cache, base = self.cache, self.base
         owner = {anchor: piece for piece in pieces for anchor in piece.ids}
-        front = Piece(front_with_numbers(front_html, owner), set())
         let_go()  # (what writing the pieces' pages left free)
-        front_printed = printer.submit(front.html, cache, base)
-        _take(pieces + [front], [future.result() for future in [*self.printed, front_printed]])
+        _take([front, *pieces], [future.result() for future in self.printed])
         self.printed = []
+        printer = self.fresh_printer()
         for _attempt in range(3):  # (the contents or the index may grow a page once numbered)
             start = front.pages + 1
             for piece in pieces:
