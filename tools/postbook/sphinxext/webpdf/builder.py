@@ -122,7 +122,7 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
     def draw_all_formulas(self) -> None:
         """Every formula of the book drawn before the first piece is written (write_doc() then
         finds them drawn): TeX on every core while nothing else runs. Drawn piece by piece, TeX
-        ran beside the printers: at 1,000 posts 1,236 MB for all processes at once, 929 MB
+        ran beside the printers: at 1,000 posts 1,236 MB for all processes at once, 919 MB
         this way (docs/benchmarks.md, issue 20, sixth session)."""
         formulas = [formula for docname in sorted(self.env.all_docs)
                     for formula in formulas_of(self.env.get_doctree(docname))]

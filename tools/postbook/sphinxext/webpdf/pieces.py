@@ -98,17 +98,6 @@ def plan(parts: list[tuple[str, ...]], standalone: list[bool],
     return pieces
 
 
-def write_pdf_in_pieces(front_html: bytes, bodies: list[tuple[bytes, set[str]]], base: Path,
-                        target: Path, workers: int = 1) -> int:
-    """Print the front matter's page and the pieces' pages (piece_page()) into target, joined,
-    `workers` at a time; the number of documents joined. Links and images are relative to
-    base."""
-    with PrintRun(front_html, base, target, workers, len(bodies) + 1) as run:
-        for html, ids in bodies:
-            run.add(html, ids)
-        return run.finish()
-
-
 class PrintRun:
     """The printing of one book: the front matter first (its size is needed before any page
     number is), then each piece handed to a printing process as soon as its page is written
