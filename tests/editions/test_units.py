@@ -486,3 +486,15 @@ def test_the_one_page_is_the_front_matter_with_each_pieces_parts_where_the_parts
     assert [el.tag for el in section] == ["h1", "ul", "div", "div", "p"]
     assert [el.text_content() for el in section[2:]] == ["a", "b", "后记"]
     assert not list(tmp_path.glob(".*"))  # (written aside, then moved into place)
+
+
+def test_a_one_page_given_up_halfway_leaves_no_page_and_no_temporary_file(tmp_path):
+    from postbook.sphinxext.webpdf.pieces import BODY_MARK, OnePage
+    (tmp_path / "index.html").write_bytes(b"the last build's page")
+    page = OnePage(f"<html><body><div class='body'><section>{BODY_MARK}</section></div>"
+                   "</body></html>".encode(), tmp_path / "index.html")
+    page.add(b"<html><body><div class='body'><section><div class='toctree-wrapper'>a</div>"
+             b"</section></div></body></html>")
+    page.abort()
+    assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
+    assert (tmp_path / "index.html").read_bytes() == b"the last build's page"

@@ -21,8 +21,7 @@ from ..common.parts import Part, book_parts, top_level_wrappers, unwrap_openers
 from ..common.title_text import has_math, node_text
 from .contents import contents
 from .single_page_ids import chapter_prefix, make_ids_unique
-from .pieces import (BODY_MARK, PIECES, STANDALONE, PrintRun, Slice, piece_page, plan,
-                     write_whole_page)
+from .pieces import BODY_MARK, PIECES, STANDALONE, OnePage, PrintRun, Slice, piece_page, plan
 
 logger = logging.getLogger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
@@ -90,8 +89,9 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
 
     def write_documents(self, _docnames) -> None:
         """The front matter's page, then each piece's page from its own chapters' doctrees (one
-        piece's in memory at a time), then all of them as one page (index.html). The doctrees
-        Sphinx kept from reading (-j 1) go first: the pages are written from the pickles."""
+        piece's in memory at a time), each added to the one page (index.html) as it is written.
+        The doctrees Sphinx kept from reading (-j 1) go first: the pages are written from the
+        pickles, and the pickles read are let go after each piece (forget_doctrees())."""
         getattr(self.env, "_write_doc_doctree_cache", {}).clear()
         self.prepare_writing(self.env.all_docs.keys())
         self._numbers = {"read": (self.env.toc_secnumbers, self.env.toc_fignumbers),
@@ -103,21 +103,29 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         chapters = {docname for part in parts for docname in part.docnames}
         self.draw_all_formulas()
         self.front = self.render(self.front_doctree(parts))
-        self.bodies = []
+        one_page = OnePage(self.front, Path(self.outdir) / (self.config.root_doc + self.out_suffix))
         self.printing = PrintRun(self.front, Path(self.outdir), Path(self.outdir) / PDF_NAME,
                                  max(1, self.app.parallel), len(pieces) + 1).__enter__()
         try:
             for slices in status_iterator(pieces, __("writing pieces... "), "darkgreen",
                                           len(pieces), self.app.verbosity):
-                tree = self.piece_doctree(parts, standalone, slices, chapters)
-                self.bodies.append(piece_page(self.render(tree)))
-                self.printing.add(*self.bodies[-1])  # (printed while the next is written)
-                del tree
-            write_whole_page(self.front, self.bodies,
-                             Path(self.outdir) / (self.config.root_doc + self.out_suffix))
+                html, ids = piece_page(self.render(self.piece_doctree(parts, standalone, slices,
+                                                                      chapters)))
+                self.forget_doctrees()
+                self.printing.add(html, ids)  # (printed while the next is written)
+                one_page.add(html)
+                del html
         except BaseException:
+            one_page.abort()
             self.stop_printing()
             raise
+        one_page.close()
+
+    def forget_doctrees(self) -> None:
+        """Let go of the pickled doctrees Sphinx keeps of every document it has read (written
+        from, env._pickled_doctree_cache): 109 MB at 3,000 posts, and the webpdf builder reads
+        each chapter twice, for its formulas and for its piece."""
+        getattr(self.env, "_pickled_doctree_cache", {}).clear()
 
     def draw_all_formulas(self) -> None:
         """Every formula of the book drawn before the first piece is written (write_doc() then
@@ -126,6 +134,7 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         this way (docs/benchmarks.md, issue 20, sixth session)."""
         formulas = [formula for docname in sorted(self.env.all_docs)
                     for formula in formulas_of(self.env.get_doctree(docname))]
+        self.forget_doctrees()
         if formulas:
             svg_renderer(self).render_many(formulas)
 

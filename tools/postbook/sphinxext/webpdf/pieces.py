@@ -48,11 +48,12 @@ NUMBER_PAGES = 500  # pages of page numbers in one document (numbers_htmls)
 PIECES = ".postbook-pieces"  # the cache of printed pieces, in the output folder
 BODY_MARK = "<!--postbook-body-->"  # where the parts go in the front matter's page
 NO_NUMBERS = "@page { @bottom-center { content: none; } }"  # (stamped at the join)
-TOC_NUMBERS = ("ul.postbook-toc a::after { content: leader('.') attr(data-page); }"
+TOC_NUMBERS = ("ul.postbook-toc a::after { content: leader('. . ') attr(data-page); }"
                # the index's page numbers: target-counter cannot reach into another piece
                "div.pb-index a::after { content: '\\00a0' attr(data-page); }")
 STANDALONE = "postbook-standalone"  # the class of a part that is one chapter (builder.py)
-INDEX_LINKS = "//div[contains(concat(' ', @class, ' '), ' pb-index ')]//a[@href]"
+INDEX_CLASS = "pb-index"  # the index's div (book-index.md)
+INDEX_LINKS = f"//div[contains(concat(' ', @class, ' '), ' {INDEX_CLASS} ')]//a[@href]"
 VERSION = "3"  # of the pieces' cache entries
 
 Slice = tuple[int, tuple[str, ...], bool]  # (part index, its chapters here, the part starts here)
@@ -125,9 +126,11 @@ class PrintRun:
         self.printer.__exit__(*exc)
 
     def add(self, html: bytes, ids: set[str]) -> None:
-        """Start printing the next piece (without page numbers: it needs none of the others)."""
-        self.pieces.append(Piece(html, ids))
+        """Start printing the next piece (without page numbers: it needs none of the others).
+        Its HTML is kept only when it may hold the index (printed again with page numbers):
+        at 3,000 posts the pieces' pages are 45 MB."""
         self.printed.append(self.printer.submit(html, self.cache, self.base))
+        self.pieces.append(Piece(html if INDEX_CLASS.encode() in html else b"", ids))
 
     def fresh_printer(self) -> "_printer":
         """New printing processes for what is left (the contents, the index, the page numbers):
@@ -290,21 +293,45 @@ def piece_page(html: bytes) -> tuple[bytes, set[str]]:
     return lxml.html.tostring(page, encoding="utf-8", doctype="<!DOCTYPE html>"), ids
 
 
+class OnePage:
+    """The book as one page (what make check reads), written as the pieces are: the front
+    matter's page with every piece's parts where its BODY_MARK stands. Written aside and moved
+    into place by close(); abort() leaves nothing."""
+
+    def __init__(self, front_html: bytes, path: Path) -> None:
+        head, _mark, self.tail = front_html.partition(BODY_MARK.encode())  # (a book without
+        # parts has neither the mark nor pieces)
+        self.path, self.temp = path, path.with_name(f".{path.name}.tmp")
+        self.out = self.temp.open("wb")
+        self.out.write(head)
+
+    def add(self, html: bytes) -> None:
+        """A piece's parts (its page from piece_page())."""
+        for wrapper in book_section(lxml.html.document_fromstring(html)):
+            if _is_wrapper(wrapper):
+                self.out.write(lxml.html.tostring(wrapper, encoding="utf-8", with_tail=False))
+                self.out.write(b"\n")
+
+    def close(self) -> None:
+        self.out.write(self.tail)
+        self.out.close()
+        os.replace(self.temp, self.path)
+
+    def abort(self) -> None:
+        self.out.close()
+        self.temp.unlink(missing_ok=True)
+
+
 def write_whole_page(front_html: bytes, bodies: list[tuple[bytes, set[str]]], path: Path) -> None:
-    """The book as one page (what make check reads): the front matter's page with every piece's
-    parts where its BODY_MARK stands, written piece by piece."""
-    head, _mark, tail = front_html.partition(BODY_MARK.encode())  # (a book without parts has
-    # neither the mark nor pieces)
-    temp = path.with_name(f".{path.name}.tmp")
-    with temp.open("wb") as out:
-        out.write(head)
+    """OnePage of these pieces' pages at once."""
+    page = OnePage(front_html, path)
+    try:
         for html, _ids in bodies:
-            for wrapper in book_section(lxml.html.document_fromstring(html)):
-                if _is_wrapper(wrapper):
-                    out.write(lxml.html.tostring(wrapper, encoding="utf-8", with_tail=False))
-                    out.write(b"\n")
-        out.write(tail)
-    os.replace(temp, path)
+            page.add(html)
+    except BaseException:
+        page.abort()
+        raise
+    page.close()
 
 
 def copy_without(root: lxml.etree._Element, parent: lxml.etree._Element,
@@ -337,6 +364,8 @@ def front_with_numbers(front_html: bytes, owner: dict[str, Piece]) -> bytes:
 def index_with_numbers(html: bytes, owner: dict[str, Piece]) -> bytes | None:
     """The piece with each link of the index's page given the page number of the place it goes
     to (888 where that is not printed yet), or None when the piece holds no index."""
+    if not html:  # (a piece whose HTML PrintRun did not keep)
+        return None
     page = lxml.html.fromstring(html)
     links = page.xpath(INDEX_LINKS)
     if not links:
