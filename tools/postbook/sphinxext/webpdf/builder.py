@@ -21,7 +21,8 @@ from ..common.parts import Part, book_parts, top_level_wrappers, unwrap_openers
 from ..common.title_text import has_math, node_text
 from .contents import contents
 from .single_page_ids import chapter_prefix, make_ids_unique
-from .pieces import BODY_MARK, PIECES, STANDALONE, OnePage, PrintRun, Slice, piece_page, plan
+from .pieces import (BODY_MARK, PIECES, STANDALONE, OnePage, PrintRun, Slice, let_go, piece_page,
+                     plan)
 
 logger = logging.getLogger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
@@ -103,6 +104,7 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         chapters = {docname for part in parts for docname in part.docnames}
         self.draw_all_formulas()
         self.front = self.render(self.front_doctree(parts))
+        let_go()  # (what reading every doctree for its formulas left free, before the printers)
         one_page = OnePage(self.front, Path(self.outdir) / (self.config.root_doc + self.out_suffix))
         self.printing = PrintRun(self.front, Path(self.outdir), Path(self.outdir) / PDF_NAME,
                                  max(1, self.app.parallel), len(pieces) + 1).__enter__()

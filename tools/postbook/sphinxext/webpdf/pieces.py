@@ -48,6 +48,9 @@ NUMBER_PAGES = 500  # pages of page numbers in one document (numbers_htmls)
 PIECES = ".postbook-pieces"  # the cache of printed pieces, in the output folder
 BODY_MARK = "<!--postbook-body-->"  # where the parts go in the front matter's page
 NO_NUMBERS = "@page { @bottom-center { content: none; } }"  # (stamped at the join)
+# the contents' leaders: a unit of two spaced dots, as LaTeX sets them; WeasyPrint lays out each
+# unit as a box of its own, and with '.' the contents of 3,000 lines took 317 MB and 6.2 s, with
+# '. . ' 222 MB and 4.6 s
 TOC_NUMBERS = ("ul.postbook-toc a::after { content: leader('. . ') attr(data-page); }"
                # the index's page numbers: target-counter cannot reach into another piece
                "div.pb-index a::after { content: '\\00a0' attr(data-page); }")
