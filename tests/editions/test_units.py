@@ -468,7 +468,7 @@ def test_a_pieces_page_copies_the_shell_and_leaves_the_book_whole():
 
 def test_the_one_page_is_the_front_matter_with_each_pieces_parts_where_the_parts_begin(tmp_path):
     import lxml.html
-    from postbook.sphinxext.webpdf.pieces import BODY_MARK, piece_page, write_whole_page
+    from postbook.sphinxext.webpdf.pieces import BODY_MARK, OnePage, piece_page
 
     def page(section: str) -> bytes:
         return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>t</title></head>"
@@ -481,7 +481,9 @@ def test_the_one_page_is_the_front_matter_with_each_pieces_parts_where_the_parts
     assert [ids for _html, ids in pieces] == [{"book", "document-chapters/a"},
                                               {"book", "document-chapters/b"}]
     assert b"<h1>" not in pieces[0][0]  # (the title is the front matter's)
-    write_whole_page(front, pieces, tmp_path / "index.html")
+    with OnePage(front, tmp_path / "index.html") as one_page:
+        for html, _ids in pieces:
+            one_page.add(html)
     section = lxml.html.parse(str(tmp_path / "index.html")).find(".//section")
     assert [el.tag for el in section] == ["h1", "ul", "div", "div", "p"]
     assert [el.text_content() for el in section[2:]] == ["a", "b", "后记"]
@@ -491,10 +493,11 @@ def test_the_one_page_is_the_front_matter_with_each_pieces_parts_where_the_parts
 def test_a_one_page_given_up_halfway_leaves_no_page_and_no_temporary_file(tmp_path):
     from postbook.sphinxext.webpdf.pieces import BODY_MARK, OnePage
     (tmp_path / "index.html").write_bytes(b"the last build's page")
-    page = OnePage(f"<html><body><div class='body'><section>{BODY_MARK}</section></div>"
-                   "</body></html>".encode(), tmp_path / "index.html")
-    page.add(b"<html><body><div class='body'><section><div class='toctree-wrapper'>a</div>"
-             b"</section></div></body></html>")
-    page.abort()
+    with pytest.raises(KeyboardInterrupt):
+        with OnePage(f"<html><body><div class='body'><section>{BODY_MARK}</section></div>"
+                     "</body></html>".encode(), tmp_path / "index.html") as one_page:
+            one_page.add(b"<html><body><div class='body'><section><div class='toctree-wrapper'>"
+                         b"a</div></section></div></body></html>")
+            raise KeyboardInterrupt  # (as Ctrl-C or a failed piece would, halfway)
     assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
     assert (tmp_path / "index.html").read_bytes() == b"the last build's page"

@@ -105,23 +105,21 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         self.draw_all_formulas()
         self.front = self.render(self.front_doctree(parts))
         let_go()  # (what reading every doctree for its formulas left free, before the printers)
-        one_page = OnePage(self.front, Path(self.outdir) / (self.config.root_doc + self.out_suffix))
-        self.printing = PrintRun(self.front, Path(self.outdir), Path(self.outdir) / PDF_NAME,
-                                 max(1, self.app.parallel), len(pieces) + 1).__enter__()
-        try:
-            for slices in status_iterator(pieces, __("writing pieces... "), "darkgreen",
-                                          len(pieces), self.app.verbosity):
-                html, ids = piece_page(self.render(self.piece_doctree(parts, standalone, slices,
-                                                                      chapters)))
-                self.forget_doctrees()
-                self.printing.add(html, ids)  # (printed while the next is written)
-                one_page.add(html)
-                del html
-        except BaseException:
-            one_page.abort()
-            self.stop_printing()
-            raise
-        one_page.close()
+        whole = Path(self.outdir) / (self.config.root_doc + self.out_suffix)
+        with OnePage(self.front, whole) as one_page:
+            self.printing = PrintRun(self.front, Path(self.outdir), Path(self.outdir) / PDF_NAME,
+                                     max(1, self.app.parallel), len(pieces) + 1).__enter__()
+            try:
+                for slices in status_iterator(pieces, __("writing pieces... "), "darkgreen",
+                                              len(pieces), self.app.verbosity):
+                    html, ids = piece_page(self.render(self.piece_doctree(parts, standalone,
+                                                                          slices, chapters)))
+                    self.forget_doctrees()
+                    self.printing.add(html, ids)  # (printed while the next is written)
+                    one_page.add(html)
+            except BaseException:
+                self.stop_printing()
+                raise
 
     def forget_doctrees(self) -> None:
         """Let go of the pickled doctrees Sphinx keeps of every document it has read (written

@@ -299,14 +299,17 @@ def piece_page(html: bytes) -> tuple[bytes, set[str]]:
 class OnePage:
     """The book as one page (what make check reads), written as the pieces are: the front
     matter's page with every piece's parts where its BODY_MARK stands. Written aside and moved
-    into place by close(); abort() leaves nothing."""
+    into place when the `with` block ends without an error; an error leaves nothing."""
 
     def __init__(self, front_html: bytes, path: Path) -> None:
-        head, _mark, self.tail = front_html.partition(BODY_MARK.encode())  # (a book without
-        # parts has neither the mark nor pieces)
+        self.head, _mark, self.tail = front_html.partition(BODY_MARK.encode())  # (a book
+        # without parts has neither the mark nor pieces)
         self.path, self.temp = path, path.with_name(f".{path.name}.tmp")
+
+    def __enter__(self) -> "OnePage":
         self.out = self.temp.open("wb")
-        self.out.write(head)
+        self.out.write(self.head)
+        return self
 
     def add(self, html: bytes) -> None:
         """A piece's parts (its page from piece_page())."""
@@ -315,26 +318,14 @@ class OnePage:
                 self.out.write(lxml.html.tostring(wrapper, encoding="utf-8", with_tail=False))
                 self.out.write(b"\n")
 
-    def close(self) -> None:
-        self.out.write(self.tail)
+    def __exit__(self, error_type, *_error) -> None:
+        if error_type is None:
+            self.out.write(self.tail)
         self.out.close()
-        os.replace(self.temp, self.path)
-
-    def abort(self) -> None:
-        self.out.close()
-        self.temp.unlink(missing_ok=True)
-
-
-def write_whole_page(front_html: bytes, bodies: list[tuple[bytes, set[str]]], path: Path) -> None:
-    """OnePage of these pieces' pages at once."""
-    page = OnePage(front_html, path)
-    try:
-        for html, _ids in bodies:
-            page.add(html)
-    except BaseException:
-        page.abort()
-        raise
-    page.close()
+        if error_type is None:
+            os.replace(self.temp, self.path)
+        else:
+            self.temp.unlink(missing_ok=True)
 
 
 def copy_without(root: lxml.etree._Element, parent: lxml.etree._Element,
