@@ -46,9 +46,12 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
     piece (never the whole book as one doctree: 860 MB at 1,000 posts), then WeasyPrint."""
 
     name = "webpdf"
+    search = False  # (singlehtml fed every piece to a search index it never writes: jieba's
+    # dictionary in memory, and 9% of Sphinx's time writing the pieces at 10,000 posts)
     epilog = __("The PDF is in %(outdir)s.")
     default_translator_class = PrintTranslator
     _page_path: Path | None = None  # where handle_page writes the page being rendered
+    _root: tuple[nodes.document, list[nodes.Element]]  # root_skeleton()
     _numbers: dict[str, tuple] = {}  # section and figure numbers: as read (to resolve), as one
     # page has them (to write)
 
@@ -104,6 +107,7 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
         chapters = {docname for part in parts for docname in part.docnames}
         self.draw_all_formulas()
         self.front = self.render(self.front_doctree(parts))
+        self._root = self.root_skeleton()
         let_go()  # (what reading every doctree for its formulas left free, before the printers)
         whole = Path(self.outdir) / (self.config.root_doc + self.out_suffix)
         with OnePage(self.front, whole) as one_page:
@@ -139,7 +143,19 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
             svg_renderer(self).render_many(formulas)
 
     def root_doctree(self) -> nodes.document:
-        return self.env.get_doctree(self.config.root_doc).deepcopy()
+        return self.env.get_doctree(self.config.root_doc)
+
+    def root_skeleton(self) -> tuple[nodes.document, list[nodes.Element]]:
+        """The root document with each toctree's wrapper (in document order) taken out and a
+        comment holding its place ("postbook_toctree": its number), and the wrappers: a piece
+        copies the skeleton and its own parts' wrappers, not the whole book's toctrees (at
+        10,000 posts, reading and copying the whole root doctree for each piece was a third of
+        Sphinx's time writing the pieces)."""
+        tree = self.root_doctree()
+        wrappers = [toctree.parent for toctree in tree.findall(addnodes.toctree)]
+        for number, wrapper in enumerate(wrappers):
+            wrapper.parent.replace(wrapper, nodes.comment("", "", postbook_toctree=number))
+        return tree, wrappers
 
     def front_doctree(self, parts: list[Part]) -> nodes.document:
         """The root document with the contents where its parts begin, and BODY_MARK where the
@@ -159,14 +175,19 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
                       chapters: set[str]) -> nodes.document:
         """The root document holding only this piece's chapters, each part's heading before
         the part's first chapter."""
-        tree = self.root_doctree()
+        skeleton, wrappers = self._root
+        tree = skeleton.deepcopy()
         here = {index: docnames for index, docnames, _first in slices}
-        for index, toctree in enumerate(list(tree.findall(addnodes.toctree))):
+        for place in [c for c in tree.findall(nodes.comment) if "postbook_toctree" in c]:
+            index = place["postbook_toctree"]
             if index not in here:
-                toctree.parent.parent.remove(toctree.parent)
+                place.parent.remove(place)
                 continue
+            wrapper = wrappers[index].deepcopy()
+            toctree = next(iter(wrapper.findall(addnodes.toctree)))
             toctree["includefiles"] = [d for d in toctree["includefiles"] if d in here[index]]
             toctree["entries"] = [e for e in toctree["entries"] if e[1] in here[index]]
+            place.parent.replace(place, wrapper)
         root = self.config.root_doc
         tree = inline_all_toctrees(self, set(), root, tree, darkgreen, [root])
         for wrapper, (index, _docnames, first) in zip(top_level_wrappers(tree), slices):
