@@ -46,8 +46,8 @@ class WebPdfBuilder(SingleFileHTMLBuilder):
     piece (never the whole book as one doctree: 860 MB at 1,000 posts), then WeasyPrint."""
 
     name = "webpdf"
-    search = False  # (singlehtml fed every piece to a search index it never writes: jieba's
-    # dictionary in memory, and 9% of Sphinx's time writing the pieces at 10,000 posts)
+    search = False  # (singlehtml fed every piece to a search index it never writes, through
+    # jieba: 9% of Sphinx's time writing the pieces at 10,000 posts)
     epilog = __("The PDF is in %(outdir)s.")
     default_translator_class = PrintTranslator
     _page_path: Path | None = None  # where handle_page writes the page being rendered
